@@ -1,0 +1,285 @@
+"""The command line: each command parses options, calls the library, and prints.
+
+Exit codes: 0 success; 1 the data has errors (check) or an operation failed; 2 bad usage
+(unknown category or key, bad option); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"effllm-bib: error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn the library's errors into one line on stderr and an exit code; never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import EffllmBibError
+
+        try:
+            return func(*args, **kwargs)
+        except EffllmBibError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was written.", 130)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}; nothing was written.", 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class State:
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+
+    def load(self, create: bool = False):  # type: ignore[no-untyped-def]
+        from .database import Database
+
+        return Database.load(self.db, create=create)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="EFFLLM_BIB_DB",
+    metavar="PATH",
+    help="Database directory (or its .bib file). Default: $EFFLLM_BIB_DB, else the packaged refs/.",
+)
+@click.version_option(__version__, prog_name="effllm-bib")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """The bibliography of 'Efficient Large Language Models: A Survey', as one checked database."""
+    ctx.obj = State(db)
+
+
+def _print_problems(problems: Iterable[Any], verbose: bool) -> None:
+    from .model import Severity
+
+    for p in problems:
+        if p.severity is Severity.INFO and not verbose:
+            continue
+        click.echo(str(p))
+
+
+def _show_or_save(db: Any, before: str, dry_run: bool) -> None:
+    after = db.text()
+    if dry_run:
+        diff = difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"{db.bib_path} (now)",
+            tofile=f"{db.bib_path} (after)",
+        )
+        sys.stdout.writelines(diff)
+        click.echo("dry run: nothing written.")
+    elif after != before:
+        db.save()
+        click.echo(f"wrote {db.bib_path}")
+    else:
+        click.echo("no change.")
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Create or update the database from an outside list."""
+
+
+@import_group.command("survey")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--prune", is_flag=True, help="Remove entries the list no longer has (default: keep)."
+)
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list normalisations (venue typos...).")
+@pass_state
+@friendly_errors
+def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verbose: bool) -> None:
+    """Import the survey's Markdown paper list (its README.md)."""
+    from .importers.survey import import_survey
+
+    db = state.load(create=not dry_run)
+    before = db.text() if db.bib_path.exists() else ""
+    report = import_survey(db, path, prune=prune)
+    _print_problems(report.problems, verbose)
+    click.echo(f"survey import: {report.summary()}")
+    _show_or_save(db, before, dry_run)
+
+
+# --- merge -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+@click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
+              help="Let the file's value replace the database's for FIELD (repeatable).")  # fmt: skip
+@click.option("--add-new", is_flag=True, help="Add entries that match nothing (default: report).")
+@click.option("--category", "categories", multiple=True, metavar="SLUG",
+              help="Keyword(s) to give the merged entries.")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, help="Also list every field change.")
+@pass_state
+@friendly_errors
+def merge(
+    state: State,
+    file: Path,
+    dry_run: bool,
+    overwrite: tuple[str, ...],
+    add_new: bool,
+    categories: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Merge a .bib or CSL-JSON file into the database (fill missing fields, report conflicts)."""
+    from .merge import merge_file
+
+    db = state.load()
+    before = db.text()
+    report = merge_file(db, file, overwrite={f.lower() for f in overwrite}, add_new=add_new,
+                        categories=categories)  # fmt: skip
+    _print_problems(report.problems, verbose)
+    for change in report.changes:
+        if change.kind == "conflict" or verbose:
+            click.echo(f"{change.kind}: {change}")
+    for old, new in report.renamed:
+        click.echo(f"key: {old} -> {new}")
+    click.echo(f"merge: {report.summary()}")
+    _show_or_save(db, before, dry_run)
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+@cli.group("keys")
+def keys_group() -> None:
+    """Citation keys: assign final keys, rename explicitly."""
+
+
+@keys_group.command("assign")
+@pass_state
+@friendly_errors
+def keys_assign(state: State) -> None:
+    """Give every entry that has authors but a provisional key its final key."""
+    db = state.load()
+    renamed = db.assign_keys()
+    for old, new in renamed:
+        click.echo(f"{old} -> {new}")
+    if renamed:
+        db.save()
+    click.echo(f"{len(renamed)} keys assigned")
+
+
+@keys_group.command("rename")
+@click.argument("old")
+@click.argument("new", required=False)
+@pass_state
+@friendly_errors
+def keys_rename(state: State, old: str, new: str | None) -> None:
+    """Rename OLD to NEW; without NEW, apply the key rules afresh to OLD. Prints old -> new."""
+    db = state.load()
+    if new is None:
+        new = db.regenerate_key(old)
+    else:
+        db.rename(old, new)
+    db.save()
+    click.echo(f"{old} -> {new}")
+
+
+# --- export and browse -----------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG",
+              help="Category slug or alias (repeatable: union). Default: every entry.")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")  # fmt: skip
+@pass_state
+@friendly_errors
+def export(state: State, categories: tuple[str, ...], output: Path | None) -> None:
+    """Export a category (and its descendants) as BibTeX."""
+    from .bibio import write_atomic
+    from .export.bibtex import export_bibtex
+
+    db = state.load()
+    entries = db.select(categories)
+    scope = ", ".join(db.taxonomy.resolve(c) for c in categories) or "all categories"
+    header = f"% effllm-bib export: {len(entries)} entries ({scope})"
+    text = export_bibtex(entries, header)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {len(entries)} entries to {output}", err=True)
+
+
+@cli.command()
+@pass_state
+@friendly_errors
+def categories(state: State) -> None:
+    """Print the taxonomy tree with the number of entries under each node."""
+    db = state.load()
+    counts = db.count_by_category()
+    for slug in db.taxonomy.walk():
+        node = db.taxonomy.get(slug)
+        indent = "  " * db.taxonomy.depth(slug)
+        aliases = f"  (aliases: {', '.join(node.aliases)})" if node.aliases else ""
+        click.echo(f"{indent}{slug}: {node.name} [{counts[slug]}]{aliases}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json: one object with every finding, for CI.")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
+@pass_state
+@friendly_errors
+def check(state: State, fmt: str, verbose: bool) -> None:
+    """Validate the database; exit 1 when it has errors (warnings do not fail)."""
+    from .check import check_database
+    from .database import resolve_location
+    from .model import Severity
+
+    bib_path, tax_path = resolve_location(state.db)
+    problems = check_database(bib_path, tax_path)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "database": str(bib_path),
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [
+                {"severity": p.severity.value, "code": p.code, "where": p.where, "message": p.message}
+                for p in problems
+            ],
+        }, indent=2))  # fmt: skip
+    else:
+        _print_problems(problems, verbose)
+        click.echo(f"check: {bib_path}: {errors} errors, {warnings} warnings")
+    if errors:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="effllm-bib")

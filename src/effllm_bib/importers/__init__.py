@@ -1,0 +1,1 @@
+"""Importers: turn outside lists into database entries."""

@@ -1,0 +1,82 @@
+"""Read CSL-JSON (what Zotero, pandoc and citeproc exchange) into the project's entries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..bibio import read_text
+from ..errors import InputFileError
+from ..model import Entry
+
+_TYPES = {
+    "paper-conference": "inproceedings",
+    "article-journal": "article",
+    "chapter": "incollection",
+    "book": "book",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "software": "software",
+    "webpage": "online",
+}
+
+
+def _names(people: object) -> str:
+    out = []
+    for p in people if isinstance(people, list) else []:
+        if not isinstance(p, dict):
+            continue
+        if p.get("literal"):
+            out.append("{" + str(p["literal"]) + "}")
+        elif p.get("family"):
+            given = str(p.get("given", "")).strip()
+            out.append(f"{p['family']}, {given}" if given else str(p["family"]))
+    return " and ".join(out)
+
+
+def _year(item: dict) -> str:  # type: ignore[type-arg]
+    issued = item.get("issued") or {}
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    if parts and isinstance(parts, list) and parts[0]:
+        return str(parts[0][0])
+    return str(issued.get("raw", ""))[:4] if isinstance(issued, dict) else ""
+
+
+def csl_item_to_entry(item: dict, position: int) -> Entry:  # type: ignore[type-arg]
+    entry_type = _TYPES.get(str(item.get("type", "")), "misc")
+    values = {
+        "title": str(item.get("title", "")),
+        "author": _names(item.get("author")),
+        "editor": _names(item.get("editor")),
+        "year": _year(item),
+        "volume": str(item.get("volume", "")),
+        "number": str(item.get("issue", "")),
+        "pages": str(item.get("page", "")),
+        "publisher": str(item.get("publisher", "")),
+        "doi": str(item.get("DOI", "")),
+        "url": str(item.get("URL", "")),
+        "note": str(item.get("note", "")),
+    }
+    container = str(item.get("container-title", ""))
+    if container:
+        values["journal" if entry_type == "article" else "booktitle"] = container
+    number = str(item.get("number", ""))
+    if number.lower().startswith("arxiv:") or "arxiv" in str(item.get("publisher", "")).lower():
+        values["eprint"] = number.split(":", 1)[-1]
+        values["archiveprefix"] = "arXiv"
+    key = str(item.get("id") or item.get("citation-key") or f"item{position}")
+    return Entry.make(key, entry_type, {k: v for k, v in values.items() if v})
+
+
+def read_csl_json(path: Path) -> list[Entry]:
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"invalid JSON ({exc.msg}); fix the file.", exc.lineno) from None
+    if isinstance(data, dict):
+        data = data.get("items", [data])
+    if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
+        raise InputFileError(path, "is not CSL-JSON (expected a list of items).")
+    if not data:
+        raise InputFileError(path, "holds no items.")
+    return [csl_item_to_entry(item, i) for i, item in enumerate(data, 1)]

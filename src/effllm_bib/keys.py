@@ -1,0 +1,78 @@
+"""Citation keys: ``frantar2023sparsegpt`` (first author's family name, year, first title word).
+
+A key, once assigned, never changes by itself. Entries without confirmed authors carry a
+provisional ``pending:`` key until their authors arrive; only then is a final key assigned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from anyascii import anyascii
+
+from .model import Entry
+from .normalize import latex_to_plain, normalize_authors, split_and
+
+PENDING_PREFIX = "pending:"
+
+STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "on", "in", "for", "to", "with", "and", "or", "is", "are", "be", "by", "from", "at", "as", "via", "into", "towards", "toward", "do", "does", "can", "not", "no", "your", "you", "we", "our", "its", "it", "this", "that", "when", "what", "why", "how", "all"]
+)
+
+
+def is_pending(key: str) -> bool:
+    return key.startswith(PENDING_PREFIX)
+
+
+def _ascii_word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", anyascii(latex_to_plain(text)).lower())
+
+
+def title_word(title: str) -> str:
+    """The first significant word of a title, lower-case ASCII (``'A Simple ...'`` -> ``simple``)."""
+    for raw in re.split(r"[\s\-:/]+", latex_to_plain(title)):
+        word = _ascii_word(raw)
+        if word and word not in STOPWORDS:
+            return word
+    return "untitled"
+
+
+def first_family_name(author_field: str) -> str:
+    names = split_and(normalize_authors(author_field))
+    if not names or names[0] == "others":
+        return ""
+    first = names[0]
+    family = first.split(",")[0] if "," in first else first
+    return _ascii_word(family)
+
+
+def _disambiguate(base: str, taken: Collection[str]) -> str:
+    if base not in taken:
+        return base
+    for suffix in "bcdefghijklmnopqrstuvwxyz":
+        if base + suffix not in taken:
+            return base + suffix
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def final_key(entry: Entry, taken: Collection[str]) -> str | None:
+    """The key an entry with authors should get; None while it has no usable author."""
+    family = first_family_name(entry.get("author"))
+    if not family:
+        return None
+    year = re.sub(r"\D", "", entry.get("year"))[:4]
+    return _disambiguate(f"{family}{year}{title_word(entry.get('title'))}", taken)
+
+
+def provisional_key(entry: Entry, taken: Collection[str]) -> str:
+    year = re.sub(r"\D", "", entry.get("year"))[:4]
+    return _disambiguate(f"{PENDING_PREFIX}{title_word(entry.get('title'))}{year}", taken)
+
+
+def software_key(name: str, taken: Collection[str]) -> str:
+    """Frameworks are cited by name: ``TensorRT-LLM`` -> ``tensorrtllm``."""
+    return _disambiguate(_ascii_word(name) or "software", taken)

@@ -1,0 +1,137 @@
+"""The project's own data model: frozen values that every other module passes around."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One bibliography entry.
+
+    ``fields`` holds the raw BibTeX value of each field (LaTeX kept as written, outer
+    delimiters removed). ``bare`` names the fields whose value is written without braces
+    (string macros such as ``jan``, or ``#`` concatenations). Field names are lower case.
+    """
+
+    key: str
+    type: str
+    fields: tuple[tuple[str, str], ...] = ()
+    bare: frozenset[str] = frozenset()
+    line: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", self.type.lower())
+        normalised = tuple(sorted((k.lower(), v) for k, v in self.fields))
+        object.__setattr__(self, "fields", normalised)
+        object.__setattr__(self, "bare", frozenset(b.lower() for b in self.bare))
+
+    @classmethod
+    def make(cls, key: str, type: str, values: Mapping[str, str], **kw: object) -> Entry:
+        return cls(key, type, tuple((k, v) for k, v in values.items() if v != ""), **kw)  # type: ignore[arg-type]
+
+    def get(self, name: str, default: str = "") -> str:
+        for k, v in self.fields:
+            if k == name:
+                return v
+        return default
+
+    def __contains__(self, name: str) -> bool:
+        return any(k == name for k, _ in self.fields)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.fields)
+
+    def names(self) -> Iterator[str]:
+        return (k for k, _ in self.fields)
+
+    def with_fields(self, **values: str) -> Entry:
+        """A copy with fields set; an empty string removes the field."""
+        d = self.as_dict()
+        for k, v in values.items():
+            if v == "":
+                d.pop(k, None)
+            else:
+                d[k] = v
+        bare = self.bare - set(values)
+        return replace(self, fields=tuple(d.items()), bare=bare)
+
+    def with_key(self, key: str) -> Entry:
+        return replace(self, key=key)
+
+    def with_type(self, type: str) -> Entry:
+        return replace(self, type=type)
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return split_list(self.get("keywords"))
+
+    def with_keywords(self, keywords: Iterable[str]) -> Entry:
+        ordered = sorted(set(keywords))
+        return self.with_fields(keywords=", ".join(ordered))
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """Split a comma-separated field (``keywords``) into its stripped, non-empty items."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A non-entry block kept verbatim: ``@string``, ``@preamble`` or a comment."""
+
+    kind: str  # "string" | "preamble" | "comment"
+    text: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """A node of the survey's taxonomy."""
+
+    slug: str
+    name: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding of a check or an import: what is wrong, where, and what to do."""
+
+    severity: Severity
+    code: str
+    message: str
+    where: str = ""
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{self.severity.value}: {prefix}{self.message} [{self.code}]"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One change to one field of one entry, as a merge or an import proposes it."""
+
+    key: str
+    field: str
+    old: str
+    new: str
+    kind: str = "fill"  # fill | correct | conflict | add-entry | keyword
+
+    def __str__(self) -> str:
+        if self.kind == "conflict":
+            return f"{self.key}: {self.field} differs, kept {self.old!r}; source has {self.new!r}"
+        if self.kind == "add-entry":
+            return f"{self.key}: new entry"
+        if not self.old:
+            return f"{self.key}: {self.field} = {self.new!r}"
+        return f"{self.key}: {self.field} {self.old!r} -> {self.new!r}"

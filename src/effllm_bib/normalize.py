@@ -1,0 +1,349 @@
+"""Small pure transforms: arXiv ids, DOIs, titles, venues, person names. One job per function."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# --- arXiv -----------------------------------------------------------------------------------
+
+_NEW_ID = r"(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?"
+_OLD_ID = r"(?P<oldid>[a-z][a-z.-]*/\d{7})(?P<oldversion>v\d+)?"
+_ARXIV_URL = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html|format)/|doi\.org/10\.48550/arxiv\.|huggingface\.co/papers/)"
+    rf"(?:{_NEW_ID}|{_OLD_ID})",
+    re.IGNORECASE,
+)
+_ARXIV_BARE = re.compile(rf"^(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
+
+
+def arxiv_id_from_url(url: str) -> str | None:
+    """The arXiv identifier (without version) a link points to, or None.
+
+    Understands ``/abs/``, ``/pdf/`` (with or without ``.pdf``), ``/html/``, the arXiv DOI and
+    Hugging Face paper pages, with or without ``www.`` and version suffixes.
+    """
+    m = _ARXIV_URL.search(url)
+    if not m:
+        return None
+    return m.group("id") or m.group("oldid").lower()
+
+
+def normalize_arxiv_id(value: str) -> str | None:
+    """``arXiv:2301.00774v2`` -> ``2301.00774``; None when the value is not an arXiv id."""
+    value = value.strip()
+    m = _ARXIV_BARE.match(value)
+    if m:
+        return m.group("id") or m.group("oldid").lower()
+    return arxiv_id_from_url(value)
+
+
+def arxiv_year(arxiv_id: str) -> int | None:
+    """The year an arXiv id of the new scheme was issued (``2301.00774`` -> 2023)."""
+    m = re.match(r"^(\d{2})\d{2}\.", arxiv_id)
+    return 2000 + int(m.group(1)) if m else None
+
+
+# --- DOI -------------------------------------------------------------------------------------
+
+_DOI = re.compile(r"(10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str | None:
+    """Strip ``https://doi.org/``, ``doi:`` and the like; None when no DOI is present."""
+    m = _DOI.search(value.strip())
+    if not m:
+        return None
+    return m.group(1).rstrip(".,;")
+
+
+def doi_key(doi: str) -> str:
+    """DOIs compare case-insensitively."""
+    return doi.lower()
+
+
+# --- text and titles ---------------------------------------------------------------------------
+
+_LATEX_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_"}
+
+
+def latex_to_plain(value: str) -> str:
+    """A light LaTeX-to-text conversion for comparing values (not for display)."""
+    for latex, plain in _LATEX_ESCAPES.items():
+        value = value.replace(latex, plain)
+    value = re.sub(r"\\[a-zA-Z]+\s*", "", value)
+    return value.replace("{", "").replace("}", "")
+
+
+def fold(value: str) -> str:
+    """Lower-case ASCII letters and digits only, single-spaced: the key for comparing titles."""
+    value = unicodedata.normalize("NFKD", latex_to_plain(value))
+    value = "".join(c for c in value if not unicodedata.combining(c))
+    value = re.sub(r"[^a-z0-9]+", " ", value.lower())
+    return value.strip()
+
+
+def clean_text(value: str) -> str:
+    """Collapse white space and strip."""
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def fix_doubled_prefix(title: str) -> str:
+    """``OmniQuant: OmniQuant: Omnidirectionally ...`` -> ``OmniQuant: Omnidirectionally ...``."""
+    m = re.match(r"^\s*([^:]{1,40}):\s*\1:\s*", title)
+    if m:
+        return f"{m.group(1)}: {title[m.end() :]}"
+    return title
+
+
+_LATEX_SPECIALS = re.compile(r"(?<!\\)([&%$#_])")
+_CARET_TILDE = re.compile(r"(?<!\\)([\^~])(?!\{\})")
+
+
+def escape_latex(text: str) -> str:
+    """Escape the LaTeX specials ``& % $ # _ ^ ~`` that are not escaped yet."""
+    text = _LATEX_SPECIALS.sub(r"\\\1", text)
+    return _CARET_TILDE.sub(r"\\\1{}", text)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def needs_protection(token: str) -> bool:
+    """A token BibTeX styles would damage by lower-casing: an upper-case letter after the first."""
+    return any(c.isupper() for c in token[1:])
+
+
+def protect_title(title: str) -> str:
+    """Escape specials and brace tokens such as ``GPTQ``, ``LoRA``, ``LLMs`` or ``4K``.
+
+    A title that already has braces is taken as curated and only escaped.
+    """
+    title = escape_latex(title)
+    if "{" in title.replace("\\^{}", "").replace("\\~{}", ""):
+        return title
+    return _TOKEN.sub(
+        lambda m: f"{{{m.group(0)}}}" if needs_protection(m.group(0)) else m.group(0), title
+    )
+
+
+# --- venues ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A venue as the survey names it, normalised: short name, kind and the full name."""
+
+    short: str
+    kind: str  # conference | workshop | journal | preprint | blog | website
+    full: str = ""
+
+    @property
+    def entry_type(self) -> str:
+        return {
+            "conference": "inproceedings",
+            "workshop": "inproceedings",
+            "journal": "article",
+        }.get(self.kind, "misc")
+
+    @property
+    def venue_field(self) -> str:
+        """``booktitle`` or ``journal``: where the full name goes; '' for preprints and blogs."""
+        return {"inproceedings": "booktitle", "article": "journal"}.get(self.entry_type, "")
+
+
+_ACL = "Annual Meeting of the Association for Computational Linguistics"
+_FINDINGS = "Findings of the Association for Computational Linguistics"
+_NAACL = (
+    "Conference of the North American Chapter of the Association for Computational "
+    "Linguistics: Human Language Technologies"
+)
+
+# Keys are fold()ed and have spaces removed, so "NeurIPS-ENLSP", "NeurIPS ENLSP" and
+# "neurips_enlsp" all find the same row. Typos seen in the survey's list map to the right venue.
+VENUES: dict[str, Venue] = {
+    "arxiv": Venue("arXiv", "preprint"),
+    "neurips": Venue("NeurIPS", "conference", "Advances in Neural Information Processing Systems"),
+    "nips": Venue("NeurIPS", "conference", "Advances in Neural Information Processing Systems"),
+    "neurlps": Venue("NeurIPS", "conference", "Advances in Neural Information Processing Systems"),
+    "neuripsenlsp": Venue(
+        "NeurIPS ENLSP Workshop",
+        "workshop",
+        "NeurIPS Workshop on Efficient Natural Language and Speech Processing",
+    ),
+    "neuripsworkshop": Venue("NeurIPS Workshop", "workshop", "NeurIPS Workshop"),
+    "iclr": Venue("ICLR", "conference", "International Conference on Learning Representations"),
+    "icml": Venue("ICML", "conference", "International Conference on Machine Learning"),
+    "icmlworkshop": Venue("ICML Workshop", "workshop", "ICML Workshop"),
+    "acl": Venue("ACL", "conference", f"Proceedings of the {_ACL}"),
+    "aclshort": Venue("ACL", "conference", f"Proceedings of the {_ACL} (Short Papers)"),
+    "acldemo": Venue("ACL Demo", "conference", f"Proceedings of the {_ACL}: System Demonstrations"),
+    "aclsrw": Venue("ACL SRW", "workshop", f"Proceedings of the {_ACL}: Student Research Workshop"),
+    "aclfindings": Venue("Findings of ACL", "conference", f"{_FINDINGS}: ACL"),
+    "findingsacl": Venue("Findings of ACL", "conference", f"{_FINDINGS}: ACL"),
+    "emnlp": Venue(
+        "EMNLP",
+        "conference",
+        "Proceedings of the Conference on Empirical Methods in Natural Language Processing",
+    ),
+    "emnlpfindings": Venue("Findings of EMNLP", "conference", f"{_FINDINGS}: EMNLP"),
+    "findingsemnlp": Venue("Findings of EMNLP", "conference", f"{_FINDINGS}: EMNLP"),
+    "naacl": Venue("NAACL", "conference", f"Proceedings of the {_NAACL}"),
+    "naaclhlt": Venue("NAACL", "conference", f"Proceedings of the {_NAACL}"),
+    "naaclfindings": Venue("Findings of NAACL", "conference", f"{_FINDINGS}: NAACL"),
+    "aaclfindings": Venue("Findings of AACL", "conference", f"{_FINDINGS}: AACL-IJCNLP"),
+    "eacl": Venue(
+        "EACL",
+        "conference",
+        "Proceedings of the Conference of the European Chapter of the Association for "
+        "Computational Linguistics",
+    ),
+    "deelio": Venue(
+        "DeeLIO",
+        "workshop",
+        "Proceedings of Deep Learning Inside Out (DeeLIO): The Workshop on Knowledge Extraction "
+        "and Integration for Deep Learning Architectures",
+    ),
+    "tmlr": Venue("TMLR", "journal", "Transactions on Machine Learning Research"),
+    "tacl": Venue(
+        "TACL", "journal", "Transactions of the Association for Computational Linguistics"
+    ),
+    "jmlr": Venue("JMLR", "journal", "Journal of Machine Learning Research"),
+    "aiopen": Venue("AI Open", "journal", "AI Open"),
+    "vldb": Venue("VLDB", "journal", "Proceedings of the VLDB Endowment"),
+    "aaai": Venue(
+        "AAAI", "conference", "Proceedings of the AAAI Conference on Artificial Intelligence"
+    ),
+    "uai": Venue("UAI", "conference", "Conference on Uncertainty in Artificial Intelligence"),
+    "automl": Venue(
+        "AutoML", "conference", "International Conference on Automated Machine Learning"
+    ),
+    "icassp": Venue(
+        "ICASSP",
+        "conference",
+        "IEEE International Conference on Acoustics, Speech and Signal Processing",
+    ),
+    "mlsys": Venue("MLSys", "conference", "Proceedings of Machine Learning and Systems"),
+    "sc": Venue(
+        "SC",
+        "conference",
+        "International Conference for High Performance Computing, Networking, Storage and Analysis",
+    ),
+    "osdi": Venue(
+        "OSDI", "conference", "USENIX Symposium on Operating Systems Design and Implementation"
+    ),
+    "sosp": Venue("SOSP", "conference", "ACM Symposium on Operating Systems Principles"),
+    "nsdi": Venue(
+        "NSDI", "conference", "USENIX Symposium on Networked Systems Design and Implementation"
+    ),
+    "usenixatc": Venue("USENIX ATC", "conference", "USENIX Annual Technical Conference"),
+    "eurosys": Venue("EuroSys", "conference", "European Conference on Computer Systems"),
+    "ppopp": Venue(
+        "PPoPP",
+        "conference",
+        "ACM SIGPLAN Symposium on Principles and Practice of Parallel Programming",
+    ),
+    "isca": Venue("ISCA", "conference", "International Symposium on Computer Architecture"),
+    "ipdps": Venue(
+        "IPDPS", "conference", "IEEE International Parallel and Distributed Processing Symposium"
+    ),
+    "icpp": Venue("ICPP", "conference", "International Conference on Parallel Processing"),
+    "arith": Venue("ARITH", "conference", "IEEE Symposium on Computer Arithmetic"),
+    "blog": Venue("Blog", "blog"),
+    "website": Venue("Website", "website"),
+}
+
+
+def venue_lookup_key(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
+def lookup_venue(name: str) -> Venue | None:
+    """The normalised venue for a name as the survey writes it, or None when unknown."""
+    return VENUES.get(venue_lookup_key(name))
+
+
+# --- person names ------------------------------------------------------------------------------
+
+# Capitalised particles that belong to the family name when they precede it ("Christopher De Sa").
+_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "der",
+    "di",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "den",
+    "ter",
+}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def split_and(value: str) -> list[str]:
+    """Split an author field at top-level `` and `` (not inside braces)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    lowered = value.lower()
+    while i < len(value):
+        c = value[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and lowered.startswith(" and ", i):
+            parts.append(value[start:i])
+            i += 5
+            start = i
+            continue
+        i += 1
+    parts.append(value[start:])
+    return [clean_text(p) for p in parts if clean_text(p)]
+
+
+def to_last_first(name: str) -> str:
+    """Write one person name as ``Last, First`` (BibTeX's unambiguous form).
+
+    Names already containing a comma or wholly braced (organisations) are kept. For
+    ``First Last`` names the family name is the last word plus any particles before it.
+    """
+    name = clean_text(name)
+    if "," in name or (name.startswith("{") and name.endswith("}")) or name == "others":
+        return name
+    words = name.split(" ")
+    if len(words) == 1:
+        return name
+    suffix = ""
+    if words[-1].lower() in _SUFFIXES and len(words) > 2:
+        suffix = words.pop()
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1].lower() in _PARTICLES:
+        cut -= 1
+    family = " ".join(words[cut:])
+    given = " ".join(words[:cut])
+    return f"{family}, {suffix}, {given}" if suffix else f"{family}, {given}"
+
+
+def normalize_authors(value: str) -> str:
+    """Every name of an author field in ``Last, First`` form, joined by `` and ``."""
+    return " and ".join(to_last_first(n) for n in split_and(value))
+
+
+def family_names(value: str) -> list[str]:
+    """Folded family names of an author field, in order (for matching, not display)."""
+    out = []
+    for name in split_and(normalize_authors(value)):
+        if name == "others":
+            continue
+        family = name.split(",")[0] if "," in name else name
+        out.append(fold(family))
+    return out

@@ -1,0 +1,211 @@
+"""The survey's category tree: load, validate, resolve slugs and aliases, select subtrees."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .errors import TaxonomyError, UnknownCategoryError
+from .model import Category
+from .normalize import fold
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Taxonomy:
+    """A validated tree of categories. Build it with :func:`load_taxonomy` or :meth:`from_nodes`."""
+
+    def __init__(self, nodes: Iterable[Category], source: str = "<taxonomy>") -> None:
+        self.source = source
+        self._nodes: dict[str, Category] = {}
+        self._alias: dict[str, str] = {}
+        self._children: dict[str | None, list[str]] = {}
+        for node in nodes:
+            self._add(node)
+        self._validate_tree()
+
+    def _error(self, message: str) -> TaxonomyError:
+        return TaxonomyError(self.source, message)
+
+    def _add(self, node: Category) -> None:
+        if not _SLUG.match(node.slug):
+            raise self._error(
+                f"category slug '{node.slug}' must be lower-case words joined by '-'."
+            )
+        if node.slug in self._nodes:
+            raise self._error(
+                f"category slug '{node.slug}' is defined twice; slugs must be unique."
+            )
+        if node.slug in self._alias:
+            raise self._error(
+                f"category slug '{node.slug}' is already an alias of '{self._alias[node.slug]}'."
+            )
+        if not node.name.strip():
+            raise self._error(f"category '{node.slug}' has no name; add name = \"...\".")
+        self._nodes[node.slug] = node
+        for alias in node.aliases:
+            if not _SLUG.match(alias):
+                raise self._error(
+                    f"alias '{alias}' of '{node.slug}' must be lower-case words joined by '-'."
+                )
+            if alias in self._nodes or alias in self._alias:
+                owner = alias if alias in self._nodes else self._alias[alias]
+                raise self._error(
+                    f"alias '{alias}' of '{node.slug}' is already used by '{owner}'; "
+                    "aliases must be unique."
+                )
+            self._alias[alias] = node.slug
+
+    def _validate_tree(self) -> None:
+        for node in self._nodes.values():
+            if node.parent is not None and node.parent not in self._nodes:
+                raise self._error(
+                    f"category '{node.slug}' has parent '{node.parent}', which is not defined."
+                )
+            self._children.setdefault(node.parent, []).append(node.slug)
+        for slug in self._nodes:
+            seen = {slug}
+            parent = self._nodes[slug].parent
+            while parent is not None:
+                if parent in seen:
+                    raise self._error(f"category '{slug}' is its own ancestor (a cycle).")
+                seen.add(parent)
+                parent = self._nodes[parent].parent
+
+    # --- queries --------------------------------------------------------------------------------
+
+    def __contains__(self, slug: str) -> bool:
+        return slug in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[Category]:
+        """Depth-first, in file order."""
+        yield from (self._nodes[s] for s in self.walk())
+
+    def get(self, slug: str) -> Category:
+        return self._nodes[slug]
+
+    def children(self, slug: str | None) -> list[str]:
+        return list(self._children.get(slug, []))
+
+    def roots(self) -> list[str]:
+        return self.children(None)
+
+    def walk(self, start: str | None = None) -> Iterator[str]:
+        stack = [start] if start is not None else list(reversed(self.roots()))
+        while stack:
+            slug = stack.pop()
+            yield slug
+            stack.extend(reversed(self.children(slug)))
+
+    def depth(self, slug: str) -> int:
+        depth = 0
+        parent = self._nodes[slug].parent
+        while parent is not None:
+            depth += 1
+            parent = self._nodes[parent].parent
+        return depth
+
+    def ancestors(self, slug: str) -> list[str]:
+        """Parent first, root last."""
+        out = []
+        parent = self._nodes[slug].parent
+        while parent is not None:
+            out.append(parent)
+            parent = self._nodes[parent].parent
+        return out
+
+    def resolve(self, name: str) -> str:
+        """The slug for a slug or alias (case-insensitive); :class:`UnknownCategoryError` if none."""
+        key = name.strip().lower()
+        if key in self._nodes:
+            return key
+        if key in self._alias:
+            return self._alias[key]
+        raise UnknownCategoryError(name, self.suggest(name))
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """The slugs closest to a mistyped name (aliases count, their slug is suggested)."""
+        choices = {**{s: s for s in self._nodes}, **self._alias}
+        scored = process.extract(name.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 3)
+        out: list[str] = []
+        for alias, score, _ in scored:
+            slug = choices[alias]
+            if score >= 60 and slug not in out:
+                out.append(slug)
+        return out[:limit]
+
+    def subtree(self, slugs: Iterable[str]) -> set[str]:
+        """The given categories (slugs or aliases) and all their descendants."""
+        out: set[str] = set()
+        for name in slugs:
+            out.update(self.walk(self.resolve(name)))
+        return out
+
+    def match_heading(self, heading: str, parent: str | None) -> str | None:
+        """The child of ``parent`` whose name, slug or alias matches a survey heading."""
+        key = fold(heading)
+        for slug in self.children(parent):
+            node = self._nodes[slug]
+            names = [node.name, node.slug, *node.aliases]
+            if any(fold(n) == key for n in names):
+                return slug
+        return None
+
+    def find_by_name(self, heading: str) -> list[str]:
+        key = fold(heading)
+        return [
+            n.slug
+            for n in self._nodes.values()
+            if any(fold(x) == key for x in [n.name, n.slug, *n.aliases])
+        ]
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read and validate a taxonomy TOML file (``[[category]]`` tables with slug, name, parent)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TaxonomyError(path, "no such taxonomy file; check --db or EFFLLM_BIB_DB.") from None
+    except UnicodeDecodeError:
+        raise TaxonomyError(path, "is not valid UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line")[0]
+        raise TaxonomyError(path, f"invalid TOML: {message}; fix the syntax.", line) from None
+    tables = data.get("category")
+    if not isinstance(tables, list) or not tables:
+        raise TaxonomyError(path, "no [[category]] tables found; see refs/taxonomy.toml.")
+    nodes = []
+    for i, table in enumerate(tables, 1):
+        slug = table.get("slug")
+        if not isinstance(slug, str):
+            raise TaxonomyError(path, f'category #{i} has no slug; add slug = "...".')
+        unknown = set(table) - {"slug", "name", "parent", "aliases", "description"}
+        if unknown:
+            raise TaxonomyError(
+                path, f"category '{slug}' has unknown key(s) {', '.join(sorted(unknown))}."
+            )
+        aliases = table.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise TaxonomyError(path, f"aliases of '{slug}' must be a list of strings.")
+        name = table.get("name", "")
+        parent = table.get("parent")
+        if not isinstance(name, str) or (parent is not None and not isinstance(parent, str)):
+            raise TaxonomyError(path, f"name and parent of '{slug}' must be strings.")
+        nodes.append(
+            Category(
+                slug=slug,
+                name=name,
+                parent=parent,
+                aliases=tuple(aliases),
+                description=str(table.get("description", "")),
+            )
+        )
+    return Taxonomy(nodes, str(path))
