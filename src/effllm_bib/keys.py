@@ -17,7 +17,48 @@ from .normalize import latex_to_plain, normalize_authors, split_and
 PENDING_PREFIX = "pending:"
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "on", "in", "for", "to", "with", "and", "or", "is", "are", "be", "by", "from", "at", "as", "via", "into", "towards", "toward", "do", "does", "can", "not", "no", "your", "you", "we", "our", "its", "it", "this", "that", "when", "what", "why", "how", "all"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "to",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "be",
+        "by",
+        "from",
+        "at",
+        "as",
+        "via",
+        "into",
+        "towards",
+        "toward",
+        "do",
+        "does",
+        "can",
+        "not",
+        "no",
+        "your",
+        "you",
+        "we",
+        "our",
+        "its",
+        "it",
+        "this",
+        "that",
+        "when",
+        "what",
+        "why",
+        "how",
+        "all",
+    ]
 )
 
 

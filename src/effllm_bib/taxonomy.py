@@ -176,8 +176,10 @@ def load_taxonomy(path: Path) -> Taxonomy:
     except UnicodeDecodeError:
         raise TaxonomyError(path, "is not valid UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = str(exc).split(" (at line")[0]
+        # Python < 3.14 reports the position only in the message: "... (at line 3, column 8)".
+        m = re.search(r"\(at line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        message = str(exc).split(" (at ")[0]
         raise TaxonomyError(path, f"invalid TOML: {message}; fix the syntax.", line) from None
     tables = data.get("category")
     if not isinstance(tables, list) or not tables:

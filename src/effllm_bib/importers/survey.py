@@ -141,8 +141,8 @@ def parse_survey_text(text: str, taxonomy: Taxonomy, source: str = "README.md") 
                 if len(candidates) == 1:
                     slug = candidates[0]
                     out.report(Severity.WARNING, "heading-misplaced", number,
-                               f"section '{name}' is not under its taxonomy parent "
-                               f"'{taxonomy.get(slug).parent}'")  # fmt: skip
+                               f"section '{name}' sits under '{parent}' here but under "
+                               f"'{taxonomy.get(slug).parent}' in the taxonomy")  # fmt: skip
                 else:
                     raise SurveyFormatError(
                         source,
@@ -278,6 +278,8 @@ def derive(title: str, venue: str, paper_url: str, with_arxiv: bool = True) -> D
     names, year = split_venue(venue)
     if year:
         values["year"] = year
+    else:
+        notes.append(f"no year in '{venue}'")
     known = [(n, lookup_venue(n)) for n in names]
     chosen = next((v for _, v in known if v and v.kind != "preprint"), None)
     chosen = chosen or next((v for _, v in known if v), None)
@@ -384,10 +386,16 @@ def group_papers(survey: SurveyList) -> list[Paper]:
             if a == b or fuzz.ratio(a, b) >= SIMILAR_TITLE:
                 union(i, members[0])
     for aid, members in by_id.items():
-        roots = {find(i) for i in members}
-        if len(roots) > 1:
+        papers_of: dict[int, list[Bullet]] = defaultdict(list)
+        for i in members:
+            papers_of[find(i)].append(bullets[i])
+        if len(papers_of) > 1:
             shared_ids.add(aid)
-            listed = "; ".join(f"'{bullets[i].title}' (line {bullets[i].line})" for i in members)
+            listed = "; ".join(
+                f"'{bs[0].title}' (line{'s' if len(bs) > 1 else ''} "
+                f"{', '.join(str(b.line) for b in bs)})"
+                for bs in papers_of.values()
+            )
             survey.report(Severity.WARNING, "shared-arxiv-id", bullets[members[0]].line,
                           f"different papers link the same arXiv id {aid}: {listed}; "
                           "none gets this id until a source confirms it")  # fmt: skip

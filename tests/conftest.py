@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from effllm_bib.database import Database
+from effllm_bib.importers.survey import import_survey
+from effllm_bib.taxonomy import Taxonomy, load_taxonomy
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+REPO = HERE.parent
+REFS = REPO / "refs"
+SHARED = REPO.parent / "shared"
+SURVEY_SNIPPET = DATA / "survey_snippet.md"
+FACTS_SNIPPET = DATA / "facts_snippet.bib"
+
+
+@pytest.fixture(scope="session")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(REFS / "taxonomy.toml")
+
+
+@pytest.fixture
+def db_dir(tmp_path: Path) -> Path:
+    """An empty database directory with the project's taxonomy."""
+    d = tmp_path / "db"
+    d.mkdir()
+    shutil.copyfile(REFS / "taxonomy.toml", d / "taxonomy.toml")
+    return d
+
+
+@pytest.fixture
+def snippet_db(db_dir: Path) -> Path:
+    """A database imported from the real survey snippet and saved."""
+    db = Database.load(db_dir, create=True)
+    import_survey(db, SURVEY_SNIPPET)
+    db.save()
+    return db_dir
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
