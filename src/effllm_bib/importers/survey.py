@@ -568,22 +568,24 @@ def _apply_paper(
     base = derive_from_entry(old)
     entry = old
     changes: list[FieldChange] = []
-    if base is not None and entry.type == base.type and derived.type != base.type:
-        changes.append(FieldChange(key, "type", entry.type, derived.type, "correct"))
-        entry = entry.with_type(derived.type)
+    # Three-way rule per field: the survey's new value applies only where the survey changed
+    # (theirs != was) and the database still holds what the last import derived (ours == was).
+    was_type = base.type if base else entry.type
+    if derived.type not in (was_type, entry.type):
+        kind = "correct" if entry.type == was_type else "conflict"
+        changes.append(FieldChange(key, "type", entry.type, derived.type, kind))
+        if kind == "correct":
+            entry = entry.with_type(derived.type)
     for name in DERIVED_FIELDS:
         theirs = derived.fields.get(name, "")
         ours = entry.get(name)
         was = base.fields.get(name, "") if base else ""
-        if not theirs or ours == theirs:
+        if not theirs or ours == theirs or theirs == was:
             continue
-        if not ours:
-            changes.append(FieldChange(key, name, "", theirs, "fill"))
+        if ours == was:
+            changes.append(FieldChange(key, name, ours, theirs, "correct" if ours else "fill"))
             entry = entry.with_fields(**{name: theirs})
-        elif ours == was:
-            changes.append(FieldChange(key, name, ours, theirs, "correct"))
-            entry = entry.with_fields(**{name: theirs})
-        elif theirs != was:
+        else:
             changes.append(FieldChange(key, name, ours, theirs, "conflict"))
     if first.code_urls and not entry.get("code"):
         changes.append(FieldChange(key, "code", "", first.code_urls[0], "fill"))

@@ -1,0 +1,98 @@
+"""The canonical file: exact round trips, kept blocks, line-numbered errors, atomic writes."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from effllm_bib import bibio
+from effllm_bib.database import Database
+from effllm_bib.errors import BibParseError, InputFileError
+
+from .conftest import DATA, REFS
+
+MIXED = DATA / "mixed.bib"
+
+
+def test_canonical_file_round_trips_byte_for_byte(tmp_path):
+    once = bibio.format_bib(*_read(MIXED))
+    path = tmp_path / "c.bib"
+    path.write_text(once)
+    assert bibio.format_bib(*_read(path)) == once
+
+
+def _read(path: Path):
+    parsed = bibio.read_bib(path)
+    assert parsed.errors == []
+    return parsed.entries, parsed.extras
+
+
+def test_canonical_form_golden(tmp_path):
+    assert bibio.format_bib(*_read(MIXED)) == (DATA / "golden" / "mixed.canonical.bib").read_text()
+
+
+def test_strings_preambles_comments_unknown_fields_and_macros_survive():
+    text = bibio.format_bib(*_read(MIXED))
+    assert '@string{icml = "International Conference on Machine Learning"}' in text
+    assert "@preamble{" in text
+    assert "% A comment a person wrote" in text
+    assert "  month = jan," in text  # macro kept bare
+    assert "  booktitle = icml # { 2023}," in text  # concatenation kept bare
+    assert "  mynote = {an unknown field}," in text
+
+
+@pytest.mark.skipif(not (REFS / "effllm.bib").exists(), reason="refs/effllm.bib not built yet")
+def test_the_shipped_database_is_in_canonical_form():
+    raw = (REFS / "effllm.bib").read_text(encoding="utf-8")
+    db = Database.load(REFS)
+    assert db.text() == raw
+
+
+@pytest.mark.parametrize(
+    "text, line, code",
+    [
+        pytest.param("@article{a, title={x}}\n@article{b, title={unbalanced}\n", 2, "parse-error",
+                     id="unbalanced-brace"),
+        pytest.param("@article{a, title={x}}\n\n@article{a, title={y}}\n", 3, "duplicate-key", id="duplicate-key"),
+        pytest.param("@article{a, title={x}, title={y}}\n", 1, "duplicate-field", id="duplicate-field"),
+    ],
+)  # fmt: skip
+def test_bad_blocks_are_reported_with_lines_not_dropped(text, line, code):
+    parsed = bibio.parse_bib(text, "f.bib")
+    assert [(p.code, p.where) for p in parsed.errors] == [(code, f"f.bib:{line}")]
+
+
+def test_nul_bytes_and_wrong_encoding_are_clear_errors(tmp_path):
+    p = tmp_path / "nul.bib"
+    p.write_bytes(b"@article{a,\n title={x\x00}}\n")
+    with pytest.raises(InputFileError, match="NUL byte") as info:
+        bibio.read_bib(p)
+    assert info.value.line == 2
+    p.write_bytes("@article{a, title={Caf\u00e9}}\n".encode("latin-1"))
+    with pytest.raises(InputFileError, match="not valid UTF-8"):
+        bibio.read_bib(p)
+
+
+def test_database_with_broken_block_is_refused_and_untouched(tmp_path):
+    (tmp_path / "taxonomy.toml").write_text((REFS / "taxonomy.toml").read_text())
+    bib = tmp_path / "effllm.bib"
+    bib.write_text("@article{a, title={x}}\n\n@article{b, title={y}\n")
+    before = bib.read_bytes()
+    with pytest.raises(BibParseError) as info:
+        Database.load(tmp_path)
+    assert info.value.line == 3 and "effllm-bib check" in str(info.value)
+    assert bib.read_bytes() == before
+
+
+def test_failed_write_leaves_previous_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "db.bib"
+    path.write_text("old content\n")
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        bibio.write_atomic(path, "new content\n")
+    assert path.read_text() == "old content\n"
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind

@@ -1,0 +1,146 @@
+"""The command line: exact output and exit codes, on a database built from the real snippet."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from effllm_bib.cli import cli
+
+from .conftest import DATA, FACTS_SNIPPET, SURVEY_SNIPPET
+
+GOLDEN = DATA / "golden"
+
+
+@pytest.fixture
+def full_db(snippet_db: Path, runner) -> Path:
+    result = runner.invoke(cli, ["--db", str(snippet_db), "merge", str(FACTS_SNIPPET)])
+    assert result.exit_code == 0, result.output
+    return snippet_db
+
+
+def run(runner, db: Path, *args: str, env=None):
+    return runner.invoke(cli, ["--db", str(db), *args], env=env)
+
+
+def test_export_category_golden(runner, full_db):
+    result = run(runner, full_db, "export", "--category", "pruning")
+    assert result.exit_code == 0
+    assert result.output == (GOLDEN / "export_pruning.bib").read_text()
+
+
+def test_export_alias_and_slug_agree_and_union(runner, full_db):
+    by_alias = run(runner, full_db, "export", "-c", "pruning").output
+    by_slug = run(runner, full_db, "export", "-c", "parameter-pruning").output
+    assert by_alias.splitlines()[1:] == by_slug.splitlines()[1:]
+    union = run(runner, full_db, "export", "-c", "structured-pruning", "-c", "unstructured-pruning")
+    assert union.output.splitlines()[1:] == by_slug.splitlines()[1:]
+
+
+def test_export_to_file(runner, full_db, tmp_path):
+    out = tmp_path / "sub" / "pruning.bib"
+    result = run(runner, full_db, "export", "-c", "pruning", "-o", str(out))
+    assert result.exit_code == 0
+    assert out.read_text() == (GOLDEN / "export_pruning.bib").read_text()
+
+
+def test_unknown_category_is_one_line_with_suggestions(runner, full_db):
+    result = run(runner, full_db, "export", "--category", "prunning")
+    assert result.exit_code == 2
+    assert result.output == (
+        "effllm-bib: error: unknown category 'prunning'. Did you mean: parameter-pruning, "
+        "structured-pruning, unstructured-pruning? Run 'effllm-bib categories' to list them.\n"
+    )
+
+
+def test_categories_tree_with_counts(runner, full_db):
+    result = run(runner, full_db, "categories")
+    lines = result.output.splitlines()
+    assert lines[0] == "model-centric: Model-Centric Methods [27]  (aliases: model-centric-methods)"
+    assert "    parameter-pruning: Parameter Pruning [5]  (aliases: pruning)" in lines
+    assert "      structured-pruning: Structured Pruning [1]" in lines
+    assert (
+        "    frameworks-inference: Efficient Inference [5]  (aliases: framework-inference)" in lines
+    )
+
+
+def test_check_passes_with_warnings_and_json(runner, full_db):
+    result = run(runner, full_db, "check")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1].endswith(": 0 errors, 20 warnings")
+    data = json.loads(run(runner, full_db, "check", "--format", "json").output)
+    assert data["errors"] == 0
+    assert {p["code"] for p in data["problems"]} >= {"no-author", "survey-wrong-arxiv"}
+
+
+def test_check_fails_on_errors(runner, full_db):
+    bib = full_db / "effllm.bib"
+    bib.write_text(
+        bib.read_text().replace(
+            "keywords = {unstructured-pruning}", "keywords = {unstructured-prunin}", 1
+        )
+    )
+    result = run(runner, full_db, "check")
+    assert result.exit_code == 1
+    assert (
+        "keyword 'unstructured-prunin' is not a taxonomy slug (did you mean unstructured-pruning"
+        in result.output
+    )
+
+
+def test_check_reports_parse_errors_with_line(runner, full_db):
+    bib = full_db / "effllm.bib"
+    bib.write_text(bib.read_text() + "\n@article{broken, title={x}\n")
+    result = run(runner, full_db, "check")
+    assert result.exit_code == 1
+    line = len(bib.read_text().splitlines())
+    assert f"effllm.bib:{line}: cannot parse this block" in result.output
+
+
+def test_db_from_environment(runner, full_db):
+    result = runner.invoke(cli, ["export", "-c", "pruning"], env={"EFFLLM_BIB_DB": str(full_db)})
+    assert result.output == (GOLDEN / "export_pruning.bib").read_text()
+
+
+def test_missing_database_is_a_clear_error(runner, tmp_path):
+    result = run(runner, tmp_path / "nothing", "export")
+    assert result.exit_code == 1
+    assert result.output.startswith("effllm-bib: error: ") and "import survey" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_dry_run_writes_nothing(runner, snippet_db, tmp_path):
+    before = (snippet_db / "effllm.bib").read_bytes()
+    newer = tmp_path / "newer.md"
+    newer.write_text(
+        SURVEY_SNIPPET.read_text().replace("<ins>ICML, 2023</ins>", "<ins>ICML, 2024</ins>")
+    )
+    result = run(runner, snippet_db, "import", "survey", str(newer), "--dry-run")
+    assert result.exit_code == 0
+    assert "-  year = {2023},\n+  year = {2024}," in result.output
+    assert result.output.endswith("dry run: nothing written.\n")
+    assert (snippet_db / "effllm.bib").read_bytes() == before
+
+
+def test_merge_dry_run_shows_diff_and_writes_nothing(runner, snippet_db):
+    before = (snippet_db / "effllm.bib").read_bytes()
+    result = run(runner, snippet_db, "merge", str(FACTS_SNIPPET), "--dry-run")
+    assert result.exit_code == 0
+    assert "+@inproceedings{frantar2023sparsegpt," in result.output
+    assert "key: pending:sparsegpt2023 -> frantar2023sparsegpt" in result.output
+    assert (snippet_db / "effllm.bib").read_bytes() == before
+
+
+def test_keys_rename_prints_map(runner, full_db):
+    result = run(runner, full_db, "keys", "rename", "frantar2023sparsegpt", "sparsegpt")
+    assert (result.exit_code, result.output) == (0, "frantar2023sparsegpt -> sparsegpt\n")
+    taken = run(runner, full_db, "keys", "rename", "sparsegpt", "tunstall2024zephyr")
+    assert taken.exit_code == 1 and "already taken" in taken.output
+    unknown = run(runner, full_db, "keys", "rename", "nope", "x")
+    assert unknown.exit_code == 2 and "no entry with key 'nope'" in unknown.output
+
+
+def test_import_of_missing_file(runner, db_dir):
+    result = run(runner, db_dir, "import", "survey", str(db_dir / "missing.md"))
+    assert result.exit_code == 1 and "no such file" in result.output
+    assert not (db_dir / "effllm.bib").exists()

@@ -1,0 +1,184 @@
+"""Merging other bibliographies: the real gathered facts for the snippet's papers, and made-up files."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from effllm_bib.check import check_entries
+from effllm_bib.database import Database
+from effllm_bib.errors import BibParseError
+from effllm_bib.merge import merge_file
+
+from .conftest import FACTS_SNIPPET
+
+
+def find(db: Database, surveytitle_start: str):
+    hits = [e for e in db.entries.values() if e.get("surveytitle").startswith(surveytitle_start)]
+    assert len(hits) == 1
+    return hits[0]
+
+
+@pytest.fixture
+def merged(snippet_db: Path):
+    db = Database.load(snippet_db)
+    report = merge_file(db, FACTS_SNIPPET)
+    return db, report
+
+
+def test_every_fact_matches_and_no_entry_is_created(snippet_db, merged):
+    db, report = merged
+    before = len(Database.load(snippet_db))
+    assert len(report.matched) == 12 and report.unmatched == [] and report.added == []
+    assert len(db) == before
+
+
+def test_authors_arrive_in_last_first_form_and_keys_are_assigned(merged):
+    db, report = merged
+    e = find(db, "SparseGPT")
+    assert e.key == "frantar2023sparsegpt"
+    assert e.get("author") == "Frantar, Elias and Alistarh, Dan"
+    assert ("pending:sparsegpt2023", "frantar2023sparsegpt") in report.renamed
+
+
+def test_survey_derived_values_are_corrected_by_the_facts(merged):
+    db, _ = merged
+    onebit = find(db, "OneBit")  # survey: arXiv 2024; facts: NeurIPS 2024
+    assert onebit.type == "inproceedings"
+    assert onebit.get("booktitle") == "Advances in Neural Information Processing Systems"
+    omni = find(db, "OmniQuant")
+    assert (
+        omni.get("booktitle") == "The Twelfth International Conference on Learning Representations"
+    )
+
+
+def test_wrong_survey_link_gets_the_right_id_and_check_reports_upstream_error(merged, taxonomy):
+    db, _ = merged
+    zephyr = find(db, "Zephyr")
+    assert zephyr.get("eprint") == "2310.16944"
+    semantic = find(db, "Extending Context Window")
+    assert semantic.get("eprint") == "2312.09571"
+    problems = check_entries(list(db.entries.values()), taxonomy)
+    upstream = [p for p in problems if p.code == "survey-wrong-arxiv"]
+    assert {p.where.split()[-1] for p in upstream} == {zephyr.key, find(db, "LLM Maybe LongLM").key}
+    assert "survey links arXiv 2312.09571, but this paper is arXiv 2310.16944" in " ".join(
+        p.message for p in upstream
+    )
+
+
+def test_provenance_is_recorded(merged):
+    db, _ = merged
+    e = find(db, "SparseGPT")
+    assert e.get("confidence") in {"high", "medium", "low"}
+    assert e.get("sources").startswith("http")
+
+
+def test_merging_the_same_file_twice_changes_nothing(snippet_db):
+    db = Database.load(snippet_db)
+    merge_file(db, FACTS_SNIPPET)
+    db.save()
+    before = (snippet_db / "effllm.bib").read_bytes()
+    db = Database.load(snippet_db)
+    report = merge_file(db, FACTS_SNIPPET)
+    db.save()
+    assert (snippet_db / "effllm.bib").read_bytes() == before
+    assert report.count("fill") == report.count("correct") == report.count("conflict") == 0
+
+
+def _write(tmp_path: Path, text: str, name: str = "other.bib") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_curated_value_conflict_is_reported_with_both_values(merged, tmp_path):
+    db, _ = merged
+    other = _write(tmp_path, "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be "
+                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
+                   "year={2023}, pages={1--2}, doi={10.5555/3618408.3618822}}")  # fmt: skip
+    report = merge_file(db, other)
+    conflicts = [(c.field, c.old, c.new) for c in report.changes if c.kind == "conflict"]
+    assert conflicts == [("pages", "10323--10337", "1--2")]
+    assert db.entries["frantar2023sparsegpt"].get("pages") == "10323--10337"
+    assert db.entries["frantar2023sparsegpt"].get("doi") == "10.5555/3618408.3618822"  # filled
+
+
+def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
+    db, _ = merged
+    other = _write(tmp_path, "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be "
+                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
+                   "year={2023}, pages={1-2}}")  # fmt: skip
+    merge_file(db, other, overwrite={"pages"})
+    assert db.entries["frantar2023sparsegpt"].get("pages") == "1--2"
+
+
+@pytest.mark.parametrize(
+    "record, how",
+    [
+        pytest.param("@article{a, title={Totally different}, doi={10.48550/arXiv.2301.00774}}", "arxiv-doi-alone-refused",
+                     id="arxiv-id-with-other-title-refused"),
+        pytest.param("@misc{a, title={SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
+                     "author={Someone Else}, year={2019}}", "refused", id="title-with-other-authors-refused"),
+    ],
+)  # fmt: skip
+def test_implausible_matches_are_refused(merged, tmp_path, record, how):
+    db, _ = merged
+    report = merge_file(db, _write(tmp_path, record))
+    assert report.matched == {} and report.unmatched == ["a"]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param("@misc{a, title={Anything}, eprint={2301.00774}, archiveprefix={arXiv}, "
+                     "author={Elias Frantar}}", id="by-arxiv-needs-title"),
+        pytest.param("@misc{a, title={SparseGPT: Massive language models can be accurately pruned in one shot}, "
+                     "author={Frantar, Elias}}", id="by-title-and-author"),
+        pytest.param("@misc{a, title={{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
+                     "year={2023}}", id="by-title-and-year"),
+    ],
+)  # fmt: skip
+def test_matches(merged, tmp_path, record):
+    db, _ = merged
+    report = merge_file(db, _write(tmp_path, record))
+    if "Anything" in record:  # an arXiv id alone is not enough when the titles disagree
+        assert report.matched == {}
+    else:
+        assert report.matched == {"a": "frantar2023sparsegpt"}
+
+
+def test_match_by_doi(merged, tmp_path):
+    db, _ = merged
+    db.put(db.entries["frantar2023sparsegpt"].with_fields(doi="10.1000/xyz"))
+    report = merge_file(
+        db, _write(tmp_path, "@misc{a, title={Renamed}, doi={https://doi.org/10.1000/XYZ}}")
+    )
+    assert report.matched == {"a": "frantar2023sparsegpt"}
+
+
+def test_add_new_adds_with_category_and_a_key(merged, tmp_path):
+    db, _ = merged
+    other = _write(tmp_path, "@article{n, title={A New Paper}, author={Ada Lovelace}, year={1843}}")
+    report = merge_file(db, other, add_new=True, categories=["kd"])
+    assert report.added and db.entries["lovelace1843new"].keywords == ("knowledge-distillation",)
+
+
+def test_csl_json_is_merged(merged, tmp_path):
+    db, _ = merged
+    item = [{"id": "c1", "type": "paper-conference",
+             "title": "SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot",
+             "author": [{"family": "Frantar", "given": "Elias"}, {"family": "Alistarh", "given": "Dan"}],
+             "issued": {"date-parts": [[2023]]}, "publisher": "PMLR", "DOI": "10.9999/example"}]  # fmt: skip
+    report = merge_file(db, _write(tmp_path, json.dumps(item), "items.json"))
+    assert report.matched == {"c1": "frantar2023sparsegpt"}
+    assert db.entries["frantar2023sparsegpt"].get("doi") == "10.9999/example"
+
+
+def test_broken_input_file_merges_nothing(snippet_db, tmp_path):
+    db = Database.load(snippet_db)
+    before = db.text()
+    bad = _write(tmp_path, "@article{ok, title={Fine}}\n\n@article{broken, title={Oops}\n")
+    with pytest.raises(BibParseError) as info:
+        merge_file(db, bad)
+    assert info.value.line == 3
+    assert db.text() == before

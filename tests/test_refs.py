@@ -1,0 +1,73 @@
+"""The shipped database itself: complete, checked, and stable under re-import of its sources."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from effllm_bib.check import check_database
+from effllm_bib.database import Database
+from effllm_bib.importers.survey import import_survey
+from effllm_bib.merge import merge_file
+from effllm_bib.model import Severity
+
+from .conftest import REFS, REPO, SHARED
+
+SURVEY = SHARED / "data" / "efficient-llms-survey" / "README.md"
+FACTS = SHARED / "data" / "metadata" / "gathered.bib"
+LOOKUPS = sorted((REPO / "data" / "lookups").glob("*.bib"))
+needs_shared = pytest.mark.skipif(not SURVEY.exists(), reason="shared/ data is not beside the repo")
+
+
+@pytest.fixture
+def refs_copy(tmp_path: Path) -> Path:
+    d = tmp_path / "refs"
+    shutil.copytree(REFS, d)
+    return d
+
+
+def test_check_reports_no_error():
+    problems = check_database(REFS / "effllm.bib", REFS / "taxonomy.toml")
+    errors = [str(p) for p in problems if p.severity is Severity.ERROR]
+    assert errors == []
+
+
+def test_every_paper_has_authors_except_documented_exceptions():
+    db = Database.load(REFS)
+    missing = sorted(e.get("surveytitle") for e in db.entries.values()
+                     if e.type != "software" and not e.get("author"))  # fmt: skip
+    # Neither names a person: an OpenAI web page and a Reddit post by a pseudonymous user.
+    assert missing == ["Learning to Reason with LLMs", "NTK Interpolation"]
+
+
+def test_every_category_keyword_is_a_taxonomy_node_and_most_nodes_have_papers():
+    db = Database.load(REFS)
+    counts = db.count_by_category()
+    empty = [slug for slug, n in counts.items() if n == 0]
+    assert empty == []
+
+
+@needs_shared
+def test_reimporting_the_survey_changes_nothing(refs_copy):
+    db = Database.load(refs_copy)
+    before = db.text()
+    report = import_survey(db, SURVEY)
+    assert (report.added, report.updated, report.disappeared) == ([], [], [])
+    assert db.text() == before
+
+
+@needs_shared
+@pytest.mark.parametrize("source", [FACTS, *LOOKUPS], ids=lambda p: p.name)
+def test_remerging_the_sources_changes_nothing(refs_copy, source):
+    db = Database.load(refs_copy)
+    before = db.text()
+    report = merge_file(db, source)
+    assert report.unmatched == [] and report.count("conflict") == 0
+    assert db.text() == before
+
+
+@needs_shared
+def test_survey_has_432_papers_and_17_frameworks():
+    db = Database.load(REFS)
+    assert sum(e.type != "software" for e in db.entries.values()) == 432
+    assert sum(e.type == "software" for e in db.entries.values()) == 17
