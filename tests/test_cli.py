@@ -144,3 +144,19 @@ def test_import_of_missing_file(runner, db_dir):
     result = run(runner, db_dir, "import", "survey", str(db_dir / "missing.md"))
     assert result.exit_code == 1 and "no such file" in result.output
     assert not (db_dir / "effllm.bib").exists()
+
+
+def test_import_dry_run_into_a_new_directory_writes_nothing(runner, tmp_path):
+    target = tmp_path / "new"
+    result = run(runner, target, "import", "survey", str(SURVEY_SNIPPET), "--dry-run")
+    assert result.exit_code == 0
+    assert "+@inproceedings{pending:sparsegpt2023," in result.output
+    assert not target.exists()
+
+
+def test_import_into_a_new_directory_creates_bib_and_taxonomy(runner, tmp_path):
+    target = tmp_path / "new"
+    result = run(runner, target, "import", "survey", str(SURVEY_SNIPPET))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in target.iterdir()) == ["effllm.bib", "taxonomy.toml"]
+    assert result.output.endswith(f"wrote {target / 'effllm.bib'}\n")

@@ -126,7 +126,7 @@ def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verb
     """Import the survey's Markdown paper list (its README.md)."""
     from .importers.survey import import_survey
 
-    db = state.load(create=not dry_run)
+    db = state.load(create=True)
     before = db.text() if db.bib_path.exists() else ""
     report = import_survey(db, path, prune=prune)
     _print_problems(report.problems, verbose)

@@ -6,7 +6,6 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -66,23 +65,24 @@ class Database:
 
     @classmethod
     def load(cls, db: str | os.PathLike[str] | None = None, create: bool = False) -> Database:
-        """Open a database. With ``create``, a missing one is started (taxonomy copied in).
+        """Open a database. With ``create``, a missing one is started in memory; :meth:`save`
+        writes it, with a copy of the packaged taxonomy if the directory has none.
 
         A .bib file with blocks that cannot be parsed is refused: saving it would lose them.
         """
         bib_path, tax_path = resolve_location(db)
-        if not tax_path.exists() and create:
-            tax_path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(packaged_refs() / TAXONOMY_NAME, tax_path)
         if not bib_path.exists():
             if not create:
                 raise DatabaseError(
                     f"{bib_path}: no database here; run 'effllm-bib import survey README.md' "
                     "to create one, or point --db at an existing one."
                 )
-            taxonomy = load_taxonomy(tax_path)
+            source = tax_path if tax_path.exists() else packaged_refs() / TAXONOMY_NAME
             return cls(
-                bib_path, taxonomy, extras=[Extra("comment", HEADER)], taxonomy_path=tax_path
+                bib_path,
+                load_taxonomy(source),
+                extras=[Extra("comment", HEADER)],
+                taxonomy_path=tax_path,
             )
         taxonomy = load_taxonomy(tax_path)
         parsed = bibio.read_bib(bib_path)
@@ -180,4 +180,7 @@ class Database:
         return bibio.format_bib(self.entries.values(), self.extras)
 
     def save(self) -> None:
+        if not self.taxonomy_path.exists():
+            text = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
+            bibio.write_atomic(self.taxonomy_path, text)
         bibio.write_atomic(self.bib_path, self.text())

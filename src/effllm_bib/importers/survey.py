@@ -435,7 +435,7 @@ def _report_repeats(survey: SurveyList, paper: Paper) -> None:
                           f"'{b.title}' says '{b.venue}' here but '{first.venue}' on line "
                           f"{first.line}; the first is used")  # fmt: skip
         if b is not first and fold(b.title) != fold(first.title):
-            survey.report(Severity.INFO, "title-variant", b.line,
+            survey.report(Severity.WARNING, "title-variant", b.line,
                           f"title written '{b.title}' here and '{first.title}' on line {first.line}")  # fmt: skip
 
 
