@@ -31,6 +31,7 @@ from .normalize import (
     normalize_arxiv_id,
     normalize_authors,
     normalize_doi,
+    person_keys,
     protect_title,
 )
 
@@ -89,7 +90,7 @@ def read_bibliography(path: Path) -> list[Entry]:
 def comparable(name: str, value: str) -> str:
     """The form in which two values of a field are compared (equal means: nothing to do)."""
     if name == "author" or name == "editor":
-        return " and ".join(family_names(value))
+        return " and ".join(person_keys(value))
     if name == "doi":
         return (normalize_doi(value) or value).lower()
     if name == "eprint":

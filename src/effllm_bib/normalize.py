@@ -269,20 +269,8 @@ def lookup_venue(name: str) -> Venue | None:
 
 # Capitalised particles that belong to the family name when they precede it ("Christopher De Sa").
 _PARTICLES = {
-    "de",
-    "da",
-    "del",
-    "della",
-    "der",
-    "di",
-    "dos",
-    "du",
-    "la",
-    "le",
-    "van",
-    "von",
-    "den",
-    "ter",
+    "abu", "al", "bin", "da", "das", "de", "degli", "dei", "del", "della", "den", "der", "des",
+    "di", "do", "dos", "du", "el", "ibn", "la", "las", "le", "los", "ten", "ter", "van", "von", "zu",
 }
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
@@ -336,6 +324,14 @@ def to_last_first(name: str) -> str:
 def normalize_authors(value: str) -> str:
     """Every name of an author field in ``Last, First`` form, joined by `` and ``."""
     return " and ".join(to_last_first(n) for n in split_and(value))
+
+
+def person_keys(value: str) -> list[str]:
+    """Each person of an author field as its sorted folded words, whatever the name order.
+
+    ``Bou Hanna, Emma`` and ``Emma Bou Hanna`` are the same person; ``E. Bou Hanna`` is not.
+    """
+    return [" ".join(sorted(fold(n).split())) for n in split_and(value) if n != "others"]
 
 
 def family_names(value: str) -> list[str]:
