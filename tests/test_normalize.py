@@ -129,7 +129,9 @@ def test_protect_title(title, expected):
         pytest.param("Christopher De Sa", "De Sa, Christopher", id="capitalised-particle"),
         pytest.param("Ludwig van Beethoven", "van Beethoven, Ludwig", id="particle"),
         pytest.param("Diego de las Casas", "de las Casas, Diego", id="two-particles"),
-        pytest.param("Marcelo Gennari do Nascimento", "do Nascimento, Marcelo Gennari", id="portuguese-do"),
+        pytest.param(
+            "Marcelo Gennari do Nascimento", "do Nascimento, Marcelo Gennari", id="portuguese-do"
+        ),
         pytest.param("Frantar, Elias", "Frantar, Elias", id="already-last-first"),
         pytest.param("{Mistral AI}", "{Mistral AI}", id="organisation"),
         pytest.param("Martin Luther King Jr.", "King, Jr., Martin Luther", id="suffix"),

@@ -269,8 +269,34 @@ def lookup_venue(name: str) -> Venue | None:
 
 # Capitalised particles that belong to the family name when they precede it ("Christopher De Sa").
 _PARTICLES = {
-    "abu", "al", "bin", "da", "das", "de", "degli", "dei", "del", "della", "den", "der", "des",
-    "di", "do", "dos", "du", "el", "ibn", "la", "las", "le", "los", "ten", "ter", "van", "von", "zu",
+    "abu",
+    "al",
+    "bin",
+    "da",
+    "das",
+    "de",
+    "degli",
+    "dei",
+    "del",
+    "della",
+    "den",
+    "der",
+    "des",
+    "di",
+    "do",
+    "dos",
+    "du",
+    "el",
+    "ibn",
+    "la",
+    "las",
+    "le",
+    "los",
+    "ten",
+    "ter",
+    "van",
+    "von",
+    "zu",
 }
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 

@@ -559,11 +559,7 @@ def _apply_paper(
         if first.code_urls:
             values["code"] = first.code_urls[0]
         entry = Entry.make("", derived.type, values).with_keywords(paper.categories)
-        entry = entry.with_key(keys.provisional_key(entry, set(db.entries)))
-        db.put(entry)
-        report.added.append(entry.key)
-        report.changes.append(FieldChange(entry.key, "", "", "", "add-entry"))
-        return entry.key
+        return _added(db, entry.with_key(keys.provisional_key(entry, set(db.entries))), report)
     old = db.entries[key]
     base = derive_from_entry(old)
     entry = old
@@ -604,12 +600,23 @@ def _apply_paper(
                                    f"keyword '{kw}' is not one of the survey's sections for this "
                                    "paper (kept)", key))  # fmt: skip
     report.changes.extend(changes)
-    if entry != old:
-        db.put(entry)
-        report.updated.append(key)
+    return _record(db, old, entry, report)
+
+
+def _added(db: Database, entry: Entry, report: ImportReport) -> str:
+    db.put(entry)
+    report.added.append(entry.key)
+    report.changes.append(FieldChange(entry.key, "", "", "", "add-entry"))
+    return entry.key
+
+
+def _record(db: Database, old: Entry, new: Entry, report: ImportReport) -> str:
+    if new != old:
+        db.put(new)
+        report.updated.append(new.key)
     else:
         report.unchanged += 1
-    return key
+    return new.key
 
 
 def _apply_framework(
@@ -619,23 +626,10 @@ def _apply_framework(
     values = {"title": fw.name, "url": fw.url, "surveytitle": fw.name}
     if key is None:
         entry = Entry.make(keys.software_key(fw.name, set(db.entries)), "software", values)
-        entry = entry.with_keywords(fw.categories)
-        db.put(entry)
-        report.added.append(entry.key)
-        report.changes.append(FieldChange(entry.key, "", "", "", "add-entry"))
-        return entry.key
+        return _added(db, entry.with_keywords(fw.categories), report)
     old = db.entries[key]
-    entry = old
-    for name, value in values.items():
-        if not entry.get(name):
-            entry = entry.with_fields(**{name: value})
-    entry = entry.with_keywords([*entry.keywords, *fw.categories])
-    if entry != old:
-        db.put(entry)
-        report.updated.append(key)
-    else:
-        report.unchanged += 1
-    return key
+    entry = old.with_fields(**{n: v for n, v in values.items() if not old.get(n)})
+    return _record(db, old, entry.with_keywords([*entry.keywords, *fw.categories]), report)
 
 
 def import_survey(db: Database, path: Path, prune: bool = False) -> ImportReport:
