@@ -76,3 +76,23 @@ def test_survey_has_432_papers_and_17_frameworks():
     db = Database.load(REFS)
     assert sum(e.type != "software" for e in db.entries.values()) == 432
     assert sum(e.type == "software" for e in db.entries.values()) == 17
+
+
+def test_full_export_reads_and_formats_in_pybtex_strict_mode():
+    import pybtex.errors
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    from effllm_bib.export.bibtex import export_bibtex
+
+    db = Database.load(REFS)
+    text = export_bibtex(db.select())
+    pybtex.errors.set_strict_mode(True)
+    try:
+        data = parse_string(text, "bibtex")
+        style = find_plugin("pybtex.style.formatting", "plain")()
+        rendered = [e.text.render_as("text") for e in style.format_entries(data.entries.values())]
+    finally:
+        pybtex.errors.set_strict_mode(False)
+    assert len(data.entries) == len(rendered) == len(db)
+    assert any(r.startswith("ColossalAI.") for r in rendered)  # protected names keep their case

@@ -623,7 +623,7 @@ def _apply_framework(
     db: Database, fw: Framework, by_url: dict[str, str], report: ImportReport
 ) -> str:
     key = by_url.get(fw.url.rstrip("/").lower())
-    values = {"title": fw.name, "url": fw.url, "surveytitle": fw.name}
+    values = {"title": protect_title(fw.name), "url": fw.url, "surveytitle": fw.name}
     if key is None:
         entry = Entry.make(keys.software_key(fw.name, set(db.entries)), "software", values)
         return _added(db, entry.with_keywords(fw.categories), report)
