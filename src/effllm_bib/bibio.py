@@ -28,7 +28,14 @@ FIELD_ORDER = [
     "edition", "month", "year", "date", "doi", "eprint", "archiveprefix", "primaryclass",
     "url", "code", "keywords", "note",
 ]  # fmt: skip
-PROVENANCE_FIELDS = ["surveytitle", "surveyvenue", "surveyurl", "confidence", "sources"]
+PROVENANCE_FIELDS = [
+    "surveytitle",
+    "surveyvenue",
+    "surveyurl",
+    "confidence",
+    "sources",
+    "provenance",
+]
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 _PROV_RANK = {name: i for i, name in enumerate(PROVENANCE_FIELDS)}
 

@@ -212,6 +212,148 @@ def keys_rename(state: State, old: str, new: str | None) -> None:
     click.echo(f"{old} -> {new}")
 
 
+# --- enrichment ------------------------------------------------------------------------------
+
+
+def source_options(func: F) -> F:
+    """Options shared by the commands that talk to Crossref and arXiv."""
+    options = [
+        click.option("--mailto", envvar="EFFLLM_BIB_MAILTO", metavar="EMAIL",
+                     help="Your e-mail for Crossref's polite pool (or $EFFLLM_BIB_MAILTO)."),
+        click.option("--crossref-url", envvar="EFFLLM_BIB_CROSSREF_URL", metavar="URL",
+                     help="Crossref API base URL (or $EFFLLM_BIB_CROSSREF_URL)."),
+        click.option("--arxiv-url", envvar="EFFLLM_BIB_ARXIV_URL", metavar="URL",
+                     help="arXiv API query URL (or $EFFLLM_BIB_ARXIV_URL)."),
+        click.option("--offline", is_flag=True, help="Answer from the cache alone; send nothing."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                     envvar="EFFLLM_BIB_CACHE_DIR",
+                     help="Response cache (default: the user cache directory)."),
+        click.option("--cache-days", type=float, default=30.0, show_default=True,
+                     help="Cached responses older than this are fetched again."),
+        click.option("--no-crossref", is_flag=True, help="Do not ask Crossref."),
+        click.option("--no-arxiv", is_flag=True, help="Do not ask arXiv."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _sources(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from .enrich.sources import make_sources
+
+    if not opts["mailto"] and not opts["no_crossref"] and not opts["offline"]:
+        click.echo(
+            "note: no --mailto/EFFLLM_BIB_MAILTO; Crossref's public pool is slower.", err=True
+        )
+    return make_sources(
+        crossref=not opts["no_crossref"], arxiv=not opts["no_arxiv"],
+        crossref_url=opts["crossref_url"], arxiv_url=opts["arxiv_url"], mailto=opts["mailto"],
+        cache_dir=opts["cache_dir"], cache_days=opts["cache_days"],
+        use_cache=not opts["no_cache"], offline=opts["offline"],
+    )  # fmt: skip
+
+
+def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    names = ("mailto", "crossref_url", "arxiv_url", "offline", "no_cache", "cache_dir",
+             "cache_days", "no_crossref", "no_arxiv")  # fmt: skip
+    return {n: kwargs.pop(n) for n in names}
+
+
+def _requests_line(crossref: Any, arxiv: Any) -> str:
+    parts = []
+    for source in (crossref, arxiv):
+        if source is not None:
+            st = source.client.stats
+            parts.append(f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
+                         f" {st.retries} retries")  # fmt: skip
+    return "; ".join(parts)
+
+
+@cli.command()
+@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG",
+              help="Only entries in these categories.")  # fmt: skip
+@click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these entries.")
+@click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
+              help="Let the sources replace FIELD (repeatable).")  # fmt: skip
+@click.option("--upgrade-preprints", is_flag=True,
+              help="Cite the published version of preprints (arXiv id and key kept).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every field change.")
+@source_options
+@pass_state
+@friendly_errors
+def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
+           overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
+           **kwargs: Any) -> None:  # fmt: skip
+    """Fill in missing metadata from Crossref and arXiv (safe to interrupt; resumes)."""
+    from .enrich.engine import Enricher, select_keys
+    from .enrich.engine import enrich as run_enrich
+
+    opts = _source_kwargs(kwargs)
+    db = state.load()
+    before = db.text()
+    chosen = select_keys(db, categories, keys)
+    crossref, arxiv = _sources(opts)
+    enricher = Enricher(db, crossref, arxiv, overwrite={f.lower() for f in overwrite},
+                        upgrade_preprints=upgrade_preprints)  # fmt: skip
+    checkpoint = None if dry_run else db.save
+    report = None
+    try:
+        with click.progressbar(length=len(chosen), label="enrich", file=sys.stderr,
+                               show_pos=True) as bar:  # fmt: skip
+            report = run_enrich(enricher, chosen, progress=lambda _key: bar.update(1),
+                                checkpoint=checkpoint)  # fmt: skip
+    except KeyboardInterrupt:
+        if not dry_run:
+            db.save()
+        _fail("interrupted; the entries enriched so far are saved. Run again to resume.", 130)
+    finally:
+        for source in (crossref, arxiv):
+            if source is not None:
+                source.client.close()
+    _print_problems(report.problems, verbose)
+    for change in report.changes:
+        if change.kind == "conflict" or verbose:
+            click.echo(f"{change.kind}: {change}")
+    if not verbose:
+        for p in report.problems:
+            if p.code == "key-assigned":
+                click.echo(f"key: {p.message}")
+    if report.aborted:
+        click.echo(f"stopped: {report.aborted}", err=True)
+    click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
+    click.echo(_requests_line(crossref, arxiv))
+    _show_or_save(db, before, dry_run)
+    if report.aborted:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("identifier")
+@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG", required=True,
+              help="Category of the paper (repeatable).")  # fmt: skip
+@source_options
+@pass_state
+@friendly_errors
+def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
+    """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
+    from .enrich.engine import Enricher, add_paper
+
+    opts = _source_kwargs(kwargs)
+    db = state.load()
+    crossref, arxiv = _sources(opts)
+    try:
+        result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
+    finally:
+        for source in (crossref, arxiv):
+            if source is not None:
+                source.client.close()
+    if result.changes:
+        db.save()
+    click.echo(result.message)
+
+
 # --- export and browse -----------------------------------------------------------------------
 
 

@@ -132,7 +132,7 @@ def _incoming_value(name: str, value: str) -> str:
 # --- matching --------------------------------------------------------------------------------
 
 
-class _Index:
+class MatchIndex:
     def __init__(self, db: Database) -> None:
         self.by_doi: dict[str, str] = {}
         self.by_arxiv: dict[str, list[str]] = defaultdict(list)
@@ -182,7 +182,7 @@ def _plausible(db_entry: Entry, incoming: Entry, exact: bool) -> bool:
     return y1 is None or y2 is None or abs(y1 - y2) <= 1
 
 
-def find_match(db: Database, incoming: Entry, index: _Index) -> tuple[str | None, str, str]:
+def find_match(db: Database, incoming: Entry, index: MatchIndex) -> tuple[str | None, str, str]:
     """(database key or None, how it matched, why a candidate was refused)."""
     doi = normalize_doi(incoming.get("doi"))
     if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX) and doi.lower() in index.by_doi:
@@ -212,9 +212,13 @@ def find_match(db: Database, incoming: Entry, index: _Index) -> tuple[str | None
 
 
 def merge_entry(
-    ours: Entry, theirs: Entry, overwrite: Collection[str] = ()
+    ours: Entry, theirs: Entry, overwrite: Collection[str] = (), type_authority: bool = True
 ) -> tuple[Entry, list[FieldChange]]:
-    """Merge the fields of ``theirs`` into ``ours``; returns the result and the changes."""
+    """Merge the fields of ``theirs`` into ``ours``; returns the result and the changes.
+
+    ``type_authority=False`` for sources whose entry type says nothing about publication
+    (an arXiv record is a preprint record even for a published paper).
+    """
     changes: list[FieldChange] = []
     result = ours
     key = ours.key
@@ -222,7 +226,7 @@ def merge_entry(
     def weak(name: str) -> bool:
         return survey_derived(ours, name)
 
-    if theirs.type != ours.type:
+    if type_authority and theirs.type != ours.type:
         if weak("type") or "type" in overwrite:
             changes.append(FieldChange(key, "type", ours.type, theirs.type, "correct"))
             result = result.with_type(theirs.type)
@@ -276,7 +280,7 @@ def merge_entries(
 ) -> MergeReport:
     """Merge entries into the database in memory; the caller saves or shows the diff."""
     report = MergeReport()
-    index = _Index(db)
+    index = MatchIndex(db)
     extra_keywords = sorted(db.taxonomy.resolve(c) for c in categories)
     claimed: dict[str, str] = {}
     for theirs in incoming:

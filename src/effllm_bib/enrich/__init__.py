@@ -1,0 +1,1 @@
+"""Enrichment: outside services (Crossref, arXiv) fill in missing metadata."""

@@ -1,0 +1,256 @@
+"""HTTP with manners: one client for every outside service.
+
+- an explicit on-disk cache of responses (200 and 404) in the user cache directory, with an
+  expiry, so a second run over the same entries sends no request; ``offline`` serves from it alone;
+- a rate limiter that reads ``x-rate-limit-limit``/``x-rate-limit-interval`` from responses;
+- retries with exponential backoff and jitter on 429, 5xx and timeouts, honouring ``Retry-After``.
+
+A 404 is an answer, not a fault: it is returned (and cached), never retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from ..errors import EffllmBibError
+
+DEFAULT_EXPIRY_DAYS = 30.0
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class ServiceError(EffllmBibError):
+    """An outside service could not give an answer (after retries), or is not in the cache."""
+
+    def __init__(self, service: str, message: str, status: int | None = None) -> None:
+        self.service = service
+        self.status = status
+        super().__init__(f"{service}: {message}")
+
+
+class NotCached(ServiceError):
+    """``--offline`` and the cache has no answer for this request."""
+
+
+def default_cache_dir() -> Path:
+    override = os.environ.get("EFFLLM_BIB_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("effllm-bib")) / "http"
+
+
+class ResponseCache:
+    """Responses on disk, one JSON file per request (method, URL, sorted parameters)."""
+
+    def __init__(self, directory: Path, expiry_days: float = DEFAULT_EXPIRY_DAYS) -> None:
+        self.directory = directory
+        self.expiry = expiry_days * 86400
+
+    @staticmethod
+    def key(url: str, params: Mapping[str, Any] | None) -> str:
+        canonical = json.dumps([url, sorted((params or {}).items())], default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str, now: float | None = None) -> dict[str, Any] | None:
+        path = self._path(key)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # missing or damaged: treated as a miss, re-fetched and rewritten
+        now = time.time() if now is None else now
+        if not isinstance(record, dict) or now - float(record.get("fetched", 0)) > self.expiry:
+            return None
+        return record
+
+    def put(self, key: str, url: str, response: httpx2.Response) -> None:
+        from ..bibio import write_atomic
+
+        record = {
+            "url": url,
+            "status": response.status_code,
+            "content_type": response.headers.get("content-type", ""),
+            "body": response.text,
+            "fetched": time.time(),
+        }
+        write_atomic(self._path(key), json.dumps(record))
+
+
+@dataclass
+class RateLimiter:
+    """Spaces requests so that at most ``limit`` start in any ``interval`` seconds."""
+
+    limit: float
+    interval: float = 1.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _next: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self.clock()
+            if now < self._next:
+                self.sleep(self._next - now)
+                now = self._next
+            self._next = now + self.interval / self.limit
+
+    def update(self, headers: Mapping[str, str]) -> None:
+        """Follow the service's announced limit (never speed up past what it allows)."""
+        limit = headers.get("x-rate-limit-limit")
+        interval = headers.get("x-rate-limit-interval")
+        try:
+            if limit:
+                self.limit = max(0.1, float(limit))
+            if interval:
+                m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*", interval)
+                if m:
+                    scale = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}[m.group(2)]
+                    self.interval = float(m.group(1)) * scale
+        except ValueError:
+            pass  # a malformed header changes nothing
+
+
+def retry_after(response: httpx2.Response, now: float | None = None) -> float | None:
+    """Seconds to wait as ``Retry-After`` says (seconds or an HTTP date), or None."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+
+
+class HttpClient:
+    """GET with cache, rate limit and retries. One instance per service."""
+
+    def __init__(
+        self,
+        service: str,
+        user_agent: str,
+        *,
+        timeout: float = 20.0,
+        limiter: RateLimiter | None = None,
+        cache: ResponseCache | None = None,
+        offline: bool = False,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx2.BaseTransport | None = None,
+    ) -> None:
+        self.service = service
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.limiter = limiter
+        self.cache = cache
+        self.offline = offline
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.sleep = sleep
+        self.stats = Stats()
+        self._client = httpx2.Client(transport=transport, follow_redirects=True)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _from_cache(self, url: str, params: Mapping[str, Any] | None) -> httpx2.Response | None:
+        if self.cache is None:
+            return None
+        record = self.cache.get(ResponseCache.key(url, params))
+        if record is None:
+            return None
+        self.stats.cache_hits += 1
+        return httpx2.Response(
+            int(record["status"]),
+            headers={"content-type": record.get("content_type", "")},
+            content=str(record.get("body", "")).encode("utf-8"),
+            request=httpx2.Request("GET", url, params=params),
+        )
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Any = None,
+    ) -> httpx2.Response:
+        cached = self._from_cache(url, params)
+        if cached is not None:
+            return cached
+        if self.offline:
+            raise NotCached(
+                self.service, f"{url} is not in the cache (--offline); run once online."
+            )
+        merged = {"User-Agent": self.user_agent, **(headers or {})}  # habanero's UA has mailto
+        attempt = 0
+        while True:
+            if self.limiter is not None:
+                self.limiter.wait()
+            self.stats.sent += 1
+            try:
+                response = self._client.get(
+                    url, params=params, headers=merged, timeout=self.timeout
+                )
+            except httpx2.TimeoutException:
+                if attempt >= self.retries:
+                    raise ServiceError(
+                        self.service, f"timed out {attempt + 1} times on {url}; try again later."
+                    ) from None
+                self._pause(attempt, None)
+                attempt += 1
+                continue
+            except httpx2.TransportError as exc:
+                if attempt >= self.retries:
+                    raise ServiceError(
+                        self.service, f"cannot connect ({exc.__class__.__name__}); check the URL."
+                    ) from None
+                self._pause(attempt, None)
+                attempt += 1
+                continue
+            if self.limiter is not None:
+                self.limiter.update(response.headers)
+            if response.status_code in RETRY_STATUSES and attempt < self.retries:
+                self._pause(attempt, retry_after(response))
+                attempt += 1
+                continue
+            if self.cache is not None and response.status_code in (200, 404):
+                self.cache.put(ResponseCache.key(url, params), url, response)
+            return response
+
+    def _pause(self, attempt: int, announced: float | None) -> None:
+        self.stats.retries += 1
+        if announced is not None:
+            delay = announced
+        else:
+            delay = self.backoff * (2**attempt) * (0.5 + random.random())  # full jitter around 2^n
+        self.sleep(min(delay, self.max_backoff))

@@ -1,0 +1,525 @@
+"""Enrichment against a local stand-in for Crossref and arXiv that replays recorded responses."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from effllm_bib.cli import cli
+from effllm_bib.database import Database
+from effllm_bib.enrich.engine import Enricher, enrich, select_keys
+from effllm_bib.enrich.http import HttpClient, RateLimiter, ServiceError
+from effllm_bib.enrich.sources import make_sources
+
+from .conftest import DATA, REFS
+
+HTTP = DATA / "http"
+DOIS = {
+    "10.18653/v1/2021.acl-long.353": "crossref/work_10.18653_v1_2021.acl-long.353.json",
+    "10.18653/v1/d19-1410": "crossref/work_10.18653_v1_d19-1410.trimmed.json",
+}
+SEARCHES = {
+    "Distilling": "crossref/search_distilling_step_by_step.json",
+    "Bfloat16": "crossref/search_ambiguous_bfloat16.json",
+}
+
+
+class Services:
+    """Routes like api.crossref.org and export.arxiv.org; every request is logged."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.log: list[Request] = []
+        self.faults: list[Response | str] = []  # answered, in order, before the real routes
+        server.expect_request("/api/query").respond_with_handler(self._arxiv)
+        server.expect_request("/works").respond_with_handler(self._crossref)
+        server.expect_request(__import__("re").compile(r"^/works/.+")).respond_with_handler(
+            self._crossref
+        )
+
+    @property
+    def base(self) -> str:
+        return self.server.url_for("").rstrip("/")
+
+    def requests(self, prefix: str = "") -> list[Request]:
+        return [r for r in self.log if r.path.startswith(prefix)]
+
+    def _fault(self) -> Response | None:
+        if not self.faults:
+            return None
+        fault = self.faults.pop(0)
+        if fault == "sleep":
+            time.sleep(1.5)
+            return Response("late", status=200)
+        return fault  # type: ignore[return-value]
+
+    def _crossref(self, request: Request) -> Response:
+        self.log.append(request)
+        fault = self._fault()
+        if fault is not None:
+            return fault
+        json_headers = {
+            "x-rate-limit-limit": "50",
+            "x-rate-limit-interval": "1s",
+            "x-concurrency-limit": "3",
+        }
+        if request.path.startswith("/works/"):
+            doi = request.path[len("/works/") :].lower()
+            if doi in DOIS:
+                return Response(
+                    (HTTP / DOIS[doi]).read_text(),
+                    content_type="application/json",
+                    headers=json_headers,
+                )
+            return Response(
+                (HTTP / "crossref/error_404_works_notarealdoi.txt").read_text(),
+                status=404,
+                content_type="text/plain",
+            )
+        query = request.args.get("query.bibliographic", "")
+        name = next(
+            (f for k, f in SEARCHES.items() if query.startswith(k)), "crossref/search_empty.json"
+        )
+        return Response(
+            (HTTP / name).read_text(), content_type="application/json", headers=json_headers
+        )
+
+    def _arxiv(self, request: Request) -> Response:
+        self.log.append(request)
+        fault = self._fault()
+        if fault is not None:
+            return fault
+        ids = request.args.get("id_list", "").split(",")
+        if "abc" in ids:
+            return Response(
+                (HTTP / "arxiv/id_abc_error_400.atom.xml").read_text(),
+                status=400,
+                content_type="application/atom+xml",
+            )
+        if "1707.08567" in ids:
+            name = "arxiv/id_0808.05394_1707.08567_one_missing.atom.xml"
+        else:
+            name = "arxiv/id_survey_batch.atom.xml"
+        return Response((HTTP / name).read_text(), content_type="application/atom+xml")
+
+
+@pytest.fixture(scope="module")
+def http_server():
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def services(http_server):
+    http_server.clear()
+    return Services(http_server)
+
+
+@pytest.fixture
+def edb(tmp_path: Path) -> Path:
+    d = tmp_path / "db"
+    d.mkdir()
+    shutil.copyfile(REFS / "taxonomy.toml", d / "taxonomy.toml")
+    shutil.copyfile(DATA / "enrich.bib", d / "effllm.bib")
+    return d
+
+
+def run_cli(runner, edb: Path, services: Services, tmp_path: Path, *args: str):
+    env = {
+        "EFFLLM_BIB_CROSSREF_URL": services.base,
+        "EFFLLM_BIB_ARXIV_URL": services.base + "/api/query",
+        "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
+        "EFFLLM_BIB_MAILTO": "maintainers@example.org",
+    }
+    return runner.invoke(cli, ["--db", str(edb), *args], env=env)
+
+
+def test_enrich_end_to_end(runner, edb, services, tmp_path):
+    result = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert result.exit_code == 0, result.output
+    db = Database.load(edb)
+    # DOI look-up (written fixture) and the real recorded Sentence-BERT response fill authors and pages
+    prefix = db.entries["li2021prefix"]
+    assert prefix.get("author") == "Li, Xiang Lisa and Liang, Percy"
+    assert prefix.get("pages") == "4582--4597"
+    sbert = db.entries["reimers2019sentence"]
+    assert (sbert.get("author"), sbert.get("pages")) == (
+        "Reimers, Nils and Gurevych, Iryna",
+        "3980--3990",
+    )
+    # arXiv batch gives authors to the preprint; its key is assigned once authors are in
+    assert "hsieh2023distilling" in db.entries and "pending:distilling2023" not in db.entries
+    # provenance says which source filled which field, and when
+    assert db.entries["li2021prefix"].get("provenance").startswith("crossref ")
+    assert "author" in db.entries["li2021prefix"].get("provenance")
+    out = result.output
+    assert "Crossref does not know DOI 10.1234/notarealdoi" in out
+    assert "several Crossref records fit" in out and "burgess2019bfloat16" in out
+    assert "arXiv returned nothing for 2405.17849" in out
+    assert (
+        "published as 10.18653/v1/2023.findings-acl.507; run with --upgrade-preprints" not in out
+    )  # info only
+    assert "enrich: 8 entries:" in out
+
+
+def test_right_candidate_is_chosen_even_when_not_the_top_hit(runner, edb, services, tmp_path):
+    # hsieh is a preprint: with the upgrade, the second search hit (the right paper) is applied
+    result = run_cli(
+        runner,
+        edb,
+        services,
+        tmp_path,
+        "enrich",
+        "--upgrade-preprints",
+        "-k",
+        "pending:distilling2023",
+    )
+    assert result.exit_code == 0, result.output
+    db = Database.load(edb)
+    e = db.entries["hsieh2023distilling"]
+    assert e.type == "inproceedings"
+    assert (
+        e.get("booktitle")
+        == "Findings of the Association for Computational Linguistics: {ACL} 2023"
+    )
+    assert e.get("doi") == "10.18653/v1/2023.findings-acl.507"
+    assert e.get("eprint") == "2305.02301"  # the arXiv id is kept
+    assert "SCOTT" not in e.get("title")
+
+
+def test_preprint_upgrade_keeps_the_key(runner, edb, services, tmp_path):
+    bib = edb / "effllm.bib"
+    bib.write_text(
+        bib.read_text().replace(
+            "@misc{pending:distilling2023,",
+            "@misc{hsieh2023distilling,\n  author = {Hsieh, Cheng-Yu},",
+        )
+    )
+    run_cli(
+        runner,
+        edb,
+        services,
+        tmp_path,
+        "enrich",
+        "--upgrade-preprints",
+        "-k",
+        "hsieh2023distilling",
+    )
+    assert Database.load(edb).entries["hsieh2023distilling"].type == "inproceedings"
+
+
+def test_no_upgrade_without_the_flag(runner, edb, services, tmp_path):
+    result = run_cli(
+        runner, edb, services, tmp_path, "enrich", "-v", "-k", "pending:distilling2023"
+    )
+    assert "run with --upgrade-preprints to cite it" in result.output
+    assert Database.load(edb).entries["hsieh2023distilling"].type == "misc"
+
+
+def test_arxiv_dois_never_reach_crossref_and_dois_are_encoded(runner, edb, services, tmp_path):
+    run_cli(runner, edb, services, tmp_path, "enrich")
+    paths = [
+        r.environ.get("REQUEST_URI") or r.environ.get("RAW_URI") or r.full_path
+        for r in services.requests("/works")
+    ]
+    assert not any("10.48550" in p for p in paths)
+    assert any("/works/10.18653%2Fv1%2F2021.acl-long.353" in p for p in paths)
+
+
+def test_every_crossref_request_has_mailto_and_user_agent(runner, edb, services, tmp_path):
+    run_cli(runner, edb, services, tmp_path, "enrich")
+    agents = {r.headers.get("User-Agent", "") for r in services.requests("/works")}
+    assert agents and all(
+        "effllm-bib/" in a and "mailto:maintainers@example.org" in a for a in agents
+    )
+
+
+def test_second_run_sends_no_request_and_offline_works(runner, edb, services, tmp_path):
+    run_cli(runner, edb, services, tmp_path, "enrich")
+    first = len(services.log)
+    assert first > 0
+    second = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert len(services.log) == first, "the second run must be served from the cache"
+    assert "Crossref: 0 requests" in second.output and "arXiv: 0 requests" in second.output
+    offline = run_cli(runner, edb, services, tmp_path, "enrich", "--offline")
+    assert offline.exit_code == 0 and len(services.log) == first
+
+
+def test_offline_without_cache_reports_and_writes_nothing_wrong(runner, edb, services, tmp_path):
+    before = (edb / "effllm.bib").read_bytes()
+    result = run_cli(runner, edb, services, tmp_path, "enrich", "--offline", "--no-arxiv")
+    assert "is not in the cache (--offline)" in result.output
+    assert services.log == []
+    assert (edb / "effllm.bib").read_bytes() == before
+
+
+def test_dry_run_prints_diff_and_writes_nothing(runner, edb, services, tmp_path):
+    before = (edb / "effllm.bib").read_bytes()
+    result = run_cli(runner, edb, services, tmp_path, "enrich", "--dry-run", "-k", "li2021prefix")
+    assert "+  author = {Li, Xiang Lisa and Liang, Percy}," in result.output
+    assert (edb / "effllm.bib").read_bytes() == before
+
+
+def test_curated_values_are_not_overwritten_but_reported(runner, edb, services, tmp_path):
+    bib = edb / "effllm.bib"
+    bib.write_text(
+        bib.read_text().replace(
+            "  booktitle = {Proceedings of the Annual Meeting",
+            "  pages = {1--2},\n  booktitle = {Proceedings of the Annual Meeting",
+        )
+    )
+    result = run_cli(runner, edb, services, tmp_path, "enrich", "-k", "li2021prefix")
+    assert (
+        "conflict: li2021prefix: pages differs, kept '1--2'; source has '4582--4597'"
+        in result.output
+    )
+    assert Database.load(edb).entries["li2021prefix"].get("pages") == "1--2"
+    forced = run_cli(
+        runner, edb, services, tmp_path, "enrich", "-k", "li2021prefix", "--overwrite", "pages"
+    )
+    assert forced.exit_code == 0
+    assert Database.load(edb).entries["li2021prefix"].get("pages") == "4582--4597"
+
+
+def test_interrupt_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+    from effllm_bib.enrich import engine
+
+    calls = {"n": 0}
+    original = engine.Enricher.from_crossref
+
+    def interrupting(self, key, report):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return original(self, key, report)
+
+    monkeypatch.setattr(engine.Enricher, "from_crossref", interrupting)
+    result = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert result.exit_code == 130
+    assert "entries enriched so far are saved" in result.output
+    db = Database.load(edb)  # the file is whole and holds the work done before the interrupt
+    assert db.entries["li2021prefix"].get("author") == "Li, Xiang Lisa and Liang, Percy"
+    monkeypatch.undo()
+    resumed = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert resumed.exit_code == 0
+
+
+def test_add_existing_paper_only_adds_the_category(runner, edb, services, tmp_path):
+    result = run_cli(
+        runner,
+        edb,
+        services,
+        tmp_path,
+        "add",
+        "https://arxiv.org/abs/2301.00774v3",
+        "-c",
+        "structured-pruning",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "already in the database as frantar2023sparsegpt; added structured-pruning\n"
+    )
+    db = Database.load(edb)
+    assert db.entries["frantar2023sparsegpt"].keywords == (
+        "structured-pruning",
+        "unstructured-pruning",
+    )
+    assert len(db) == 8
+
+
+def test_add_new_paper_builds_a_complete_entry(runner, edb, services, tmp_path):
+    bib = edb / "effllm.bib"
+    text = bib.read_text()
+    start = text.index("@misc{pending:distilling2023,")
+    bib.write_text(text[:start] + text[text.index("@misc{pending:i2024,") :])
+    result = run_cli(runner, edb, services, tmp_path, "add", "2305.02301", "-c", "kd")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("added hsieh2023distilling")
+    e = Database.load(edb).entries["hsieh2023distilling"]
+    assert e.type == "inproceedings" and e.get("doi") == "10.18653/v1/2023.findings-acl.507"
+    assert e.get("eprint") == "2305.02301" and e.keywords == ("knowledge-distillation",)
+    assert e.get("author").startswith("Hsieh, Cheng-Yu and Li, Chun-Liang")
+
+
+def test_add_by_doi_url(runner, edb, services, tmp_path):
+    bib = edb / "effllm.bib"
+    text = bib.read_text()
+    bib.write_text(text[: text.index("@inproceedings{reimers2019sentence,")])
+    result = run_cli(
+        runner,
+        edb,
+        services,
+        tmp_path,
+        "add",
+        "https://doi.org/10.18653/v1/D19-1410",
+        "-c",
+        "data-selection",
+    )
+    assert result.exit_code == 0, result.output
+    assert "added reimers2019sentence" in result.output
+
+
+@pytest.mark.parametrize("bad", ["not-an-id", "https://example.org/paper"])
+def test_add_rejects_what_is_not_an_identifier(runner, edb, services, tmp_path, bad):
+    result = run_cli(runner, edb, services, tmp_path, "add", bad, "-c", "kd")
+    assert result.exit_code == 1 and "neither an arXiv id nor a DOI" in result.output
+    assert services.log == []
+
+
+# --- the HTTP layer, with recorded sleeps instead of real ones -------------------------------
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+def client(services: Services, tmp_path: Path, sleeps: list, **kw) -> HttpClient:
+    from effllm_bib.enrich.http import ResponseCache
+
+    return HttpClient("Crossref", "effllm-bib/test", cache=ResponseCache(tmp_path / "c"),
+                      sleep=sleeps.append, timeout=kw.pop("timeout", 5.0), **kw)  # fmt: skip
+
+
+def crossref(services, tmp_path, sleeps, **kw):
+    from effllm_bib.enrich.crossref import CrossrefSource
+
+    return CrossrefSource(client(services, tmp_path, sleeps, **kw), services.base, "m@example.org")
+
+
+def test_doi_lookup_parses_the_real_recorded_response(services, tmp_path, sleeps):
+    from effllm_bib.enrich.crossref import work_to_entry
+
+    message = crossref(services, tmp_path, sleeps).lookup_doi("10.18653/v1/D19-1410")
+    entry = work_to_entry(message)
+    assert entry.type == "inproceedings" and entry.get("year") == "2019"
+    assert (
+        entry.get("title") == "Sentence-{BERT}: Sentence Embeddings using Siamese {BERT}-Networks"
+    )
+
+
+def test_404_is_an_answer_not_a_fault(services, tmp_path, sleeps):
+    source = crossref(services, tmp_path, sleeps)
+    assert source.lookup_doi("10.1234/notarealdoi") is None
+    assert sleeps == [] and len(services.log) == 1
+
+
+def test_429_honours_retry_after(services, tmp_path, sleeps):
+    services.faults.append(Response("slow down", status=429, headers={"Retry-After": "7"}))
+    assert crossref(services, tmp_path, sleeps).lookup_doi("10.18653/v1/d19-1410") is not None
+    assert sleeps[-1] == 7.0 and len(services.log) == 2
+
+
+def test_500_then_success_backs_off_with_jitter(services, tmp_path, sleeps):
+    services.faults += [Response("oops", status=500), Response("oops", status=503)]
+    assert (
+        crossref(services, tmp_path, sleeps, backoff=1.0).search("Distilling Step-by-Step!") != []
+    )
+    assert len(sleeps) == 2 and 0.5 <= sleeps[0] <= 1.5 and 1.0 <= sleeps[1] <= 3.0
+
+
+def test_persistent_errors_end_in_a_clear_error(services, tmp_path, sleeps):
+    services.faults += [Response("oops", status=500)] * 3
+    with pytest.raises(ServiceError, match="HTTP 500"):
+        crossref(services, tmp_path, sleeps, retries=2).lookup_doi("10.18653/v1/d19-1410")
+    assert len(services.log) == 3
+
+
+def test_timeout_is_retried(services, tmp_path, sleeps):
+    services.faults.append("sleep")
+    source = crossref(services, tmp_path, sleeps, timeout=0.5)
+    assert source.lookup_doi("10.18653/v1/d19-1410") is not None
+    assert len(sleeps) == 1
+
+
+def test_malformed_json_is_a_service_error(services, tmp_path, sleeps):
+    services.faults.append(Response("{not json", content_type="application/json"))
+    with pytest.raises(ServiceError, match="malformed"):
+        crossref(services, tmp_path, sleeps).search("Distilling")
+
+
+def test_search_error_status_from_habanero_is_mapped(services, tmp_path, sleeps):
+    body = (HTTP / "crossref/error_400_validation_failure.json").read_text()
+    services.faults.append(Response(body, status=400, content_type="application/json"))
+    with pytest.raises(ServiceError, match="HTTP 400"):
+        crossref(services, tmp_path, sleeps).search("Distilling")
+
+
+def test_arxiv_batch_with_a_missing_id(services, tmp_path, sleeps):
+    from effllm_bib.enrich.arxiv import ArxivSource
+
+    source = ArxivSource(client(services, tmp_path, sleeps), services.base + "/api/query")
+    records = source.fetch(["0808.05394", "1707.08567"])
+    assert records["0808.05394"] is None
+    assert (
+        records["1707.08567"]
+        .entry.get("author")
+        .startswith("Kees A. Schouhamer Immink and Stan Baggen")
+    )
+    assert len(services.requests("/api/query")) == 1
+    assert services.requests("/api/query")[0].args["id_list"] == "0808.05394,1707.08567"
+
+
+def test_arxiv_error_feed(services, tmp_path, sleeps):
+    from effllm_bib.enrich.arxiv import ArxivSource
+
+    source = ArxivSource(client(services, tmp_path, sleeps), services.base + "/api/query")
+    with pytest.raises(ServiceError, match="incorrect id format for abc"):
+        source.fetch(["abc"])
+
+
+def test_arxiv_journal_ref_and_doi_are_read():
+    from effllm_bib.enrich.arxiv import parse_feed
+
+    (record,) = parse_feed((HTTP / "arxiv/legacy2016_id_list_1111.2011v2.atom.xml").read_text())
+    assert (record.arxiv_id, record.version) == ("1111.2011", "v2")
+    assert record.journal_ref == "Phys. Rev. B 85, 115117 (2012)"
+    assert record.entry.get("doi") == "10.1103/PhysRevB.85.115117"
+
+
+def test_rate_limiter_follows_announced_limits():
+    now = [0.0]
+    waited: list[float] = []
+
+    def sleep(s):
+        waited.append(s)
+        now[0] += s
+
+    limiter = RateLimiter(limit=10, clock=lambda: now[0], sleep=sleep)
+    limiter.update({"x-rate-limit-limit": "2", "x-rate-limit-interval": "1s"})
+    for _ in range(3):
+        limiter.wait()
+    assert waited == [0.5, 0.5]
+
+
+def test_crossref_limiter_learns_from_response_headers(services, tmp_path, sleeps):
+    source = crossref(services, tmp_path, sleeps)
+    source.lookup_doi("10.18653/v1/d19-1410")
+    assert source.client.limiter.limit == 50.0 and source.client.limiter.interval == 1.0
+
+
+def test_library_run_counts(edb, services, tmp_path):
+    db = Database.load(edb)
+    cr, ax = make_sources(crossref_url=services.base, arxiv_url=services.base + "/api/query",
+                          cache_dir=tmp_path / "cache", mailto="m@example.org")  # fmt: skip
+    report = enrich(Enricher(db, cr, ax), select_keys(db))
+    assert report.outcomes == {
+        "bad2023doi": "not found",  # Crossref 404
+        "burgess2019bfloat16": "ambiguous",  # two fitting records
+        "frantar2023sparsegpt": "filled",  # primaryclass from arXiv
+        "li2021prefix": "conflicts",  # authors and pages filled; curated booktitle differs
+        "lin2023awq": "not found",  # arXiv DOI: searched, never looked up
+        "hsieh2023distilling": "filled",  # authors from arXiv, then its final key
+        "pending:i2024": "not found",  # arXiv returned nothing
+        "reimers2019sentence": "filled",
+    }
+    assert (
+        report.summary() == "3 filled, 0 unchanged, 1 conflicts, 3 not found, 1 ambiguous, 0 failed"
+    )
