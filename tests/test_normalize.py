@@ -148,3 +148,17 @@ def test_split_and_ignores_braced_and():
 
 def test_fold_ignores_case_punctuation_latex_and_accents():
     assert n.fold("{Nyströmformer}: A \\& B") == n.fold("nystromformer a & b")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        pytest.param("4582-4597", "4582--4597", id="hyphen"),
+        pytest.param("4582–4597", "4582--4597", id="en-dash"),
+        pytest.param("4582 — 4597", "4582--4597", id="em-dash-spaced"),
+        pytest.param("4582--4597", "4582--4597", id="already"),
+        pytest.param("e123", "e123", id="article-number"),
+    ],
+)
+def test_normalize_pages(raw, expected):
+    assert n.normalize_pages(raw) == expected

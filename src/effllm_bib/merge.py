@@ -31,6 +31,7 @@ from .normalize import (
     normalize_arxiv_id,
     normalize_authors,
     normalize_doi,
+    normalize_pages,
     person_keys,
     protect_title,
 )
@@ -96,7 +97,7 @@ def comparable(name: str, value: str) -> str:
     if name == "eprint":
         return normalize_arxiv_id(value) or value
     if name == "pages":
-        return re.sub(r"\s*-+\s*", "-", value)
+        return normalize_pages(value)
     return fold(value)
 
 
@@ -125,7 +126,7 @@ def _incoming_value(name: str, value: str) -> str:
     if name == "eprint":
         return normalize_arxiv_id(value) or value
     if name == "pages":
-        return re.sub(r"\s*-+\s*", "--", value)
+        return normalize_pages(value)
     return value
 
 

@@ -25,7 +25,7 @@ from habanero.exceptions import RequestError
 
 from .. import __version__
 from ..model import Entry
-from ..normalize import ARXIV_DOI_PREFIX, normalize_doi, protect_title
+from ..normalize import ARXIV_DOI_PREFIX, normalize_doi, normalize_pages, protect_title
 from .http import HttpClient, NotCached, RateLimiter, ServiceError
 
 DEFAULT_URL = "https://api.crossref.org"
@@ -205,7 +205,7 @@ def work_to_entry(message: dict[str, Any]) -> Entry:
         "year": _year(message),
         "volume": _first(message.get("volume")),
         "number": _first(message.get("issue")),
-        "pages": re.sub(r"\s*[-–]+\s*", "--", _first(message.get("page"))),
+        "pages": normalize_pages(_first(message.get("page"))),
         "publisher": protect_title(_first(message.get("publisher"))),
         "doi": normalize_doi(str(message.get("DOI", ""))) or "",
     }

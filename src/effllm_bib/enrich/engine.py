@@ -265,6 +265,8 @@ def enrich(
             if enricher.crossref is not None:
                 more, outcome = enricher.from_crossref(key, report)
                 changes += more
+            if record is not None and outcome == "not found":
+                outcome = ""  # arXiv knows the paper; Crossref not having it is no failure
             failures = 0
         except NotCached as exc:
             report.outcomes[key] = "failed"
