@@ -252,12 +252,15 @@ def test_second_run_sends_no_request_and_offline_works(runner, edb, services, tm
     assert offline.exit_code == 0 and len(services.log) == first
 
 
-def test_offline_without_cache_reports_and_writes_nothing_wrong(runner, edb, services, tmp_path):
-    before = (edb / "effllm.bib").read_bytes()
+def test_offline_without_cache_sends_nothing_and_only_derives(runner, edb, services, tmp_path):
+    before = Database.load(edb)
     result = run_cli(runner, edb, services, tmp_path, "enrich", "--offline", "--no-arxiv")
     assert "is not in the cache (--offline)" in result.output
     assert services.log == []
-    assert (edb / "effllm.bib").read_bytes() == before
+    after = Database.load(edb)
+    for key, old in before.entries.items():  # only arXiv DOIs, derived without a request
+        new = after.entries[key]
+        assert new.with_fields(doi=old.get("doi"), provenance="") == old, key
 
 
 def test_dry_run_prints_diff_and_writes_nothing(runner, edb, services, tmp_path):
@@ -517,9 +520,56 @@ def test_library_run_counts(edb, services, tmp_path):
         "li2021prefix": "conflicts",  # authors and pages filled; curated booktitle differs
         "lin2023awq": "not found",  # arXiv DOI: searched, never looked up
         "hsieh2023distilling": "filled",  # authors from arXiv, then its final key
-        "pending:i2024": "not found",  # arXiv returned nothing
+        "pending:i2024": "filled",  # arXiv returned nothing; its arXiv DOI is derived
         "reimers2019sentence": "filled",
     }
     assert (
-        report.summary() == "3 filled, 0 unchanged, 1 conflicts, 3 not found, 1 ambiguous, 0 failed"
+        report.summary() == "4 filled, 0 unchanged, 1 conflicts, 2 not found, 1 ambiguous, 0 failed"
     )
+
+
+def test_crash_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+    from effllm_bib.enrich import engine
+
+    calls = {"n": 0}
+    original = engine.Enricher.from_crossref
+
+    def crashing(self, key, report):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("simulated crash")
+        return original(self, key, report)
+
+    monkeypatch.setattr(engine.Enricher, "from_crossref", crashing)
+    result = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert isinstance(result.exception, RuntimeError)
+    assert (
+        Database.load(edb).entries["li2021prefix"].get("author")
+        == "Li, Xiang Lisa and Liang, Percy"
+    )
+
+
+@pytest.mark.parametrize(
+    "message, title",
+    [
+        pytest.param(
+            {"title": ["<scp>SCOTT</scp>: Self-Consistent Chain-of-Thought Distillation"]},
+            "{SCOTT}: Self-Consistent Chain-of-Thought Distillation",
+            id="jats-tag",
+        ),
+        pytest.param(
+            {"title": ["Q&amp;A with <i>LLMs</i> at 100% &amp; $5"]},
+            "Q\\&A with {LLMs} at 100\\% \\& \\$5",
+            id="entities-and-specials",
+        ),
+        pytest.param(
+            {"title": ["Sentence-BERT"], "subtitle": ["Sentence Embeddings"]},
+            "Sentence-{BERT}: Sentence Embeddings",
+            id="subtitle",
+        ),
+    ],
+)
+def test_crossref_text_is_cleaned(message, title):
+    from effllm_bib.enrich.crossref import work_to_entry
+
+    assert work_to_entry(message).get("title") == title

@@ -308,6 +308,10 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
         if not dry_run:
             db.save()
         _fail("interrupted; the entries enriched so far are saved. Run again to resume.", 130)
+    except BaseException:
+        if not dry_run:
+            db.save()  # a crash keeps the work done so far (each entry is replaced whole)
+        raise
     finally:
         for source in (crossref, arxiv):
             if source is not None:

@@ -169,6 +169,15 @@ class Enricher:
             changes += self._journal_ref(key, record, report)
         return changes
 
+    def derive_arxiv_doi(self, key: str, report: EnrichReport) -> list[FieldChange]:
+        """A preprint's DOI is its arXiv DOI (DataCite): derived, never looked up."""
+        ours = self.db.entries[key]
+        aid = normalize_arxiv_id(ours.get("eprint")) if ours.get("eprint") else None
+        if not aid or ours.get("doi") or not is_preprint(ours):
+            return []
+        incoming = Entry.make(key, ours.type, {"doi": f"10.48550/arXiv.{aid}"})
+        return self.apply(key, incoming, "derived", report, type_authority=False)
+
     def _journal_ref(
         self, key: str, record: ArxivRecord, report: EnrichReport
     ) -> list[FieldChange]:
@@ -262,6 +271,7 @@ def enrich(
                                        f"arXiv returned nothing for {aid}; check the id", key))  # fmt: skip
             if record is not None:
                 changes += enricher.from_arxiv(key, record, report)
+            changes += enricher.derive_arxiv_doi(key, report)
             if enricher.crossref is not None:
                 more, outcome = enricher.from_crossref(key, report)
                 changes += more
