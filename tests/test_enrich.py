@@ -291,19 +291,23 @@ def test_curated_values_are_not_overwritten_but_reported(runner, edb, services, 
     assert Database.load(edb).entries["li2021prefix"].get("pages") == "4582--4597"
 
 
-def test_interrupt_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+def fail_at_fifth_entry(monkeypatch, error: BaseException) -> None:
     from effllm_bib.enrich import engine
 
     calls = {"n": 0}
     original = engine.Enricher.from_crossref
 
-    def interrupting(self, key, report):
+    def failing(self, key, report):
         calls["n"] += 1
         if calls["n"] == 5:
-            raise KeyboardInterrupt
+            raise error
         return original(self, key, report)
 
-    monkeypatch.setattr(engine.Enricher, "from_crossref", interrupting)
+    monkeypatch.setattr(engine.Enricher, "from_crossref", failing)
+
+
+def test_interrupt_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+    fail_at_fifth_entry(monkeypatch, KeyboardInterrupt())
     result = run_cli(runner, edb, services, tmp_path, "enrich")
     assert result.exit_code == 130
     assert "entries enriched so far are saved" in result.output
@@ -312,6 +316,16 @@ def test_interrupt_keeps_what_was_enriched(runner, edb, services, tmp_path, monk
     monkeypatch.undo()
     resumed = run_cli(runner, edb, services, tmp_path, "enrich")
     assert resumed.exit_code == 0
+
+
+def test_crash_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+    fail_at_fifth_entry(monkeypatch, RuntimeError("simulated crash"))
+    result = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert isinstance(result.exception, RuntimeError)
+    assert (
+        Database.load(edb).entries["li2021prefix"].get("author")
+        == "Li, Xiang Lisa and Liang, Percy"
+    )
 
 
 def test_add_existing_paper_only_adds_the_category(runner, edb, services, tmp_path):
@@ -525,27 +539,6 @@ def test_library_run_counts(edb, services, tmp_path):
     }
     assert (
         report.summary() == "4 filled, 0 unchanged, 1 conflicts, 2 not found, 1 ambiguous, 0 failed"
-    )
-
-
-def test_crash_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
-    from effllm_bib.enrich import engine
-
-    calls = {"n": 0}
-    original = engine.Enricher.from_crossref
-
-    def crashing(self, key, report):
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise RuntimeError("simulated crash")
-        return original(self, key, report)
-
-    monkeypatch.setattr(engine.Enricher, "from_crossref", crashing)
-    result = run_cli(runner, edb, services, tmp_path, "enrich")
-    assert isinstance(result.exception, RuntimeError)
-    assert (
-        Database.load(edb).entries["li2021prefix"].get("author")
-        == "Li, Xiang Lisa and Liang, Percy"
     )
 
 

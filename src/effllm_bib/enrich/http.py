@@ -221,19 +221,14 @@ class HttpClient:
                 response = self._client.get(
                     url, params=params, headers=merged, timeout=self.timeout
                 )
-            except httpx2.TimeoutException:
+            except httpx2.TransportError as exc:  # timeouts included
                 if attempt >= self.retries:
-                    raise ServiceError(
-                        self.service, f"timed out {attempt + 1} times on {url}; try again later."
-                    ) from None
-                self._pause(attempt, None)
-                attempt += 1
-                continue
-            except httpx2.TransportError as exc:
-                if attempt >= self.retries:
-                    raise ServiceError(
-                        self.service, f"cannot connect ({exc.__class__.__name__}); check the URL."
-                    ) from None
+                    what = (
+                        f"timed out {attempt + 1} times on {url}; try again later."
+                        if isinstance(exc, httpx2.TimeoutException)
+                        else f"cannot connect ({exc.__class__.__name__}); check the URL."
+                    )
+                    raise ServiceError(self.service, what) from None
                 self._pause(attempt, None)
                 attempt += 1
                 continue
