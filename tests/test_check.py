@@ -5,7 +5,7 @@ import pytest
 from effllm_bib.check import check_entries
 from effllm_bib.model import Entry, Severity
 
-GOOD = {"author": "Frantar, Elias", "title": "SparseGPT", "year": "2023",
+GOOD = {"author": "Frantar, Elias", "title": "{SparseGPT}", "year": "2023",
         "keywords": "unstructured-pruning", "eprint": "2301.00774", "archiveprefix": "arXiv"}  # fmt: skip
 
 
@@ -15,7 +15,20 @@ def entry(key="frantar2023sparsegpt", type_="misc", **fields):
 
 
 def test_a_good_entry_has_no_findings(taxonomy):
-    assert check_entries([entry()], taxonomy) == []
+    found = [p for p in check_entries([entry()], taxonomy) if p.code != "empty-category"]
+    assert found == []
+
+
+def test_taxonomy_nodes_without_papers_are_reported(taxonomy):
+    empty = {
+        p.where.split()[-1]
+        for p in check_entries([entry()], taxonomy)
+        if p.code == "empty-category"
+    }
+    assert (
+        "unstructured-pruning" not in empty and "parameter-pruning" not in empty
+    )  # the paper's node and ancestors
+    assert "kv-cache-optimization" in empty
 
 
 CASES = [
@@ -35,13 +48,77 @@ CASES = [
                  Severity.WARNING, id="survey-links-other-paper"),
     pytest.param([entry(eprint=None, surveyurl="https://arxiv.org/abs/2308.13137")],
                  "survey-ambiguous-arxiv", Severity.WARNING, id="survey-link-unconfirmed"),
-    pytest.param([entry(), entry(key="b", title="SparseGPT.", eprint="2301.00775")],
+    pytest.param([entry(), entry(key="b", title="{SparseGPT}.", eprint="2301.00775")],
                  "near-duplicate-title", Severity.WARNING, id="near-duplicate-title"),
+    pytest.param([entry(title="{SparseGPT}: Massive Language Models Can Be Accurately Pruned"),
+                   entry(key="b", type_="inproceedings", booktitle="ICML", eprint=None,
+                         title="{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One Shot")],
+                 "preprint-twin", Severity.WARNING, id="preprint-and-published"),
+    pytest.param([entry(type_="inproceedings")], "missing-field", Severity.ERROR, id="required-booktitle"),
+    pytest.param([entry(type_="article", journal="J")], None, None, id="article-complete"),
+    pytest.param([entry(type_="webpage")], "unknown-type", Severity.WARNING, id="unknown-type"),
+    pytest.param([entry(author="Frantar, Elias and others")], "others-author", Severity.WARNING, id="others"),
+    pytest.param([entry(author="{OpenAI}")], "organisation-author", Severity.WARNING, id="organisation"),
+    pytest.param([entry(author="FRANTAR, ELIAS")], "caps-author", Severity.WARNING, id="caps"),
+    pytest.param([entry(year="20233")], "bad-year", Severity.ERROR, id="bad-year"),
+    pytest.param([entry(year="1850")], "bad-year", Severity.ERROR, id="implausible-year"),
+    pytest.param([entry(year="2021")], "year-arxiv", Severity.WARNING, id="preprint-year-vs-arxiv"),
+    pytest.param([entry(type_="inproceedings", booktitle="B", year="2019")], "year-arxiv",
+                 Severity.WARNING, id="published-before-arxiv"),
+    pytest.param([entry(doi="https://doi.org/10.1000/x")], "doi-prefix", Severity.WARNING, id="doi-prefix"),
+    pytest.param([entry(eprint="2301.00774v2")], "arxiv-version", Severity.WARNING, id="arxiv-version"),
+    pytest.param([entry(url="https://arxiv.org/abs/2301.00775")], "arxiv-mismatch", Severity.ERROR,
+                 id="url-vs-eprint"),
+    pytest.param([entry(doi="10.48550/arXiv.2301.00775")], "arxiv-mismatch", Severity.ERROR,
+                 id="arxiv-doi-vs-eprint"),
+    pytest.param([entry(title="Q&A at 100%")], "latex-special", Severity.ERROR, id="unescaped-specials"),
+    pytest.param([entry(title="Q\\&A at 100\\%")], None, None, id="escaped-specials-fine"),
+    pytest.param([entry(title="A {B title")], "unbalanced-braces", Severity.ERROR, id="unbalanced"),
+    pytest.param([entry(title="Sparse  GPT ")], "whitespace", Severity.WARNING, id="whitespace"),
+    pytest.param([entry(title="Pruning with SparseGPT")], "unprotected-caps", Severity.WARNING,
+                 id="unprotected-caps"),
+    pytest.param([entry(month="January")], "month-format", Severity.WARNING, id="month-spelled"),
+    pytest.param([entry(month="Smarch")], "bad-month", Severity.ERROR, id="bad-month"),
+    pytest.param([entry(pages="1-10")], "pages-format", Severity.WARNING, id="pages"),
+    pytest.param([entry(key="café2023")], "bad-key", Severity.ERROR, id="non-ascii-key"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("entries, code, severity", CASES)
 def test_rule(taxonomy, entries, code, severity):
-    found = [p for p in check_entries(entries, taxonomy) if p.code == code]
+    problems = [p for p in check_entries(entries, taxonomy) if p.code != "empty-category"]
+    if code is None:
+        assert problems == []
+        return
+    found = [p for p in problems if p.code == code]
     assert found and all(p.severity is severity for p in found)
     assert all("\n" not in p.message for p in found)
+
+
+def test_confirmed_distinct_pairs_are_not_reported(taxonomy):
+    pair = [entry(), entry(key="b", title="{SparseGPT}.", eprint="2301.00775")]
+    assert any(p.code == "near-duplicate-title" for p in check_entries(pair, taxonomy))
+    quiet = check_entries(pair, taxonomy, distinct=[frozenset({"frantar2023sparsegpt", "b"})])
+    assert not any(p.code == "near-duplicate-title" for p in quiet)
+
+
+@pytest.mark.parametrize(
+    "text, code, line",
+    [
+        pytest.param("@article{a,\n  title={x}\n  year={2020},\n}\n", "missing-comma", 1, id="missing-comma"),
+        pytest.param("@article{a, title={x} year={2020}}\n", "missing-comma", 1, id="missing-comma-one-line"),
+        pytest.param("@article{a, title={x}}\n}, year={2020}}\n", "stray-text", 2, id="brace-too-many"),
+    ],
+)
+def test_silent_parser_accepts_become_errors(text, code, line):
+    from effllm_bib import bibio
+
+    parsed = bibio.parse_bib(text, "f.bib")
+    assert [(p.code, p.where) for p in parsed.errors] == [(code, f"f.bib:{line}")]
+
+
+def test_prose_comments_are_not_stray_text():
+    from effllm_bib import bibio
+
+    parsed = bibio.parse_bib("This file lists papers, see README.\n@article{a, title={x}}\n", "f.bib")
+    assert parsed.errors == []

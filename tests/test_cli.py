@@ -64,13 +64,19 @@ def test_categories_tree_with_counts(runner, full_db):
     )
 
 
-def test_check_passes_with_warnings_and_json(runner, full_db):
+def test_check_reports_and_fails_on_the_one_error(runner, full_db):
+    # KV-Runahead's bullet gives no year ("arXiv, ICML") and the snippet's facts do not cover it.
     result = run(runner, full_db, "check")
-    assert result.exit_code == 0
-    assert result.output.splitlines()[-1].endswith(": 0 errors, 20 warnings")
+    assert result.exit_code == 1
+    assert "@inproceedings needs year; add it. [missing-field]" in result.output
+    assert result.output.splitlines()[-1].endswith(": 1 errors, 57 warnings")
     data = json.loads(run(runner, full_db, "check", "--format", "json").output)
-    assert data["errors"] == 0
-    assert {p["code"] for p in data["problems"]} >= {"no-author", "survey-wrong-arxiv"}
+    assert (data["errors"], data["warnings"]) == (1, 57)
+    assert {p["code"] for p in data["problems"]} >= {
+        "no-author",
+        "survey-wrong-arxiv",
+        "empty-category",
+    }
 
 
 def test_check_fails_on_errors(runner, full_db):
@@ -158,5 +164,9 @@ def test_import_into_a_new_directory_creates_bib_and_taxonomy(runner, tmp_path):
     target = tmp_path / "new"
     result = run(runner, target, "import", "survey", str(SURVEY_SNIPPET))
     assert result.exit_code == 0
-    assert sorted(p.name for p in target.iterdir()) == ["effllm.bib", "taxonomy.toml"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        "effllm.bib",
+        "effllm.bib.lock",
+        "taxonomy.toml",
+    ]
     assert result.output.endswith(f"wrote {target / 'effllm.bib'}\n")

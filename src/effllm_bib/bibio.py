@@ -6,6 +6,7 @@ so that reading and writing an unchanged database gives identical bytes.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -19,6 +20,9 @@ from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
 from .errors import InputFileError
 from .model import Entry, Extra, Problem, Severity
+
+# bibtexparser logs every failed block; we report them as findings with their line instead.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 # Standard fields first, in the order a reader scans an entry; then any other field
 # alphabetically; then the project's own provenance fields.
@@ -38,6 +42,12 @@ PROVENANCE_FIELDS = [
 ]
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 _PROV_RANK = {name: i for i, name in enumerate(PROVENANCE_FIELDS)}
+
+
+# A value that runs on into "name = {" swallowed the next field: a comma was missing.
+_SWALLOWED_FIELD = re.compile(r"\}\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{[^{}]*\}\s+[a-z]+\s*=\s*\{")
+# Implicit comments are free text, but "name = {" there is the tail of a cut-off entry.
+_STRAY_FIELDS = re.compile(r"^[\s,]*[a-z]+\s*=\s*[{\"\d]|[},]\s*[a-z]+\s*=\s*[{\"\d]", re.M)
 
 
 @dataclass
@@ -94,13 +104,27 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                         f"field(s) {names} given twice in one entry; keep one.", where)
             )  # fmt: skip
         elif isinstance(block, bpm.ParsingFailedBlock):
-            reason = str(block.error).splitlines()[0] if str(block.error) else "syntax error"
+            error = block.error
+            text_ = (
+                getattr(error, "abort_reason", None)
+                or getattr(error, "message", None)
+                or str(error)
+            )
+            reason = text_.strip().splitlines()[0] if text_ and text_.strip() else "syntax error"
             out.problems.append(
                 Problem(Severity.ERROR, "parse-error",
                         f"cannot parse this block ({reason}); check braces and commas.", where)
             )  # fmt: skip
         elif isinstance(block, bpm.Entry):
-            out.entries.append(_to_entry(block, line))
+            entry = _to_entry(block, line)
+            out.entries.append(entry)
+            for name, value in entry.fields:
+                if _SWALLOWED_FIELD.search(value):
+                    out.problems.append(
+                        Problem(Severity.ERROR, "missing-comma",
+                                f"field '{name}' of '{entry.key}' swallows the next field "
+                                f"({value[:30]!r}...); add the missing comma.", where)
+                    )  # fmt: skip
         elif isinstance(block, bpm.String):
             out.extras.append(Extra("string", block.raw.strip()))
         elif isinstance(block, bpm.Preamble):
@@ -109,6 +133,12 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
             text_ = block.raw.strip()
             if text_:
                 out.extras.append(Extra("comment", text_))
+            if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(text_):
+                out.problems.append(
+                    Problem(Severity.ERROR, "stray-text",
+                            f"text outside any entry looks like fields ({text_[:30]!r}); a "
+                            "closing brace too many cut the entry before it short.", where)
+                )  # fmt: skip
     return out
 
 

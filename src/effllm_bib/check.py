@@ -1,9 +1,17 @@
-"""Validate a database. Every rule is a function from data to findings; the CLI picks the exit code."""
+"""Validate a database. Every rule is a function from data to findings; the CLI picks the exit code.
+
+Rule ids are stable (they appear in ``--format json`` and in README's table). A rule marked
+fixable has a safe normalisation in :mod:`effllm_bib.fix`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -11,88 +19,340 @@ from rapidfuzz import fuzz, process
 from . import bibio, keys
 from .errors import EffllmBibError
 from .model import Entry, Problem, Severity
-from .normalize import ARXIV_DOI_PREFIX, arxiv_id_from_url, fold, normalize_arxiv_id, normalize_doi
+from .normalize import (
+    ARXIV_DOI_PREFIX,
+    arxiv_id_from_url,
+    arxiv_year,
+    family_names,
+    fold,
+    needs_protection,
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_pages,
+    split_and,
+)
 from .taxonomy import Taxonomy
 
-NEAR_DUPLICATE = 95
 E, W = Severity.ERROR, Severity.WARNING
+NEAR_DUPLICATE = 95
+PREPRINT_TWIN = 85
+DISTINCT_NAME = "distinct.toml"
 
-Rule = Callable[[list[Entry], Taxonomy, Callable[[Entry], str]], Iterable[Problem]]
+# Required fields per type (author is its own rule: missing authors are reported, not fatal).
+REQUIRED = {
+    "article": ("title", "journal", "year"),
+    "inproceedings": ("title", "booktitle", "year"),
+    "incollection": ("title", "booktitle", "publisher", "year"),
+    "book": ("title", "publisher", "year"),
+    "phdthesis": ("title", "school", "year"),
+    "mastersthesis": ("title", "school", "year"),
+    "techreport": ("title", "institution", "year"),
+    "misc": ("title",),
+    "online": ("title", "url"),
+    "software": ("title", "url"),
+    "unpublished": ("title", "note"),
+    "manual": ("title",),
+    "proceedings": ("title", "year"),
+}
+PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
+# Fields whose value is an identifier or address, not text LaTeX typesets.
+NOT_TEXT = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code", "keywords",
+                      "sources", "provenance", "confidence", "surveytitle", "surveyvenue",
+                      "surveyurl", "file", "month"})  # fmt: skip
+MONTHS = {m: m[:3] for m in ("january", "february", "march", "april", "may", "june", "july",
+                             "august", "september", "october", "november", "december")}  # fmt: skip
+MONTHS.update({m[:3]: m[:3] for m in MONTHS})
 
 
-def _keys(
-    entries: list[Entry], taxonomy: Taxonomy, where: Callable[[Entry], str]
-) -> Iterable[Problem]:
+@dataclass(frozen=True)
+class Context:
+    taxonomy: Taxonomy
+    where: Callable[[Entry], str]
+    distinct: frozenset[frozenset[str]] = frozenset()
+    source: str = "effllm.bib"
+    this_year: int = dt.date.today().year
+
+
+Rule = Callable[[list[Entry], Context], Iterable[Problem]]
+RULES: list[Rule] = []
+FIXABLE = frozenset({"doi-prefix", "arxiv-version", "whitespace", "month-format", "pages-format",
+                     "unprotected-caps"})  # fmt: skip
+
+
+def rule(func: Rule) -> Rule:
+    RULES.append(func)
+    return func
+
+
+def _p(severity: Severity, code: str, message: str, where: str) -> Problem:
+    return Problem(severity, code, message, where)
+
+
+# --- keys and keywords -------------------------------------------------------------------------
+
+
+@rule
+def _keys(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     for e in entries:
-        if not bibio.is_valid_key(e.key):
-            yield Problem(E, "bad-key", f"key '{e.key}' has characters BibTeX tools reject; "
-                          "rename it with 'effllm-bib keys rename'.", where(e))  # fmt: skip
+        if not bibio.is_valid_key(e.key) or not e.key.isascii():
+            yield _p(E, "bad-key", f"key '{e.key}' has characters BibTeX tools reject; rename "
+                     "it with 'effllm-bib keys rename'.", ctx.where(e))  # fmt: skip
         if keys.is_pending(e.key) and e.get("author"):
-            yield Problem(E, "pending-key", "has authors but still a provisional key; "
-                          "run 'effllm-bib keys assign'.", where(e))  # fmt: skip
+            yield _p(E, "pending-key", "has authors but still a provisional key; run "
+                     "'effllm-bib keys assign'.", ctx.where(e))  # fmt: skip
 
 
-def _keywords(
-    entries: list[Entry], taxonomy: Taxonomy, where: Callable[[Entry], str]
-) -> Iterable[Problem]:
+@rule
+def _keywords(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
+    used: set[str] = set()
     for e in entries:
         if not e.keywords:
-            yield Problem(W, "no-keywords", "has no taxonomy keyword; add one to 'keywords'.",
-                          where(e))  # fmt: skip
+            yield _p(
+                W, "no-keywords", "has no taxonomy keyword; add one to 'keywords'.", ctx.where(e)
+            )
         for kw in e.keywords:
-            if kw not in taxonomy:
-                hint = taxonomy.suggest(kw)
+            used.add(kw)
+            if kw not in ctx.taxonomy:
+                hint = ctx.taxonomy.suggest(kw)
                 also = f" (did you mean {', '.join(hint)}?)" if hint else ""
-                yield Problem(E, "unknown-keyword", f"keyword '{kw}' is not a taxonomy slug{also}; "
-                              "fix it or add the category to taxonomy.toml.", where(e))  # fmt: skip
+                yield _p(E, "unknown-keyword", f"keyword '{kw}' is not a taxonomy slug{also}; fix "
+                         "it or add the category to taxonomy.toml.", ctx.where(e))  # fmt: skip
+    if not entries:
+        return
+    populated = set(used)
+    for kw in used:
+        if kw in ctx.taxonomy:
+            populated.update(ctx.taxonomy.ancestors(kw))
+    for slug in ctx.taxonomy.walk():
+        if slug not in populated:
+            yield _p(W, "empty-category", f"category '{slug}' has no paper; add papers or "
+                     "remove the node from taxonomy.toml.", f"{ctx.taxonomy.source} {slug}")  # fmt: skip
 
 
-def _authors(
-    entries: list[Entry], taxonomy: Taxonomy, where: Callable[[Entry], str]
-) -> Iterable[Problem]:
+# --- fields ----------------------------------------------------------------------------------
+
+
+@rule
+def _types_and_required(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
+    for e in entries:
+        required = REQUIRED.get(e.type)
+        if required is None:
+            yield _p(W, "unknown-type", f"entry type @{e.type} is not one BibTeX or biblatex "
+                     "defines; use a standard type.", ctx.where(e))  # fmt: skip
+            continue
+        missing = [f for f in required if not e.get(f).strip()]
+        if missing:
+            yield _p(E, "missing-field", f"@{e.type} needs {', '.join(missing)}; add "
+                     f"{'it' if len(missing) == 1 else 'them'}.", ctx.where(e))  # fmt: skip
+
+
+@rule
+def _authors(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     for e in entries:
         if e.type == "software":
             continue
-        if not e.get("author"):
-            yield Problem(W, "no-author", "has no authors (not confirmed from a public source); "
-                          "merge a source that lists them.", where(e))  # fmt: skip
-        elif e.get("confidence") == "low":
-            yield Problem(W, "low-confidence", "its metadata comes from partial or conflicting "
-                          "sources (confidence = low); confirm it from the venue or arXiv page.",
-                          where(e))  # fmt: skip
+        authors = e.get("author")
+        if not authors:
+            yield _p(W, "no-author", "has no authors (not confirmed from a public source), so its "
+                     "key stays provisional; merge a source that lists them.", ctx.where(e))  # fmt: skip
+            continue
+        names = split_and(authors)
+        if "others" in names:
+            yield _p(
+                W,
+                "others-author",
+                "author list ends in 'others'; give the full list.",
+                ctx.where(e),
+            )
+        if len(names) == 1 and names[0].startswith("{") and names[0].endswith("}"):
+            yield _p(W, "organisation-author", f"the only author is an organisation "
+                     f"{names[0]}; give the people if the paper names them.", ctx.where(e))  # fmt: skip
+        shouting = [n for n in names if re.search(r"\b[A-Z]{4,}\b", n) and not n.startswith("{")]
+        if shouting:
+            yield _p(W, "caps-author", f"name(s) in capitals: {'; '.join(shouting[:3])}; write "
+                     "them as the paper does.", ctx.where(e))  # fmt: skip
+        if e.get("confidence") == "low":
+            yield _p(W, "low-confidence", "its metadata comes from partial or conflicting sources "
+                     "(confidence = low); confirm it from the venue or arXiv page.", ctx.where(e))  # fmt: skip
 
 
-def _identifiers(
-    entries: list[Entry], taxonomy: Taxonomy, where: Callable[[Entry], str]
-) -> Iterable[Problem]:
+@rule
+def _years(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
+    for e in entries:
+        year = e.get("year")
+        if not year:
+            continue
+        if not re.fullmatch(r"\d{4}", year) or not 1950 <= int(year) <= ctx.this_year + 1:
+            yield _p(
+                E,
+                "bad-year",
+                f"year '{year}' is not a plausible year; write four digits.",
+                ctx.where(e),
+            )
+            continue
+        aid = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
+        first = arxiv_year(aid) if aid else None
+        if first is None:
+            continue
+        if e.type not in PUBLISHED and int(year) != first:
+            yield _p(W, "year-arxiv", f"preprint year {year} differs from its arXiv id's year "
+                     f"{first}; check which is right.", ctx.where(e))  # fmt: skip
+        elif e.type in PUBLISHED and int(year) < first - 1:
+            yield _p(W, "year-arxiv", f"published in {year}, before its arXiv id ({first}); "
+                     "check the year.", ctx.where(e))  # fmt: skip
+
+
+@rule
+def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     by_doi: dict[str, list[Entry]] = defaultdict(list)
     by_arxiv: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
-        doi = normalize_doi(e.get("doi")) if e.get("doi") else None
-        if e.get("doi") and doi is None:
-            yield Problem(
-                E, "bad-doi", f"doi '{e.get('doi')}' is not a DOI; fix or remove it.", where(e)
-            )
+        raw_doi = e.get("doi")
+        doi = normalize_doi(raw_doi) if raw_doi else None
+        if raw_doi and doi is None:
+            yield _p(E, "bad-doi", f"doi '{raw_doi}' is not a DOI; fix or remove it.", ctx.where(e))
+        elif raw_doi and doi != raw_doi:
+            yield _p(W, "doi-prefix", f"doi '{raw_doi}' carries a prefix; write only {doi} "
+                     "(--fix does).", ctx.where(e))  # fmt: skip
+        raw_eprint = e.get("eprint")
+        aid = normalize_arxiv_id(raw_eprint) if raw_eprint else None
+        if raw_eprint and e.get("archiveprefix", "arXiv").lower() == "arxiv":
+            if aid is None:
+                yield _p(
+                    E, "bad-arxiv-id", f"eprint '{raw_eprint}' is not an arXiv id.", ctx.where(e)
+                )
+            elif aid != raw_eprint:
+                yield _p(W, "arxiv-version", f"eprint '{raw_eprint}' should be the bare id {aid} "
+                         "(--fix does).", ctx.where(e))  # fmt: skip
+        if aid:
+            by_arxiv[aid].append(e)
+            url_id = arxiv_id_from_url(e.get("url")) if e.get("url") else None
+            if url_id and url_id != aid:
+                yield _p(E, "arxiv-mismatch", f"url points to arXiv {url_id} but eprint is {aid}; "
+                         "one of them is wrong.", ctx.where(e))  # fmt: skip
+            if (
+                doi
+                and doi.lower().startswith(ARXIV_DOI_PREFIX)
+                and doi[len(ARXIV_DOI_PREFIX) :] != aid
+            ):
+                yield _p(
+                    E,
+                    "arxiv-mismatch",
+                    f"arXiv DOI {doi} does not match eprint {aid}.",
+                    ctx.where(e),
+                )
         if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX):
             by_doi[doi.lower()].append(e)
-        if e.get("eprint"):
-            aid = normalize_arxiv_id(e.get("eprint"))
-            if aid is None and e.get("archiveprefix", "arXiv").lower() == "arxiv":
-                yield Problem(E, "bad-arxiv-id", f"eprint '{e.get('eprint')}' is not an arXiv id.",
-                              where(e))  # fmt: skip
-            elif aid:
-                by_arxiv[aid].append(e)
     for label, groups in (("DOI", by_doi), ("arXiv id", by_arxiv)):
         for value, members in groups.items():
             if len(members) > 1:
                 names = ", ".join(m.key for m in members)
-                yield Problem(E, "duplicate-paper", f"{label} {value} is on several entries ({names});"
-                              " merge them into one.", where(members[1]))  # fmt: skip
+                yield _p(E, "duplicate-paper", f"{label} {value} is on several entries ({names}); "
+                         "merge them into one.", ctx.where(members[1]))  # fmt: skip
 
 
-def _survey_links(
-    entries: list[Entry], taxonomy: Taxonomy, where: Callable[[Entry], str]
-) -> Iterable[Problem]:
+_MISSING_COMMA = re.compile(
+    r"\}\s*,?\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{.*\}\s+[a-z]+\s*=\s*\{", re.S
+)
+_SPECIAL = re.compile(r"(?<!\\)[&%#]|(?<![\\$])_(?![^$]*\$)")
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for i, c in enumerate(value):
+        if c == "{" and (i == 0 or value[i - 1] != "\\"):
+            depth += 1
+        elif c == "}" and (i == 0 or value[i - 1] != "\\"):
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@rule
+def _text(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
+    for e in entries:
+        for name, value in e.fields:
+            if name in NOT_TEXT or name in e.bare:
+                continue
+            if not _balanced(value):
+                yield _p(
+                    E, "unbalanced-braces", f"field '{name}' has unbalanced braces.", ctx.where(e)
+                )
+            if _SPECIAL.search(value):
+                yield _p(E, "latex-special", f"field '{name}' has an unescaped LaTeX special "
+                         "(& % # _); write \\& \\% \\# \\_.", ctx.where(e))  # fmt: skip
+            if value != value.strip() or "  " in value or "\n" in value:
+                yield _p(W, "whitespace", f"field '{name}' has stray white space (--fix tidies it).",
+                         ctx.where(e))  # fmt: skip
+        title = e.get("title")
+        if title and unprotected_words(title):
+            words = ", ".join(unprotected_words(title)[:4])
+            yield _p(W, "unprotected-caps", f"title words {words} lose their capitals in BibTeX "
+                     "styles; brace them (--fix does).", ctx.where(e))  # fmt: skip
+        month = e.get("month")
+        if month and (month.lower() not in MONTHS or "month" not in e.bare):
+            if month.lower() in MONTHS:
+                yield _p(W, "month-format", f"month '{month}' should be the macro "
+                         f"{MONTHS[month.lower()]} (--fix does).", ctx.where(e))  # fmt: skip
+            elif not month.isdigit():
+                yield _p(E, "bad-month", f"month '{month}' is not a month.", ctx.where(e))
+        pages = e.get("pages")
+        if pages and normalize_pages(pages) != pages:
+            yield _p(
+                W, "pages-format", f"pages '{pages}' should use '--' (--fix does).", ctx.where(e)
+            )
+
+
+def unprotected_words(title: str) -> list[str]:
+    """Tokens with an inner capital that are not inside braces."""
+    out, depth, token = [], 0, ""
+    for c in title + " ":
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        if depth == 0 and c.isalnum():
+            token += c
+            continue
+        if token and needs_protection(token):
+            out.append(token)
+        token = ""
+    return out
+
+
+# --- duplicates and survey errors --------------------------------------------------------------
+
+
+@rule
+def _near_duplicates(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
+    papers = [e for e in entries if e.type != "software" and e.get("title")]
+    titles = [fold(e.get("title")) for e in papers]
+    if len(titles) < 2:
+        return
+    scores = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=PREPRINT_TWIN)
+    for i in range(len(papers)):
+        for j in range(i + 1, len(papers)):
+            score = scores[i][j]
+            if not score:
+                continue
+            a, b = papers[i], papers[j]
+            if frozenset((a.key, b.key)) in ctx.distinct:
+                continue
+            hint = (f"if they are different papers, record it: effllm-bib distinct {a.key} {b.key} "
+                    "--reason ...")  # fmt: skip
+            if score >= NEAR_DUPLICATE:
+                yield _p(W, "near-duplicate-title", f"title nearly equals that of '{a.key}'; one "
+                         f"paper entered twice? {hint}", ctx.where(b))  # fmt: skip
+            elif (a.type in PUBLISHED) != (b.type in PUBLISHED) and set(
+                family_names(a.get("author"))
+            ) & set(family_names(b.get("author"))):
+                yield _p(W, "preprint-twin", f"looks like the preprint or published version of "
+                         f"'{a.key}' (similar title, shared authors); keep one. {hint}", ctx.where(b))  # fmt: skip
+
+
+@rule
+def _survey_links(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     """Upstream errors of the survey's list that the database has corrected or cannot resolve."""
     linked: dict[str, list[Entry]] = defaultdict(list)
     for e in entries:
@@ -103,45 +363,50 @@ def _survey_links(
         for e in members:
             eprint = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
             if eprint and eprint != aid:
-                yield Problem(W, "survey-wrong-arxiv", f"the survey links arXiv {aid}, but this "
-                              f"paper is arXiv {eprint} (upstream error in the survey's list).",
-                              where(e))  # fmt: skip
+                yield _p(W, "survey-wrong-arxiv", f"the survey links arXiv {aid}, but this paper is "
+                         f"arXiv {eprint} (upstream error in the survey's list).", ctx.where(e))  # fmt: skip
             elif not eprint:
                 others = ", ".join(m.key for m in members if m is not e)
                 shared = f" (also linked for {others})" if others else ""
-                yield Problem(W, "survey-ambiguous-arxiv", f"the survey links arXiv {aid}{shared}"
-                              " but no source confirmed it belongs to this paper; merge one that "
-                              "gives its eprint.", where(e))  # fmt: skip
+                yield _p(W, "survey-ambiguous-arxiv", f"the survey links arXiv {aid}{shared} but no "
+                         "source confirmed it belongs to this paper; merge one that gives its "
+                         "eprint.", ctx.where(e))  # fmt: skip
 
 
-def _near_duplicates(
-    entries: list[Entry], taxonomy: Taxonomy, where: Callable[[Entry], str]
-) -> Iterable[Problem]:
-    papers = [e for e in entries if e.type != "software" and e.get("title")]
-    titles = [fold(e.get("title")) for e in papers]
-    if len(titles) < 2:
-        return
-    scores = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE)
-    for i in range(len(papers)):
-        for j in range(i + 1, len(papers)):
-            if scores[i][j]:
-                yield Problem(W, "near-duplicate-title", f"title nearly equals that of "
-                              f"'{papers[i].key}'; one paper entered twice?", where(papers[j]))  # fmt: skip
-
-
-RULES: list[Rule] = [_keys, _keywords, _authors, _identifiers, _survey_links, _near_duplicates]
+# --- running ---------------------------------------------------------------------------------
 
 
 def check_entries(
-    entries: list[Entry], taxonomy: Taxonomy, source: str = "effllm.bib"
+    entries: list[Entry],
+    taxonomy: Taxonomy,
+    source: str = "effllm.bib",
+    distinct: Iterable[frozenset[str]] = (),
 ) -> list[Problem]:
     def where(e: Entry) -> str:
         return f"{source}:{e.line} {e.key}" if e.line else e.key
 
+    ctx = Context(taxonomy, where, frozenset(distinct), source)
     problems: list[Problem] = []
-    for rule in RULES:
-        problems.extend(rule(entries, taxonomy, where))
+    for check in RULES:
+        problems.extend(check(entries, ctx))
     return problems
+
+
+def load_distinct(path: Path) -> list[frozenset[str]]:
+    """Pairs a person confirmed as different papers (``[[pair]] keys = [a, b]``)."""
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise EffllmBibError(f"{path}: invalid TOML ({exc}); fix the file.") from None
+    pairs = []
+    for item in data.get("pair", []):
+        k = item.get("keys") if isinstance(item, dict) else None
+        if not (isinstance(k, list) and len(k) == 2 and all(isinstance(x, str) for x in k)):
+            raise EffllmBibError(f'{path}: every [[pair]] needs keys = ["a", "b"].')
+        pairs.append(frozenset(k))
+    return pairs
 
 
 def check_database(bib_path: Path, taxonomy_path: Path) -> list[Problem]:
@@ -151,12 +416,13 @@ def check_database(bib_path: Path, taxonomy_path: Path) -> list[Problem]:
     problems: list[Problem] = []
     try:
         taxonomy = load_taxonomy(taxonomy_path)
+        distinct = load_distinct(bib_path.with_name(DISTINCT_NAME))
     except EffllmBibError as exc:
-        return [Problem(E, "taxonomy", str(exc))]
+        return [Problem(E, "config", str(exc))]
     try:
         parsed = bibio.read_bib(bib_path)
     except EffllmBibError as exc:
         return [Problem(E, "unreadable", str(exc))]
     problems.extend(parsed.problems)
-    problems.extend(check_entries(parsed.entries, taxonomy, str(bib_path)))
+    problems.extend(check_entries(parsed.entries, taxonomy, str(bib_path), distinct))
     return problems

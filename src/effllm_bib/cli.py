@@ -56,9 +56,20 @@ class State:
         self.db = db
 
     def load(self, create: bool = False):  # type: ignore[no-untyped-def]
+        """Read-only: no lock is taken and nothing is written."""
         from .database import Database
 
         return Database.load(self.db, create=create)
+
+    def update(self, create: bool = False, dry_run: bool = False):  # type: ignore[no-untyped-def]
+        """The database for a change, under its lock (a dry run reads it without the lock)."""
+        from contextlib import nullcontext
+
+        from .database import open_for_update
+
+        if dry_run:
+            return nullcontext(self.load(create=create))
+        return open_for_update(self.db, create=create)
 
 
 pass_state = click.make_pass_decorator(State)
@@ -126,12 +137,12 @@ def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verb
     """Import the survey's Markdown paper list (its README.md)."""
     from .importers.survey import import_survey
 
-    db = state.load(create=True)
-    before = db.text() if db.bib_path.exists() else ""
-    report = import_survey(db, path, prune=prune)
-    _print_problems(report.problems, verbose)
-    click.echo(f"survey import: {report.summary()}")
-    _show_or_save(db, before, dry_run)
+    with state.update(create=True, dry_run=dry_run) as db:
+        before = db.text() if db.bib_path.exists() else ""
+        report = import_survey(db, path, prune=prune)
+        _print_problems(report.problems, verbose)
+        click.echo(f"survey import: {report.summary()}")
+        _show_or_save(db, before, dry_run)
 
 
 # --- merge -----------------------------------------------------------------------------------
@@ -160,18 +171,18 @@ def merge(
     """Merge a .bib or CSL-JSON file into the database (fill missing fields, report conflicts)."""
     from .merge import merge_file
 
-    db = state.load()
-    before = db.text()
-    report = merge_file(db, file, overwrite={f.lower() for f in overwrite}, add_new=add_new,
-                        categories=categories)  # fmt: skip
-    _print_problems(report.problems, verbose)
-    for change in report.changes:
-        if change.kind == "conflict" or verbose:
-            click.echo(f"{change.kind}: {change}")
-    for old, new in report.renamed:
-        click.echo(f"key: {old} -> {new}")
-    click.echo(f"merge: {report.summary()}")
-    _show_or_save(db, before, dry_run)
+    with state.update(dry_run=dry_run) as db:
+        before = db.text()
+        report = merge_file(db, file, overwrite={f.lower() for f in overwrite}, add_new=add_new,
+                            categories=categories)  # fmt: skip
+        _print_problems(report.problems, verbose)
+        for change in report.changes:
+            if change.kind == "conflict" or verbose:
+                click.echo(f"{change.kind}: {change}")
+        for old, new in report.renamed:
+            click.echo(f"key: {old} -> {new}")
+        click.echo(f"merge: {report.summary()}")
+        _show_or_save(db, before, dry_run)
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -187,13 +198,13 @@ def keys_group() -> None:
 @friendly_errors
 def keys_assign(state: State) -> None:
     """Give every entry that has authors but a provisional key its final key."""
-    db = state.load()
-    renamed = db.assign_keys()
-    for old, new in renamed:
-        click.echo(f"{old} -> {new}")
-    if renamed:
-        db.save()
-    click.echo(f"{len(renamed)} keys assigned")
+    with state.update() as db:
+        renamed = db.assign_keys()
+        for old, new in renamed:
+            click.echo(f"{old} -> {new}")
+        if renamed:
+            db.save()
+        click.echo(f"{len(renamed)} keys assigned")
 
 
 @keys_group.command("rename")
@@ -203,13 +214,13 @@ def keys_assign(state: State) -> None:
 @friendly_errors
 def keys_rename(state: State, old: str, new: str | None) -> None:
     """Rename OLD to NEW; without NEW, apply the key rules afresh to OLD. Prints old -> new."""
-    db = state.load()
-    if new is None:
-        new = db.regenerate_key(old)
-    else:
-        db.rename(old, new)
-    db.save()
-    click.echo(f"{old} -> {new}")
+    with state.update() as db:
+        if new is None:
+            new = db.regenerate_key(old)
+        else:
+            db.rename(old, new)
+        db.save()
+        click.echo(f"{old} -> {new}")
 
 
 # --- enrichment ------------------------------------------------------------------------------
@@ -291,19 +302,37 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
     from .enrich.engine import enrich as run_enrich
 
     opts = _source_kwargs(kwargs)
-    db = state.load()
-    before = db.text()
-    chosen = select_keys(db, categories, keys)
-    crossref, arxiv = _sources(opts)
-    enricher = Enricher(db, crossref, arxiv, overwrite={f.lower() for f in overwrite},
-                        upgrade_preprints=upgrade_preprints)  # fmt: skip
+    with state.update(dry_run=dry_run) as db:
+        chosen = select_keys(db, categories, keys)
+        crossref, arxiv = _sources(opts)
+        enricher = Enricher(db, crossref, arxiv, overwrite={f.lower() for f in overwrite},
+                            upgrade_preprints=upgrade_preprints)  # fmt: skip
+        before = db.text()
+        report = _run_enrich(db, enricher, chosen, dry_run, run_enrich)
+        _print_problems(report.problems, verbose)
+        for change in report.changes:
+            if change.kind == "conflict" or verbose:
+                click.echo(f"{change.kind}: {change}")
+        if not verbose:
+            for p in report.problems:
+                if p.code == "key-assigned":
+                    click.echo(f"key: {p.message}")
+        if report.aborted:
+            click.echo(f"stopped: {report.aborted}", err=True)
+        click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
+        click.echo(_requests_line(crossref, arxiv))
+        _show_or_save(db, before, dry_run)
+    if report.aborted:
+        sys.exit(1)
+
+
+def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: Any) -> Any:
+    """Run with a progress bar; on Ctrl-C or a crash, save what was done (not in a dry run)."""
     checkpoint = None if dry_run else db.save
-    report = None
     try:
         with click.progressbar(length=len(chosen), label="enrich", file=sys.stderr,
                                show_pos=True) as bar:  # fmt: skip
-            report = run_enrich(enricher, chosen, progress=lambda _key: bar.update(1),
-                                checkpoint=checkpoint)  # fmt: skip
+            return run(enricher, chosen, progress=lambda _key: bar.update(1), checkpoint=checkpoint)
     except KeyboardInterrupt:
         if not dry_run:
             db.save()
@@ -313,24 +342,9 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
             db.save()  # a crash keeps the work done so far (each entry is replaced whole)
         raise
     finally:
-        for source in (crossref, arxiv):
+        for source in (enricher.crossref, enricher.arxiv):
             if source is not None:
                 source.client.close()
-    _print_problems(report.problems, verbose)
-    for change in report.changes:
-        if change.kind == "conflict" or verbose:
-            click.echo(f"{change.kind}: {change}")
-    if not verbose:
-        for p in report.problems:
-            if p.code == "key-assigned":
-                click.echo(f"key: {p.message}")
-    if report.aborted:
-        click.echo(f"stopped: {report.aborted}", err=True)
-    click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
-    click.echo(_requests_line(crossref, arxiv))
-    _show_or_save(db, before, dry_run)
-    if report.aborted:
-        sys.exit(1)
 
 
 @cli.command()
@@ -345,17 +359,17 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
     from .enrich.engine import Enricher, add_paper
 
     opts = _source_kwargs(kwargs)
-    db = state.load()
-    crossref, arxiv = _sources(opts)
-    try:
-        result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
-    finally:
-        for source in (crossref, arxiv):
-            if source is not None:
-                source.client.close()
-    if result.changes:
-        db.save()
-    click.echo(result.message)
+    with state.update() as db:
+        crossref, arxiv = _sources(opts)
+        try:
+            result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
+        finally:
+            for source in (crossref, arxiv):
+                if source is not None:
+                    source.client.close()
+        if result.changes:
+            db.save()
+        click.echo(result.message)
 
 
 # --- export and browse -----------------------------------------------------------------------
@@ -402,15 +416,32 @@ def categories(state: State) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: one object with every finding, for CI.")  # fmt: skip
+@click.option("--fix", is_flag=True,
+              help="Apply the safe normalisations first, showing the diff (see README).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
 @pass_state
 @friendly_errors
-def check(state: State, fmt: str, verbose: bool) -> None:
-    """Validate the database; exit 1 when it has errors (warnings do not fail)."""
+def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> None:
+    """Validate the database; exit 1 when it has errors (warnings do not fail).
+
+    Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage.
+    """
     from .check import check_database
     from .database import resolve_location
     from .model import Severity
 
+    if fix:
+        from .fix import fix_entry
+
+        with state.update(dry_run=dry_run) as db:
+            before = db.text()
+            for entry in list(db.entries.values()):
+                db.put(fix_entry(entry))
+            _show_or_save(db, before, dry_run=True)
+            if not dry_run and db.text() != before:
+                db.save()
+                click.echo(f"fixed and wrote {db.bib_path}")
     bib_path, tax_path = resolve_location(state.db)
     problems = check_database(bib_path, tax_path)
     errors = sum(p.severity is Severity.ERROR for p in problems)
@@ -430,6 +461,22 @@ def check(state: State, fmt: str, verbose: bool) -> None:
         click.echo(f"check: {bib_path}: {errors} errors, {warnings} warnings")
     if errors:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--reason", required=True, help="Why they are different papers (kept in the file).")
+@pass_state
+@friendly_errors
+def distinct(state: State, first: str, second: str, reason: str) -> None:
+    """Record that two entries are different papers, so check stops reporting them as duplicates."""
+    from .distinct import record_distinct
+
+    with state.update() as db:
+        db.get(first), db.get(second)
+        path = record_distinct(db.bib_path, first, second, reason)
+    click.echo(f"recorded in {path}: {first} and {second} are different papers")
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -42,6 +43,42 @@ def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     if base.suffix == ".bib":
         return base, base.with_name(TAXONOMY_NAME)
     return base / BIB_NAME, base / TAXONOMY_NAME
+
+
+LOCK_TIMEOUT = 30.0
+
+
+@contextmanager
+def open_for_update(
+    db: str | os.PathLike[str] | None = None, create: bool = False, timeout: float | None = None
+) -> Iterator[Database]:
+    """Load a database while holding its lock, so that one writer at a time changes it.
+
+    A second writer waits up to ``timeout`` seconds (``$EFFLLM_BIB_LOCK_TIMEOUT``, default 30),
+    then fails with a clear error; the caller saves inside the ``with`` block.
+    """
+    from filelock import FileLock, Timeout
+
+    bib_path, _ = resolve_location(db)
+    if timeout is None:
+        timeout = float(os.environ.get("EFFLLM_BIB_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    if create:
+        bib_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = f"{bib_path}.lock"
+    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DatabaseError(
+            f"{bib_path}: another effllm-bib run is changing this database (lock {lock_path}); "
+            "try again when it has finished."
+        ) from None
+    except OSError as exc:
+        raise DatabaseError(f"{bib_path}: cannot take the lock ({exc.strerror}).") from None
+    try:
+        yield Database.load(db, create=create)
+    finally:
+        lock.release()
 
 
 class Database:
@@ -180,6 +217,10 @@ class Database:
         return bibio.format_bib(self.entries.values(), self.extras)
 
     def save(self) -> None:
+        """Write atomically. Temporary files of writers that were killed are removed first
+        (callers hold the lock, so none of them is being written)."""
+        for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         if not self.taxonomy_path.exists():
             text = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
             bibio.write_atomic(self.taxonomy_path, text)

@@ -1,0 +1,112 @@
+"""Safe normalisations that `effllm-bib check --fix` applies: pure functions from entry to entry.
+
+Each one only changes the form, never the meaning: DOI prefixes, arXiv version suffixes, stray
+white space, month macros, page-range dashes, and braces around title words BibTeX styles would
+lower-case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .check import MONTHS, NOT_TEXT
+from .model import Entry
+from .normalize import (
+    clean_text,
+    needs_protection,
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_pages,
+)
+
+
+def fix_doi(e: Entry) -> Entry:
+    doi = normalize_doi(e.get("doi")) if e.get("doi") else None
+    return e.with_fields(doi=doi) if doi and doi != e.get("doi") else e
+
+
+def fix_eprint(e: Entry) -> Entry:
+    if not e.get("eprint") or e.get("archiveprefix", "arXiv").lower() != "arxiv":
+        return e
+    aid = normalize_arxiv_id(e.get("eprint"))
+    return e.with_fields(eprint=aid) if aid and aid != e.get("eprint") else e
+
+
+def fix_whitespace(e: Entry) -> Entry:
+    changed = {}
+    for name, value in e.fields:
+        if name in e.bare:
+            continue
+        tidy = value.strip() if name in NOT_TEXT else clean_text(value)
+        if tidy != value and tidy:
+            changed[name] = tidy
+    return e.with_fields(**changed) if changed else e
+
+
+def fix_month(e: Entry) -> Entry:
+    month = e.get("month")
+    if (
+        not month
+        or month.lower() not in MONTHS
+        or (month in e.bare and month == MONTHS[month.lower()])
+    ):
+        return e
+    fixed = e.with_fields(month=MONTHS[month.lower()])
+    return Entry(fixed.key, fixed.type, fixed.fields, fixed.bare | {"month"}, fixed.line)
+
+
+def fix_pages(e: Entry) -> Entry:
+    pages = e.get("pages")
+    return (
+        e.with_fields(pages=normalize_pages(pages))
+        if pages and normalize_pages(pages) != pages
+        else e
+    )
+
+
+def protect_unprotected(title: str) -> str:
+    """Brace the depth-0 tokens with an inner capital; braced parts stay as they are."""
+    out, depth, token = [], 0, ""
+
+    def flush() -> None:
+        nonlocal token
+        if token:
+            out.append(f"{{{token}}}" if depth == 0 and needs_protection(token) else token)
+            token = ""
+
+    for c in title:
+        if c.isalnum() and depth == 0:
+            token += c
+            continue
+        flush()
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        out.append(c)
+    flush()
+    return "".join(out)
+
+
+def fix_title(e: Entry) -> Entry:
+    title = e.get("title")
+    if not title or "title" in e.bare:
+        return e
+    fixed = protect_unprotected(title)
+    return e.with_fields(title=fixed) if fixed != title else e
+
+
+FIXES: list[Callable[[Entry], Entry]] = [
+    fix_doi,
+    fix_eprint,
+    fix_whitespace,
+    fix_month,
+    fix_pages,
+    fix_title,
+]
+
+
+def fix_entry(entry: Entry) -> Entry:
+    for fix in FIXES:
+        entry = fix(entry)
+    return entry

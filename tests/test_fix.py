@@ -1,0 +1,41 @@
+import pytest
+
+from effllm_bib.fix import fix_entry, protect_unprotected
+from effllm_bib.model import Entry
+
+
+def e(**fields):
+    return Entry.make("k", "misc", {"title": "{T}", **fields})
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        pytest.param(e(doi="https://doi.org/10.1000/x"), e(doi="10.1000/x"), id="doi-prefix"),
+        pytest.param(e(eprint="2301.00774v2", archiveprefix="arXiv"), e(eprint="2301.00774", archiveprefix="arXiv"),
+                     id="arxiv-version"),
+        pytest.param(e(note="  two  spaces\n here "), e(note="two spaces here"), id="whitespace"),
+        pytest.param(e(pages="1–10"), e(pages="1--10"), id="pages"),
+        pytest.param(e(title="Pruning with SparseGPT: {Already} LLMs"),
+                     e(title="Pruning with {SparseGPT}: {Already} {LLMs}"), id="protect"),
+        pytest.param(e(url=" https://x.org/a  "), e(url="https://x.org/a"), id="url-stripped-only"),
+    ],
+)  # fmt: skip
+def test_fix(before, after):
+    assert fix_entry(before) == after
+
+
+def test_month_becomes_a_bare_macro():
+    fixed = fix_entry(e(month="January"))
+    assert fixed.get("month") == "jan" and "month" in fixed.bare
+
+
+def test_fix_is_idempotent_and_keeps_good_entries():
+    good = e(title="{SparseGPT}: Fine", pages="1--2", doi="10.1000/x")
+    assert fix_entry(good) == good
+    messy = e(title="SparseGPT  and LoRA", pages="3-4")
+    assert fix_entry(fix_entry(messy)) == fix_entry(messy)
+
+
+def test_protect_leaves_nested_braces_alone():
+    assert protect_unprotected("{A {GPT} b} with LoRA") == "{A {GPT} b} with {LoRA}"
