@@ -105,9 +105,15 @@ def test_confirmed_distinct_pairs_are_not_reported(taxonomy):
 @pytest.mark.parametrize(
     "text, code, line",
     [
-        pytest.param("@article{a,\n  title={x}\n  year={2020},\n}\n", "missing-comma", 1, id="missing-comma"),
-        pytest.param("@article{a, title={x} year={2020}}\n", "missing-comma", 1, id="missing-comma-one-line"),
-        pytest.param("@article{a, title={x}}\n}, year={2020}}\n", "stray-text", 2, id="brace-too-many"),
+        pytest.param(
+            "@article{a,\n  title={x}\n  year={2020},\n}\n", "missing-comma", 1, id="missing-comma"
+        ),
+        pytest.param(
+            "@article{a, title={x} year={2020}}\n", "missing-comma", 1, id="missing-comma-one-line"
+        ),
+        pytest.param(
+            "@article{a, title={x}}\n}, year={2020}}\n", "stray-text", 2, id="brace-too-many"
+        ),
     ],
 )
 def test_silent_parser_accepts_become_errors(text, code, line):
@@ -120,5 +126,7 @@ def test_silent_parser_accepts_become_errors(text, code, line):
 def test_prose_comments_are_not_stray_text():
     from effllm_bib import bibio
 
-    parsed = bibio.parse_bib("This file lists papers, see README.\n@article{a, title={x}}\n", "f.bib")
+    parsed = bibio.parse_bib(
+        "This file lists papers, see README.\n@article{a, title={x}}\n", "f.bib"
+    )
     assert parsed.errors == []
