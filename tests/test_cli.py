@@ -170,3 +170,51 @@ def test_import_into_a_new_directory_creates_bib_and_taxonomy(runner, tmp_path):
         "taxonomy.toml",
     ]
     assert result.output.endswith(f"wrote {target / 'effllm.bib'}\n")
+
+
+def test_stats_table_and_plot(runner, full_db, tmp_path):
+    result = run(runner, full_db, "stats", "--plot", str(tmp_path / "out" / "years.png"))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "category",
+        "papers",
+        "authors",
+        "DOI",
+        "published",
+        "preprint",
+        "software",
+    ]
+    assert lines[1].split() == ["all", "papers", "29", "12", "0", "20", "9", "5"]
+    assert "  data-centric" not in result.output and lines[-1].split()[0] in ("2024", "2025")
+    assert (tmp_path / "out" / "years.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_check_fix_shows_diff_then_writes(runner, full_db):
+    bib = full_db / "effllm.bib"
+    bib.write_text(bib.read_text().replace("pages = {10323--10337}", "pages = {10323-10337}"))
+    dry = run(runner, full_db, "check", "--fix", "--dry-run")
+    assert "-  pages = {10323-10337},\n+  pages = {10323--10337}," in dry.output
+    assert "pages = {10323-10337}" in bib.read_text()
+    fixed = run(runner, full_db, "check", "--fix")
+    assert "+  pages = {10323--10337}," in fixed.output and "fixed and wrote" in fixed.output
+    assert "pages = {10323--10337}" in bib.read_text()
+    assert "[pages-format]" not in fixed.output
+
+
+def test_distinct_pairs_are_recorded_and_respected(runner, full_db):
+    bib = full_db / "effllm.bib"
+    bib.write_text(bib.read_text() + "\n@misc{twin2023,\n  author = {Frantar, Elias},\n  title = "
+                   "{{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot.},\n"
+                   "  year = {2023},\n  keywords = {unstructured-pruning},\n}\n")  # fmt: skip
+    assert "[near-duplicate-title]" in run(runner, full_db, "check").output
+    result = run(
+        runner, full_db, "distinct", "frantar2023sparsegpt", "twin2023", "--reason", 'a "test" twin'
+    )
+    assert result.exit_code == 0, result.output
+    assert "[near-duplicate-title]" not in run(runner, full_db, "check").output
+    assert 'reason = "a \\"test\\" twin"' in (full_db / "distinct.toml").read_text()
+    again = run(runner, full_db, "distinct", "twin2023", "frantar2023sparsegpt", "--reason", "x")
+    assert again.exit_code == 0 and (full_db / "distinct.toml").read_text().count("[[pair]]") == 1
+    unknown = run(runner, full_db, "distinct", "nope", "twin2023", "--reason", "x")
+    assert unknown.exit_code == 2

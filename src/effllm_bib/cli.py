@@ -464,6 +464,27 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
 
 
 @cli.command()
+@click.option("--depth", type=int, default=1, show_default=True, help="Taxonomy levels to list.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw papers per year per top-level group into this PNG file.")  # fmt: skip
+@pass_state
+@friendly_errors
+def stats(state: State, depth: int, plot: Path | None) -> None:
+    """Coverage per category: papers, with authors, with DOI, published or preprint; by year."""
+    from .stats import coverage, format_table, plot_years
+
+    db = state.load()
+    figures = coverage(db)
+    click.echo(format_table(db, figures, depth), nl=False)
+    if plot is not None:
+        try:
+            plot_years(db, figures, plot)
+        except ImportError:
+            _fail("--plot needs matplotlib: pip install 'effllm-bib[plot]'.", 1)
+        click.echo(f"wrote {plot}", err=True)
+
+
+@cli.command()
 @click.argument("first")
 @click.argument("second")
 @click.option("--reason", required=True, help="Why they are different papers (kept in the file).")

@@ -1,0 +1,114 @@
+"""Coverage figures per category, and the papers-per-year picture."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .database import Database
+from .model import Entry
+
+PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
+
+
+@dataclass
+class Coverage:
+    papers: int = 0
+    authors: int = 0
+    doi: int = 0
+    published: int = 0
+    preprint: int = 0
+    software: int = 0
+    years: Counter[str] = field(default_factory=Counter)
+
+    def add(self, e: Entry) -> None:
+        if e.type == "software":
+            self.software += 1
+            return
+        self.papers += 1
+        self.authors += bool(e.get("author"))
+        doi = e.get("doi").lower()
+        self.doi += bool(doi) and not doi.startswith("10.48550/")
+        if e.type in PUBLISHED:
+            self.published += 1
+        elif e.get("eprint"):
+            self.preprint += 1
+        if e.get("year"):
+            self.years[e.get("year")] += 1
+
+
+def coverage(db: Database) -> dict[str, Coverage]:
+    """Coverage of every taxonomy node (descendants included) and of the whole database ('*')."""
+    out = {slug: Coverage() for slug in ["*", *db.taxonomy.walk()]}
+    for e in db.entries.values():
+        out["*"].add(e)
+        nodes: set[str] = set()
+        for kw in e.keywords:
+            if kw in db.taxonomy:
+                nodes.add(kw)
+                nodes.update(db.taxonomy.ancestors(kw))
+        for slug in nodes:
+            out[slug].add(e)
+    return out
+
+
+def format_table(db: Database, stats: dict[str, Coverage], depth: int = 1) -> str:
+    """A fixed-width table: one row per node down to ``depth``, then papers by year."""
+    rows = [("category", "papers", "authors", "DOI", "published", "preprint", "software")]
+    for slug in ["*", *db.taxonomy.walk()]:
+        if slug != "*" and db.taxonomy.depth(slug) > depth:
+            continue
+        c = stats[slug]
+        name = "all papers" if slug == "*" else "  " * db.taxonomy.depth(slug) + slug
+        rows.append(
+            (
+                name,
+                *(
+                    str(v)
+                    for v in (c.papers, c.authors, c.doi, c.published, c.preprint, c.software)
+                ),
+            )
+        )
+    width = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(v.ljust(width[0]) if i == 0 else v.rjust(width[i]) for i, v in enumerate(r))
+        for r in rows
+    ]
+    roots = db.taxonomy.roots()
+    years = sorted({y for slug in roots for y in stats[slug].years})
+    head = ["year", *roots, "all"]
+    table = [head] + [
+        [y, *(str(stats[r].years[y]) for r in roots), str(stats["*"].years[y])] for y in years
+    ]
+    yw = [max(len(r[i]) for r in table) for i in range(len(head))]
+    lines += ["", *("  ".join(v.rjust(yw[i]) for i, v in enumerate(r)) for r in table)]
+    return "\n".join(lines) + "\n"
+
+
+def plot_years(db: Database, stats: dict[str, Coverage], path: Path) -> None:
+    """Papers per year per top-level group, as stacked bars (the survey-introduction picture)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    roots = db.taxonomy.roots()
+    years = sorted({y for r in roots for y in stats[r].years})
+    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=120)
+    bottom = [0] * len(years)
+    for root in roots:
+        values = [stats[root].years[y] for y in years]
+        ax.bar(years, values, bottom=bottom, label=db.taxonomy.get(root).name)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xlabel("year")
+    ax.set_ylabel("papers")
+    ax.set_title("Papers of the survey's list per year and top-level group")
+    ax.legend(frameon=False, fontsize=8)
+    ax.tick_params(axis="x", rotation=45)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    fig.savefig(tmp)
+    plt.close(fig)
+    tmp.replace(path)
