@@ -119,10 +119,7 @@ def _keywords(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                          "it or add the category to taxonomy.toml.", ctx.where(e))  # fmt: skip
     if not entries:
         return
-    populated = set(used)
-    for kw in used:
-        if kw in ctx.taxonomy:
-            populated.update(ctx.taxonomy.ancestors(kw))
+    populated = ctx.taxonomy.nodes_of(used)
     for slug in ctx.taxonomy.walk():
         if slug not in populated:
             yield _p(W, "empty-category", f"category '{slug}' has no paper; add papers or "

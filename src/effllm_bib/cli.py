@@ -271,6 +271,12 @@ def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {n: kwargs.pop(n) for n in names}
 
 
+def _close(*sources: Any) -> None:
+    for source in sources:
+        if source is not None:
+            source.client.close()
+
+
 def _requests_line(crossref: Any, arxiv: Any) -> str:
     parts = []
     for source in (crossref, arxiv):
@@ -342,9 +348,7 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
             db.save()  # a crash keeps the work done so far (each entry is replaced whole)
         raise
     finally:
-        for source in (enricher.crossref, enricher.arxiv):
-            if source is not None:
-                source.client.close()
+        _close(enricher.crossref, enricher.arxiv)
 
 
 @cli.command()
@@ -364,9 +368,7 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
         try:
             result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
         finally:
-            for source in (crossref, arxiv):
-                if source is not None:
-                    source.client.close()
+            _close(crossref, arxiv)
         if result.changes:
             db.save()
         click.echo(result.message)

@@ -161,12 +161,7 @@ class Database:
         """Papers under each node, descendants included (each entry counted once per node)."""
         counts = {slug: 0 for slug in self.taxonomy.walk()}
         for entry in self.entries.values():
-            nodes: set[str] = set()
-            for kw in entry.keywords:
-                if kw in self.taxonomy:
-                    nodes.add(kw)
-                    nodes.update(self.taxonomy.ancestors(kw))
-            for slug in nodes:
+            for slug in self.taxonomy.nodes_of(entry.keywords):
                 counts[slug] += 1
         return counts
 

@@ -43,12 +43,7 @@ def coverage(db: Database) -> dict[str, Coverage]:
     out = {slug: Coverage() for slug in ["*", *db.taxonomy.walk()]}
     for e in db.entries.values():
         out["*"].add(e)
-        nodes: set[str] = set()
-        for kw in e.keywords:
-            if kw in db.taxonomy:
-                nodes.add(kw)
-                nodes.update(db.taxonomy.ancestors(kw))
-        for slug in nodes:
+        for slug in db.taxonomy.nodes_of(e.keywords):
             out[slug].add(e)
     return out
 

@@ -141,6 +141,15 @@ class Taxonomy:
                 out.append(slug)
         return out[:limit]
 
+    def nodes_of(self, keywords: Iterable[str]) -> set[str]:
+        """The nodes an entry with these keywords is under: each known keyword and its ancestors."""
+        nodes: set[str] = set()
+        for kw in keywords:
+            if kw in self._nodes:
+                nodes.add(kw)
+                nodes.update(self.ancestors(kw))
+        return nodes
+
     def subtree(self, slugs: Iterable[str]) -> set[str]:
         """The given categories (slugs or aliases) and all their descendants."""
         out: set[str] = set()
