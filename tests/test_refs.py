@@ -61,13 +61,23 @@ def test_reimporting_the_survey_changes_nothing(refs_copy):
     assert db.text() == before
 
 
+# Values curated by hand against a source, each with its reason; re-merging reports them as
+# conflicts and keeps the curated value.
+CURATED = {
+    # the AAAI 2024 version (OJS page in `sources`) is retitled; the facts keep arXiv v1's title
+    ("gathered.bib", "lee2024owq", "title"),
+}
+
+
 @needs_shared
 @pytest.mark.parametrize("source", [FACTS, *LOOKUPS], ids=lambda p: p.name)
 def test_remerging_the_sources_changes_nothing(refs_copy, source):
     db = Database.load(refs_copy)
     before = db.text()
     report = merge_file(db, source)
-    assert report.unmatched == [] and report.count("conflict") == 0
+    conflicts = {(source.name, c.key, c.field) for c in report.changes if c.kind == "conflict"}
+    assert report.unmatched == []
+    assert conflicts == {c for c in CURATED if c[0] == source.name}
     assert db.text() == before
 
 
