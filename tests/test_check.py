@@ -81,6 +81,12 @@ CASES = [
     pytest.param([entry(month="Smarch")], "bad-month", Severity.ERROR, id="bad-month"),
     pytest.param([entry(pages="1-10")], "pages-format", Severity.WARNING, id="pages"),
     pytest.param([entry(key="café2023")], "bad-key", Severity.ERROR, id="non-ascii-key"),
+    pytest.param([entry(type_="inproceedings", booktitle="Findings of the Association for Computational Linguistics: ACL 2024")],
+                 "missing-doi", Severity.WARNING, id="acl-paper-without-doi"),
+    pytest.param([entry(type_="inproceedings", booktitle="Findings of the Association for Computational Linguistics: ACL 2024",
+                        doi="10.18653/v1/2024.findings-acl.1")], None, None, id="acl-paper-with-doi"),
+    pytest.param([entry(type_="inproceedings", booktitle="Advances in Neural Information Processing Systems")],
+                 None, None, id="neurips-has-no-dois"),
 ]  # fmt: skip
 
 

@@ -69,9 +69,9 @@ def test_check_reports_and_fails_on_the_one_error(runner, full_db):
     result = run(runner, full_db, "check")
     assert result.exit_code == 1
     assert "@inproceedings needs year; add it. [missing-field]" in result.output
-    assert result.output.splitlines()[-1].endswith(": 1 errors, 57 warnings")
+    assert result.output.splitlines()[-1].endswith(": 1 errors, 61 warnings")
     data = json.loads(run(runner, full_db, "check", "--format", "json").output)
-    assert (data["errors"], data["warnings"]) == (1, 57)
+    assert (data["errors"], data["warnings"]) == (1, 61)
     assert {p["code"] for p in data["problems"]} >= {
         "no-author",
         "survey-wrong-arxiv",
@@ -186,7 +186,9 @@ def test_stats_table_and_plot(runner, full_db, tmp_path):
         "software",
     ]
     assert lines[1].split() == ["all", "papers", "29", "12", "0", "20", "9", "5"]
-    assert ["year", "model-centric", "data-centric", "system-level", "all"] in [ln.split() for ln in lines]
+    assert ["year", "model-centric", "data-centric", "system-level", "all"] in [
+        ln.split() for ln in lines
+    ]
     assert "2024             18             0             0   18" in lines
     assert (tmp_path / "out" / "years.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -240,6 +240,14 @@ def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                 )
         if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX):
             by_doi[doi.lower()].append(e)
+        venue = e.get("booktitle") or e.get("journal")
+        if (
+            e.type in PUBLISHED
+            and DOI_VENUES.search(venue)
+            and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
+        ):
+            yield _p(W, "missing-doi", f"published in '{venue[:60]}', whose publisher registers "
+                     "DOIs, but has none; add it (effllm-bib enrich finds it).", ctx.where(e))  # fmt: skip
     for label, groups in (("DOI", by_doi), ("arXiv id", by_arxiv)):
         for value, members in groups.items():
             if len(members) > 1:
@@ -250,6 +258,14 @@ def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
 
 _MISSING_COMMA = re.compile(
     r"\}\s*,?\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{.*\}\s+[a-z]+\s*=\s*\{", re.S
+)
+# Venues whose publishers register DOIs for their papers (ACL Anthology, ACM, IEEE, AAAI, ...).
+DOI_VENUES = re.compile(
+    r"Association for Computational Linguistics|Findings of the|Computational Linguistics|"
+    r"Empirical Methods in Natural Language Processing|North American Chapter|European Chapter|"
+    r"\bACM\b|\bIEEE\b|\bAAAI\b|Springer|VLDB|SIGPLAN|Operating Systems Principles|"
+    r"European Conference on Computer Systems|Computer Architecture|ICASSP|High Performance "
+    r"Computing|Parallel Processing|Parallel and Distributed|Computer Arithmetic|AI Open"
 )
 _SPECIAL = re.compile(r"(?<!\\)[&%#]|(?<![\\$])_(?![^$]*\$)")
 
