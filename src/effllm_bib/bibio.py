@@ -27,10 +27,10 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 # Standard fields first, in the order a reader scans an entry; then any other field
 # alphabetically; then the project's own provenance fields.
 FIELD_ORDER = [
-    "author", "editor", "title", "booktitle", "journal", "series", "volume", "number", "pages",
-    "publisher", "organization", "institution", "school", "address", "howpublished", "type",
-    "edition", "month", "year", "date", "doi", "eprint", "archiveprefix", "primaryclass",
-    "url", "code", "keywords", "note",
+    "author", "editor", "title", "booktitle", "journal", "journaltitle", "series", "volume",
+    "number", "pages", "publisher", "organization", "institution", "school", "address",
+    "howpublished", "type", "edition", "month", "year", "date", "doi", "eprint", "archiveprefix",
+    "eprinttype", "primaryclass", "eprintclass", "url", "code", "keywords", "key", "note",
 ]  # fmt: skip
 PROVENANCE_FIELDS = [
     "surveytitle",

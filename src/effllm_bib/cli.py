@@ -378,22 +378,85 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
 
 
 @cli.command()
-@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG",
-              help="Category slug or alias (repeatable: union). Default: every entry.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")  # fmt: skip
+@click.option(
+    "-c",
+    "--category",
+    "categories",
+    multiple=True,
+    metavar="SLUG",
+    help="Category slug or alias (repeatable: union). Default: every entry.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["bibtex", "biblatex", "csl-json", "ris"]),
+    default="bibtex",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--keywords",
+    "keyword_mode",
+    type=click.Choice(["leaf", "path"]),
+    default="leaf",
+    show_default=True,
+    help="Keywords as leaf slugs, or as full paths of ancestors.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (or directory, with --all-categories) instead of stdout.",
+)
+@click.option(
+    "--all-categories",
+    is_flag=True,
+    help="One file per category under -o DIR, in folders mirroring the taxonomy.",
+)
+@click.option("--year", metavar="YEAR[-YEAR]", help="Only these years (2023, or 2022-2024).")
+@click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
+@click.option("--venue", metavar="NAME", help="Only this venue (NeurIPS, ICLR, ACL, or any text).")
+@click.option("--published-only", is_flag=True, help="Drop arXiv-only preprints and web pages.")
+@click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these keys.")
+@click.option(
+    "--keys-from",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Only the keys cited in a LaTeX .aux file (or listed one per line).",
+)
 @pass_state
 @friendly_errors
-def export(state: State, categories: tuple[str, ...], output: Path | None) -> None:
-    """Export a category (and its descendants) as BibTeX."""
+def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: str,
+           output: Path | None, all_categories: bool, year: str | None, since: int | None,
+           venue: str | None, published_only: bool, keys: tuple[str, ...],
+           keys_from: Path | None) -> None:  # fmt: skip
+    """Export a category (and its descendants), or everything, in a citing tool's format."""
     from .bibio import write_atomic
-    from .export.bibtex import export_bibtex
+    from .export import EXTENSIONS, renderer, with_tags
+    from .export.filters import Filters, keys_from_file, parse_years
 
     db = state.load()
-    entries = db.select(categories)
+    wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
+    unknown = sorted(k for k in wanted if k not in db.entries)
+    if unknown and not keys_from:
+        db.get(unknown[0])  # an unknown key typed by hand is an error
+    first, last = parse_years(year, since)
+    filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
+    entries = with_tags(filters.apply(db.select(categories)), db.taxonomy, keyword_mode)
+    render = renderer(fmt)
+    if all_categories:
+        from .export.tree import write_tree
+
+        if output is None:
+            raise click.UsageError("--all-categories needs -o DIR.")
+        written = write_tree(output, db.taxonomy, entries, EXTENSIONS[fmt], render)
+        click.echo(f"wrote {len(written)} files under {output}", err=True)
+        return
     scope = ", ".join(db.taxonomy.resolve(c) for c in categories) or "all categories"
-    header = f"% effllm-bib export: {len(entries)} entries ({scope})"
-    text = export_bibtex(entries, header)
+    text = render(entries, f"% effllm-bib export: {len(entries)} entries ({scope})")
+    if unknown:
+        click.echo(f"note: {len(unknown)} cited keys are not in the database: "
+                   f"{', '.join(unknown[:5])}", err=True)  # fmt: skip
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -265,7 +265,8 @@ VENUES: dict[str, Venue] = {
 
 
 def venue_lookup_key(name: str) -> str:
-    return fold(name).replace(" ", "")
+    """'Findings of ACL', 'findings-acl' and 'Findings ACL' share one key."""
+    return "".join(w for w in fold(name).split() if w not in ("of", "the"))
 
 
 def lookup_venue(name: str) -> Venue | None:

@@ -1,1 +1,53 @@
-"""Exporters: the database, or a slice of it, in the formats citing tools read."""
+"""Exporters: the database, or a slice of it, in the formats citing tools read.
+
+Every format carries the taxonomy keywords (Zotero turns them into tags), either as the leaf
+slugs stored in the database or as full paths of ancestors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..model import Entry
+from ..taxonomy import Taxonomy
+
+FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
+EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "ris": ".ris"}
+
+
+def keyword_tags(entry: Entry, taxonomy: Taxonomy, mode: str = "leaf") -> list[str]:
+    """``leaf``: the slugs as stored; ``path``: ``model-centric/model-compression/...`` each."""
+    if mode == "leaf":
+        return list(entry.keywords)
+    tags = []
+    for kw in entry.keywords:
+        chain = [*reversed(taxonomy.ancestors(kw)), kw] if kw in taxonomy else [kw]
+        tags.append("/".join(chain))
+    return tags
+
+
+def with_tags(entries: Iterable[Entry], taxonomy: Taxonomy, mode: str) -> list[Entry]:
+    if mode == "leaf":
+        return list(entries)
+    return [e.with_fields(keywords=", ".join(keyword_tags(e, taxonomy, mode))) for e in entries]
+
+
+def renderer(fmt: str) -> Callable[[list[Entry], str], str]:
+    """The function that writes entries in ``fmt`` (header comment where the format has one)."""
+    if fmt == "bibtex":
+        from .bibtex import export_bibtex
+
+        return export_bibtex
+    if fmt == "biblatex":
+        from .biblatex import export_biblatex
+
+        return export_biblatex
+    if fmt == "csl-json":
+        from .csljson import export_csl_json
+
+        return lambda entries, header: export_csl_json(entries)
+    if fmt == "ris":
+        from .ris import export_ris
+
+        return lambda entries, header: export_ris(entries)
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,40 @@
+"""biblatex export: biblatex's types and field names. Latin letters stay Unicode (biber reads
+UTF-8); symbols such as ``∞`` become LaTeX so that pdflatex typesets them too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..bibio import PROVENANCE_FIELDS, format_bib
+from ..model import Entry, Extra
+from .text import IDENTIFIERS, latin_latex
+
+RENAMED = {"journal": "journaltitle", "primaryclass": "eprintclass"}
+
+
+def for_biblatex(entry: Entry) -> Entry:
+    out = entry.with_fields(**{name: "" for name in PROVENANCE_FIELDS})
+    values = {RENAMED.get(k, k): v for k, v in out.fields}
+    if values.get("archiveprefix", "").lower() == "arxiv":
+        values.pop("archiveprefix")
+        values["eprinttype"] = "arxiv"
+    if "year" in values and "date" not in values:
+        values["date"] = values.pop("year")
+    entry_type = out.type
+    if (
+        entry_type == "misc"
+        and values.get("howpublished") in ("Blog", "Website")
+        and values.get("url")
+    ):
+        entry_type = "online"
+        values.pop("howpublished")
+    for name, value in list(values.items()):
+        if name not in IDENTIFIERS and name not in out.bare and not value.isascii():
+            values[name] = latin_latex(value)
+    bare = {RENAMED.get(b, b) for b in out.bare}
+    return Entry(out.key, entry_type, tuple(values.items()), frozenset(bare))
+
+
+def export_biblatex(entries: Iterable[Entry], header: str = "") -> str:
+    extras = [Extra("comment", header)] if header else []
+    return format_bib([for_biblatex(e) for e in entries], extras)

@@ -1,0 +1,90 @@
+"""Filters people ask for when exporting: years, venue, published only, citation keys."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..bibio import read_text
+from ..errors import EffllmBibError
+from ..model import Entry
+from ..normalize import fold, lookup_venue
+
+PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
+_ORDINAL = (r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+            r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
+            r"eighteenth|nineteenth|twentieth|thirty \w+|\d{4}|\d+)\b")  # fmt: skip
+_FILLER = {"the", "of", "on", "in", "for", "and", "proceedings", "conference", "volume", "long",
+           "short", "papers", "main"}  # fmt: skip
+
+
+def venue_core(name: str) -> str:
+    """A venue name without ordinals, years and filler words, for containment tests."""
+    words = re.sub(_ORDINAL, " ", fold(name)).split()
+    return " ".join(w for w in words if w not in _FILLER)
+
+
+@dataclass(frozen=True)
+class Filters:
+    first_year: int | None = None
+    last_year: int | None = None
+    venue: str = ""
+    published_only: bool = False
+    keys: frozenset[str] = frozenset()
+
+    def accepts(self, e: Entry) -> bool:
+        if self.keys and e.key not in self.keys:
+            return False
+        if self.published_only and e.type not in PUBLISHED:
+            return False
+        if self.first_year is not None or self.last_year is not None:
+            if not e.get("year").isdigit():
+                return False
+            year = int(e.get("year"))
+            if self.first_year is not None and year < self.first_year:
+                return False
+            if self.last_year is not None and year > self.last_year:
+                return False
+        return not self.venue or matches_venue(e, self.venue)
+
+    def apply(self, entries: Iterable[Entry]) -> list[Entry]:
+        return [e for e in entries if self.accepts(e)]
+
+
+def matches_venue(entry: Entry, wanted: str) -> bool:
+    """``--venue NeurIPS`` finds 'Advances in Neural Information Processing Systems'."""
+    where = entry.get("booktitle") or entry.get("journal") or entry.get("howpublished")
+    if not where:
+        return False
+    known = lookup_venue(wanted)
+    if known is not None and known.full:
+        return venue_core(known.full) in venue_core(where)
+    return fold(wanted) in fold(where)
+
+
+def parse_years(year: str | None, since: int | None) -> tuple[int | None, int | None]:
+    """``--year 2023`` or ``--year 2022-2024``, and ``--since 2023``."""
+    first = last = None
+    if year:
+        m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", year)
+        if not m:
+            raise EffllmBibError(f"--year '{year}' is not a year or a range like 2022-2024.")
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if since is not None:
+        first = max(first or since, since)
+    return first, last
+
+
+def keys_from_file(path: Path) -> set[str]:
+    """Citation keys from a LaTeX ``.aux`` (``\\citation{a,b}``) or a list, one key per line."""
+    text = read_text(path)
+    if path.suffix == ".aux" or "\\citation{" in text:
+        keys = {
+            k.strip()
+            for group in re.findall(r"\\citation\{([^}]*)\}", text)
+            for k in group.split(",")
+        }
+        return {k for k in keys if k and k != "*"}
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("%")}

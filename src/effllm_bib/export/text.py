@@ -1,0 +1,80 @@
+"""Text conversions for export targets: LaTeX to plain text, Unicode to LaTeX."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from ..model import Entry
+from ..normalize import split_and
+
+# pylatexenc logs every character it cannot encode; unknown characters are kept as they are.
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+
+# Fields that hold identifiers or addresses: never converted.
+IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code",
+                         "keywords", "eprinttype", "eprintclass", "date"})  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _latex2text():  # type: ignore[no-untyped-def]
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text()
+
+
+def plain(value: str) -> str:
+    """What a reader sees: braces and LaTeX commands resolved (``{\\"o}`` -> ``ö``)."""
+    if not any(c in value for c in "\\{}$~"):
+        return value
+    value = value.replace("\\^{}", "^").replace("\\~{}", "~")
+    return " ".join(_latex2text().latex_to_text(value).split())
+
+
+def ascii_latex(value: str) -> str:
+    """Non-ASCII characters as LaTeX commands (``ö`` -> ``{\\"o}``, ``∞`` -> ``\\ensuremath``)."""
+    if value.isascii():
+        return value
+    from pylatexenc.latexencode import unicode_to_latex
+
+    return unicode_to_latex(value, non_ascii_only=True, replacement_latex_protection="braces-all",
+                            unknown_char_policy="keep")  # fmt: skip
+
+
+_SAFE_PUNCTUATION = set("’‘“”–—…«»¡¿§°·")
+
+
+def _pdflatex_safe(c: str) -> bool:
+    import unicodedata
+
+    return c.isascii() or c in _SAFE_PUNCTUATION or "LATIN" in unicodedata.name(c, "")
+
+
+def latin_latex(value: str) -> str:
+    """Keep Latin letters and common punctuation (``utf8`` inputenc knows them); write other
+    characters (``∞``, ``π``, ``Σ``) as LaTeX, so pdflatex, xelatex and lualatex all typeset it."""
+    if all(_pdflatex_safe(c) for c in value):
+        return value
+    return "".join(c if _pdflatex_safe(c) else ascii_latex(c) for c in value)
+
+
+def people(value: str) -> list[dict[str, str]]:
+    """An author field as CSL name objects."""
+    out = []
+    for name in split_and(value):
+        if name == "others":
+            continue
+        if name.startswith("{") and name.endswith("}"):
+            out.append({"literal": plain(name)})
+            continue
+        family, _, given = name.partition(",")
+        person = {"family": plain(family.strip())}
+        if given.strip():
+            person["given"] = plain(given.strip().split(",")[-1].strip())
+        out.append(person)
+    return out
+
+
+def page_range(entry: Entry) -> tuple[str, str]:
+    first, _, last = entry.get("pages").partition("--")
+    return first.strip(), last.strip()
