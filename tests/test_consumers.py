@@ -1,0 +1,194 @@
+"""The export proven by the real consumers: pdflatex + bibtex, biblatex + biber, pandoc, citation-js.
+
+Each test feeds the export of the whole database, and of every category, to the tool itself.
+Locally a missing tool skips its test; in CI (CI=true) it fails, since .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from effllm_bib.database import Database
+from effllm_bib.export import EXTENSIONS, renderer
+from effllm_bib.export.tree import write_tree
+
+from .conftest import HERE, REFS
+
+JS = HERE / "js"
+pytestmark = pytest.mark.consumers
+
+
+def need(*tools: str) -> None:
+    for tool in tools:
+        if shutil.which(tool) is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{tool} is missing; .ci/run installs it")
+            pytest.skip(f"{tool} not installed (.ci/run installs it)")
+
+
+def need_citation_js() -> None:
+    need("node")
+    if not (JS / "node_modules" / "@citation-js" / "core").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("citation-js is missing; .ci/run runs npm ci in tests/js")
+        pytest.skip("citation-js not installed (npm ci --prefix tests/js)")
+
+
+@pytest.fixture(scope="module")
+def db() -> Database:
+    return Database.load(REFS)
+
+
+@pytest.fixture(scope="module")
+def exports(db, tmp_path_factory) -> dict[str, Path]:
+    """The whole database in every format, and one file per category in bibtex and biblatex."""
+    out = tmp_path_factory.mktemp("export")
+    entries = db.select()
+    paths = {}
+    for fmt in ("bibtex", "biblatex", "csl-json", "ris"):
+        path = out / f"whole-{fmt}{EXTENSIONS[fmt]}"
+        path.write_text(renderer(fmt)(entries, "% whole database"), encoding="utf-8")
+        paths[fmt] = path
+    for fmt in ("bibtex", "biblatex"):
+        write_tree(out / f"tree-{fmt}", db.taxonomy, entries, EXTENSIONS[fmt], renderer(fmt))
+        paths[f"tree-{fmt}"] = out / f"tree-{fmt}"
+    return paths
+
+
+def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def latex(cwd: Path, name: str) -> None:
+    result = run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", name], cwd)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def latex_warnings(log: Path) -> list[str]:
+    text = log.read_text(encoding="latin-1")
+    found = re.findall(r"^(?:!.*|LaTeX Warning:.*|Package \w+ Warning:.*|Missing character:.*)$", text, re.M)
+    return [w for w in found if "Rerun" not in w and "rerun" not in w and "undefined references" not in w]
+
+
+def category_files(tree: Path) -> list[Path]:
+    return sorted(tree.rglob("*.bib"))
+
+
+def entry_blocks(path: Path) -> list[str]:
+    return re.findall(r"^@\w+\{[\s\S]*?^\}$", path.read_text(encoding="utf-8"), re.M)
+
+
+def test_pdflatex_and_bibtex_read_the_whole_database_cleanly(db, exports, tmp_path):
+    need("pdflatex", "bibtex")
+    shutil.copy(exports["bibtex"], tmp_path / "refs.bib")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage{url}\n"
+        "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n"
+        "\\end{document}\n"
+    )
+    latex(tmp_path, "doc.tex")
+    result = run(["bibtex", "doc"], tmp_path)
+    assert result.returncode == 0, result.stdout
+    blg = (tmp_path / "doc.blg").read_text(encoding="latin-1")
+    assert "Warning--" not in blg and "error message" not in blg, blg[-2000:]
+    latex(tmp_path, "doc.tex")
+    latex(tmp_path, "doc.tex")
+    assert latex_warnings(tmp_path / "doc.log") == []
+    assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == len(db)
+
+
+def test_bibtex_reads_every_category_file_cleanly(exports, tmp_path):
+    need("bibtex")
+    files = category_files(exports["tree-bibtex"])
+    assert len(files) >= 70
+    for bib in files:
+        work = tmp_path / bib.stem
+        work.mkdir()
+        shutil.copy(bib, work / "refs.bib")
+        (work / "doc.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+        result = run(["bibtex", "doc"], work)
+        blg = (work / "doc.blg").read_text(encoding="latin-1")
+        assert result.returncode == 0 and "Warning--" not in blg, f"{bib.name}: {blg[-1500:]}"
+        bbl = (work / "doc.bbl").read_text(encoding="latin-1")
+        assert bbl.count("\\bibitem") == len(entry_blocks(bib)), bib.name
+
+
+def test_biblatex_and_biber_read_the_whole_database_cleanly(db, exports, tmp_path):
+    need("pdflatex", "biber")
+    shutil.copy(exports["biblatex"], tmp_path / "refs.bib")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
+        "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n"
+        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"
+    )
+    latex(tmp_path, "doc.tex")
+    result = run(["biber", "doc"], tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    problems = [ln for ln in (tmp_path / "doc.blg").read_text().splitlines() if "WARN" in ln or "ERROR" in ln]
+    assert problems == []
+    latex(tmp_path, "doc.tex")
+    latex(tmp_path, "doc.tex")
+    assert latex_warnings(tmp_path / "doc.log") == []
+    assert (tmp_path / "doc.bbl").read_text().count("\\entry{") == len(db)
+
+
+def test_biber_validates_the_whole_biblatex_file(exports, tmp_path):
+    need("biber")
+    result = run(["biber", "--tool", f"--output-file={tmp_path / 'out.bib'}", str(exports["biblatex"])], tmp_path)
+    assert result.returncode == 0
+    assert [ln for ln in result.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_every_category_file_is_made_of_checked_blocks(exports, fmt):
+    """Category files hold the same entry blocks, byte for byte, as the whole-database file the
+    slow consumers (pdflatex, biber) checked: what holds for the whole holds for each part."""
+    whole = set(entry_blocks(exports[fmt]))
+    for path in category_files(exports[f"tree-{fmt}"]):
+        blocks = entry_blocks(path)
+        assert blocks and set(blocks) <= whole, path.name
+
+
+def pandoc_count(path: Path, reader: str) -> int:
+    result = subprocess.run(["pandoc", "-f", reader, "-t", "csljson", str(path)], capture_output=True,
+                            text=True, timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return len(json.loads(result.stdout))
+
+
+def test_pandoc_reads_every_entry(db, exports):
+    need("pandoc")
+    assert pandoc_count(exports["bibtex"], "bibtex") == len(db)
+    assert pandoc_count(exports["biblatex"], "biblatex") == len(db)
+    assert pandoc_count(exports["csl-json"], "csljson") == len(db)
+    for path in category_files(exports["tree-bibtex"])[:20]:
+        assert pandoc_count(path, "bibtex") == len(entry_blocks(path)), path.name
+
+
+def test_citation_js_reads_every_entry_and_every_arxiv_id(db, exports):
+    need_citation_js()
+    files = [exports["bibtex"], *category_files(exports["tree-bibtex"])]
+    result = subprocess.run(["node", str(JS / "read_bib.js"), *map(str, files)], capture_output=True,
+                            text=True, timeout=300, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    whole = report[str(exports["bibtex"])]
+    assert whole["entries"] == len(db)
+    assert whole["eprints"] == sum(1 for e in db.entries.values() if e.get("eprint"))
+    for path in files:
+        assert report[str(path)]["lost"] == [], path
+        assert report[str(path)]["entries"] == len(entry_blocks(path)), path
+
+
+def test_counts_agree_across_formats(db, exports):
+    csl = json.loads(exports["csl-json"].read_text())
+    ris = exports["ris"].read_text().count("ER  - ")
+    bib = len(entry_blocks(exports["bibtex"]))
+    assert len(csl) == bib == len(entry_blocks(exports["biblatex"])) == ris == len(db)
