@@ -73,8 +73,14 @@ def latex(cwd: Path, name: str) -> None:
 
 def latex_warnings(log: Path) -> list[str]:
     text = log.read_text(encoding="latin-1")
-    found = re.findall(r"^(?:!.*|LaTeX Warning:.*|Package \w+ Warning:.*|Missing character:.*)$", text, re.M)
-    return [w for w in found if "Rerun" not in w and "rerun" not in w and "undefined references" not in w]
+    found = re.findall(
+        r"^(?:!.*|LaTeX Warning:.*|Package \w+ Warning:.*|Missing character:.*)$", text, re.M
+    )
+    return [
+        w
+        for w in found
+        if "Rerun" not in w and "rerun" not in w and "undefined references" not in w
+    ]
 
 
 def category_files(tree: Path) -> list[Path]:
@@ -112,7 +118,9 @@ def test_bibtex_reads_every_category_file_cleanly(exports, tmp_path):
         work = tmp_path / bib.stem
         work.mkdir()
         shutil.copy(bib, work / "refs.bib")
-        (work / "doc.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n")
+        (work / "doc.aux").write_text(
+            "\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n"
+        )
         result = run(["bibtex", "doc"], work)
         blg = (work / "doc.blg").read_text(encoding="latin-1")
         assert result.returncode == 0 and "Warning--" not in blg, f"{bib.name}: {blg[-1500:]}"
@@ -131,7 +139,11 @@ def test_biblatex_and_biber_read_the_whole_database_cleanly(db, exports, tmp_pat
     latex(tmp_path, "doc.tex")
     result = run(["biber", "doc"], tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
-    problems = [ln for ln in (tmp_path / "doc.blg").read_text().splitlines() if "WARN" in ln or "ERROR" in ln]
+    problems = [
+        ln
+        for ln in (tmp_path / "doc.blg").read_text().splitlines()
+        if "WARN" in ln or "ERROR" in ln
+    ]
     assert problems == []
     latex(tmp_path, "doc.tex")
     latex(tmp_path, "doc.tex")
@@ -141,7 +153,10 @@ def test_biblatex_and_biber_read_the_whole_database_cleanly(db, exports, tmp_pat
 
 def test_biber_validates_the_whole_biblatex_file(exports, tmp_path):
     need("biber")
-    result = run(["biber", "--tool", f"--output-file={tmp_path / 'out.bib'}", str(exports["biblatex"])], tmp_path)
+    result = run(
+        ["biber", "--tool", f"--output-file={tmp_path / 'out.bib'}", str(exports["biblatex"])],
+        tmp_path,
+    )
     assert result.returncode == 0
     assert [ln for ln in result.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
 

@@ -465,6 +465,89 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
 
 
 @cli.command()
+@click.option(
+    "-c",
+    "--category",
+    "categories",
+    multiple=True,
+    metavar="SLUG",
+    help="Category slug or alias (repeatable). Default: every entry.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["plain", "unsrt", "alpha", "unsrtalpha", "survey"]),
+    default="plain",
+    show_default=True,
+    help="pybtex formatting style.",
+)
+@click.option(
+    "--to",
+    "backend",
+    type=click.Choice(["text", "markdown", "html", "latex"]),
+    default="text",
+    show_default=True,
+    help="pybtex output backend.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+@click.option("--no-cache", is_flag=True, help="Format every entry afresh (no on-disk cache).")
+@pass_state
+@friendly_errors
+def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
+         output: Path | None, no_cache: bool) -> None:  # fmt: skip
+    """A formatted reference list; --style survey --to markdown rebuilds the survey's lists."""
+    from .bibio import write_atomic
+    from .export.formatted import default_directory, render_entries, survey_markdown, write_list
+
+    db = state.load()
+    cache = None if no_cache else default_directory()
+    entries = [e for e in db.select(categories)]
+    if style == "survey" and backend == "markdown":
+        if len(categories) > 1:
+            raise click.UsageError("--style survey --to markdown takes at most one --category.")
+        top = db.taxonomy.resolve(categories[0]) if categories else None
+        text = survey_markdown(entries, db.taxonomy, cache, top)
+    else:
+        notes: list[str] = []
+        text = write_list(render_entries(entries, style, backend, cache, notes), backend)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {len(entries)} references to {output}", err=True)
+
+
+@cli.group("diff")
+def diff_group() -> None:
+    """Compare the database with an outside list."""
+
+
+@diff_group.command("survey")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@pass_state
+@friendly_errors
+def diff_survey(state: State, path: Path) -> None:
+    """How the database differs from the survey's list: corrections and normalisations."""
+    from collections import Counter
+
+    from .importers.survey import compare_survey, parse_survey
+
+    db = state.load()
+    differences = compare_survey(db, parse_survey(path, db.taxonomy))
+    for d in differences:
+        click.echo(str(d))
+    counts = Counter(d.kind for d in differences)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
+    click.echo(f"diff: {len(differences)} differences ({summary})")
+
+
+@cli.command()
 @pass_state
 @friendly_errors
 def categories(state: State) -> None:

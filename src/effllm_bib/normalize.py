@@ -87,7 +87,8 @@ def latex_to_plain(value: str) -> str:
 
 def fold(value: str) -> str:
     """Lower-case ASCII letters and digits only, single-spaced: the key for comparing titles."""
-    value = unicodedata.normalize("NFKD", latex_to_plain(value))
+    value = re.sub(r"['’‘`]", "", latex_to_plain(value))  # "Don’t" and "Dont" fold alike
+    value = unicodedata.normalize("NFKD", value)
     value = "".join(c for c in value if not unicodedata.combining(c))
     value = re.sub(r"[^a-z0-9]+", " ", value.lower())
     return value.strip()
@@ -179,10 +180,11 @@ VENUES: dict[str, Venue] = {
     "neuripsenlsp": Venue(
         "NeurIPS ENLSP Workshop",
         "workshop",
-        "NeurIPS Workshop on Efficient Natural Language and Speech Processing",
+        "Workshop on Efficient Natural Language and Speech Processing",
     ),
     "neuripsworkshop": Venue("NeurIPS Workshop", "workshop", "NeurIPS Workshop"),
     "iclr": Venue("ICLR", "conference", "International Conference on Learning Representations"),
+    "colm": Venue("COLM", "conference", "Conference on Language Modeling"),
     "icml": Venue("ICML", "conference", "International Conference on Machine Learning"),
     "icmlworkshop": Venue("ICML Workshop", "workshop", "ICML Workshop"),
     "acl": Venue("ACL", "conference", f"Proceedings of the {_ACL}"),
@@ -201,6 +203,16 @@ VENUES: dict[str, Venue] = {
     "naacl": Venue("NAACL", "conference", f"Proceedings of the {_NAACL}"),
     "naaclhlt": Venue("NAACL", "conference", f"Proceedings of the {_NAACL}"),
     "naaclfindings": Venue("Findings of NAACL", "conference", f"{_FINDINGS}: NAACL"),
+    # NAACL's name since 2025
+    "naaclamericas": Venue(
+        "NAACL",
+        "conference",
+        "Conference of the Nations of the Americas Chapter of the Association for Computational "
+        "Linguistics: Human Language Technologies",
+    ),
+    "coling": Venue(
+        "COLING", "conference", "International Conference on Computational Linguistics"
+    ),
     "aaclfindings": Venue("Findings of AACL", "conference", f"{_FINDINGS}: AACL-IJCNLP"),
     "eacl": Venue(
         "EACL",
@@ -253,6 +265,12 @@ VENUES: dict[str, Venue] = {
         "conference",
         "ACM SIGPLAN Symposium on Principles and Practice of Parallel Programming",
     ),
+    "asplos": Venue(
+        "ASPLOS",
+        "conference",
+        "ACM International Conference on Architectural Support for Programming Languages and "
+        "Operating Systems",
+    ),
     "isca": Venue("ISCA", "conference", "International Symposium on Computer Architecture"),
     "ipdps": Venue(
         "IPDPS", "conference", "IEEE International Parallel and Distributed Processing Symposium"
@@ -272,6 +290,33 @@ def venue_lookup_key(name: str) -> str:
 def lookup_venue(name: str) -> Venue | None:
     """The normalised venue for a name as the survey writes it, or None when unknown."""
     return VENUES.get(venue_lookup_key(name))
+
+
+_ORDINAL = (r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+            r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
+            r"eighteenth|nineteenth|twentieth|thirty \w+|\d{4}|\d+)\b")  # fmt: skip
+_FILLER = {"the", "of", "on", "in", "for", "and", "proceedings", "conference", "volume", "long",
+           "short", "papers", "main"}  # fmt: skip
+
+
+def venue_core(name: str) -> str:
+    """A venue name without ordinals, years and filler words, for containment tests."""
+    words = re.sub(_ORDINAL, " ", fold(name)).split()
+    return " ".join(w for w in words if w not in _FILLER)
+
+
+def short_venue(booktitle: str) -> str:
+    """The survey's short name for a full venue name (the most specific table row that fits),
+    or the name itself: 'Findings of the ACL: ACL 2023' -> 'Findings of ACL'."""
+    core = venue_core(booktitle)
+    best = ""
+    best_short = ""
+    for venue in VENUES.values():
+        if venue.full and venue.kind != "preprint":
+            vcore = venue_core(venue.full)
+            if vcore and vcore in core and len(vcore) > len(best):
+                best, best_short = vcore, venue.short
+    return best_short or booktitle
 
 
 # --- person names ------------------------------------------------------------------------------

@@ -44,13 +44,18 @@ class NotCached(ServiceError):
     """``--offline`` and the cache has no answer for this request."""
 
 
-def default_cache_dir() -> Path:
+def cache_root() -> Path:
+    """``$EFFLLM_BIB_CACHE_DIR``, else the user cache directory of effllm-bib."""
     override = os.environ.get("EFFLLM_BIB_CACHE_DIR")
     if override:
         return Path(override)
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("effllm-bib")) / "http"
+    return Path(user_cache_dir("effllm-bib"))
+
+
+def default_cache_dir() -> Path:
+    return cache_root() / "http"
 
 
 class ResponseCache:

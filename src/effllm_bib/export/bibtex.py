@@ -16,7 +16,7 @@ from .text import IDENTIFIERS, ascii_latex
 WEB_NOTES = {"Blog": "Blog post", "Website": "Web page"}
 
 
-def for_bibtex(entry: Entry) -> Entry:
+def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -> Entry:
     """An entry as classic BibTeX expects it.
 
     ``@software`` becomes ``@misc``; an arXiv-only paper gets ``howpublished`` naming its id and
@@ -35,12 +35,14 @@ def for_bibtex(entry: Entry) -> Entry:
         out = out.with_fields(howpublished=f"arXiv preprint arXiv:{aid}")
     if aid and not out.get("url"):
         out = out.with_fields(url=f"https://arxiv.org/abs/{aid}")
-    if aid and out.type != "misc" and not out.get("note"):
+    if arxiv_note and aid and out.type != "misc" and not out.get("note"):
         # The standard styles ignore eprint; a note keeps the arXiv id in the printed reference.
         out = out.with_fields(note=f"arXiv:{aid}")
     if not out.get("author") and not out.get("editor") and not out.get("key"):
         # BibTeX sorts and labels by author; without one, the standard `key` field stands in.
         out = out.with_fields(key=re.sub(r"[{}]", "", out.get("title")) or out.key)
+    if not ascii_only:
+        return out
     converted = {
         name: ascii_latex(value)
         for name, value in out.fields
@@ -49,6 +51,8 @@ def for_bibtex(entry: Entry) -> Entry:
     return out.with_fields(**converted) if converted else out
 
 
-def export_bibtex(entries: Iterable[Entry], header: str = "") -> str:
+def export_bibtex(
+    entries: Iterable[Entry], header: str = "", arxiv_note: bool = True, ascii_only: bool = True
+) -> str:
     extras = [Extra("comment", header)] if header else []
-    return format_bib([for_bibtex(e) for e in entries], extras)
+    return format_bib([for_bibtex(e, arxiv_note, ascii_only) for e in entries], extras, sort=False)

@@ -10,20 +10,9 @@ from pathlib import Path
 from ..bibio import read_text
 from ..errors import EffllmBibError
 from ..model import Entry
-from ..normalize import fold, lookup_venue
+from ..normalize import fold, lookup_venue, venue_core
 
 PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
-_ORDINAL = (r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
-            r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
-            r"eighteenth|nineteenth|twentieth|thirty \w+|\d{4}|\d+)\b")  # fmt: skip
-_FILLER = {"the", "of", "on", "in", "for", "and", "proceedings", "conference", "volume", "long",
-           "short", "papers", "main"}  # fmt: skip
-
-
-def venue_core(name: str) -> str:
-    """A venue name without ordinals, years and filler words, for containment tests."""
-    words = re.sub(_ORDINAL, " ", fold(name)).split()
-    return " ".join(w for w in words if w not in _FILLER)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ still holds the value the previous survey import derived, so curated values are 
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -172,12 +173,17 @@ def parse_survey_text(text: str, taxonomy: Taxonomy, source: str = "README.md") 
     return out
 
 
+# Lists written by Markdown tools (pybtex's markdown backend among them) escape punctuation.
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+
+
 def _parse_bullet(
     out: SurveyList, number: int, body: str, category: str, line: str
 ) -> Bullet | None:
     def report(message: str) -> None:
         out.report(Severity.WARNING, "survey-markup", number, message)
 
+    body = html.unescape(_MD_ESCAPE.sub(r"\1", body))
     if line.startswith(" "):
         report("bullet is indented; it is read as a top-level bullet")
     first_link = body.find("[[")
@@ -636,3 +642,59 @@ def import_survey(db: Database, path: Path, prune: bool = False) -> ImportReport
     """Parse the survey list at ``path`` and apply it to ``db`` (the caller saves)."""
     survey = parse_survey(path, db.taxonomy)
     return apply_survey(db, survey, prune=prune)
+
+
+# --- comparing the list with the database ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the database differs from the survey's list (a correction or normalisation)."""
+
+    kind: str  # missing | extra-section | missing-section | title | venue | arxiv
+    key: str
+    survey: str
+    database: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return (
+            f"{where}{self.key}: {self.kind}: survey {self.survey!r} -> database {self.database!r}"
+        )
+
+
+def compare_survey(db: Database, survey: SurveyList) -> list[Difference]:
+    """What rendering the database in the survey's format would change in the survey's list."""
+    from ..export.bibtex import for_bibtex
+    from ..export.survey_style import venue_and_year
+
+    out: list[Difference] = []
+    index = _index(db)
+    for paper in group_papers(survey):
+        first = paper.first
+        key = _match(db, paper, index)
+        if key is None:
+            out.append(Difference("missing", "-", first.title, "", first.line))
+            continue
+        entry = db.entries[key]
+        if fold(fix_doubled_prefix(first.title)) != fold(entry.get("title")):
+            out.append(Difference("title", key, first.title, entry.get("title"), first.line))
+        names, year = split_venue(first.venue)
+        known = [lookup_venue(n) for n in names]
+        survey_venue = next((v.short for v in known if v and v.kind != "preprint"), None)
+        survey_venue = survey_venue or next(
+            (v.short for v in known if v), names[0] if names else ""
+        )
+        rendered = venue_and_year(dict(for_bibtex(entry, False).fields), entry.type)
+        if fold(f"{survey_venue}, {year}" if year else survey_venue) != fold(rendered):
+            out.append(Difference("venue", key, first.venue, rendered, first.line))
+        linked = arxiv_id_from_url(first.paper_url) if first.paper_url else None
+        if linked and entry.get("eprint") and linked != entry.get("eprint"):
+            out.append(Difference("arxiv", key, linked, entry.get("eprint"), first.line))
+        listed = set(paper.categories)
+        for kw in sorted(set(entry.keywords) - listed):
+            out.append(Difference("extra-section", key, "", kw, first.line))
+        for kw in sorted(listed - set(entry.keywords)):
+            out.append(Difference("missing-section", key, kw, "", first.line))
+    return out

@@ -1,0 +1,158 @@
+"""Formatted reference lists through pybtex's plugin registry (styles and backends).
+
+pybtex sorts the entries and makes the labels; the formatting of each entry, which is nearly
+all of pybtex's time, is cached on disk by style, backend, label and the entry's own text, so
+a run formats only the entries that changed since the last one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..bibio import write_atomic
+from ..errors import EffllmBibError
+from ..model import Entry
+from ..normalize import fold
+from ..taxonomy import Taxonomy
+from .bibtex import export_bibtex, for_bibtex
+
+STYLES = ("plain", "unsrt", "alpha", "unsrtalpha", "survey")
+BACKENDS = ("text", "markdown", "html", "latex")
+
+
+class FormatCache:
+    """Rendered entries on disk, one JSON map per style and backend."""
+
+    def __init__(self, directory: Path | None, style: str, backend: str) -> None:
+        self.path = directory / f"{style}-{backend}.json" if directory else None
+        self.data: dict[str, str] = {}
+        self.hits = self.misses = 0
+        if self.path and self.path.exists():
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                self.data = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self.data = {}  # a damaged cache is rebuilt
+
+    def save(self, used: set[str]) -> None:
+        if self.path and self.misses:
+            kept = {k: v for k, v in self.data.items() if k in used}
+            write_atomic(self.path, json.dumps(kept))
+
+
+def default_directory() -> Path:
+    from ..enrich.http import cache_root
+
+    return cache_root() / "formatted"
+
+
+def _find(kind: str, name: str):  # type: ignore[no-untyped-def]
+    from pybtex.plugin import find_plugin
+
+    return find_plugin(kind, name)
+
+
+def render_entries(
+    entries: list[Entry],
+    style: str,
+    backend: str,
+    cache_dir: Path | None = None,
+    warnings: list[str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """(key, label, rendered text) for each entry, in the style's order.
+
+    An entry that lacks a field its type's template requires (``plain`` needs the authors of an
+    ``@inproceedings``) is formatted with the style's ``@misc`` template, and ``warnings`` says so.
+    """
+    from pybtex.database import parse_string
+    from pybtex.exceptions import PybtexError
+    from pybtex.style.template import FieldIsMissing
+
+    # pybtex's styles print eprint themselves, and pybtex reads Unicode better than LaTeX macros.
+    text = export_bibtex(entries, arxiv_note=False, ascii_only=False)
+    data = parse_string(text, "bibtex")
+    fmt = _find("pybtex.style.formatting", style)()
+    out = _find("pybtex.backends", backend)()
+    ordered = (
+        fmt.sort(list(data.entries.values())) if style != "survey" else list(data.entries.values())
+    )
+    labels = list(fmt.format_labels(ordered))
+    ours = {e.key: e for e in entries}
+    cache = FormatCache(cache_dir, style, backend)
+    used: set[str] = set()
+    rendered = []
+    for label, entry in zip(labels, ordered, strict=True):
+        source = ours.get(entry.key)
+        digest = hashlib.sha256(
+            f"{label}\0{entry.key}\0{for_bibtex(source, False, False) if source else entry}".encode()
+        ).hexdigest()
+        used.add(digest)
+        if digest in cache.data:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            try:
+                formatted = fmt.format_entry(label, entry)
+            except FieldIsMissing as exc:
+                if warnings is not None:
+                    warnings.append(f"{entry.key}: the {style} style needs '{exc.field_name}' for "
+                                    f"@{entry.type}; formatted as @misc (fill it with enrich)")  # fmt: skip
+                entry.type = "misc"
+                formatted = fmt.format_entry(label, entry)
+            except PybtexError as exc:
+                raise EffllmBibError(f"{entry.key}: pybtex cannot format it ({exc}).") from None
+            cache.data[digest] = formatted.text.render(out)
+        rendered.append((entry.key, label, cache.data[digest]))
+    cache.save(used)
+    return rendered
+
+
+class _Listing:
+    """What backends' prologues ask of a formatted bibliography (LaTeX: the widest label)."""
+
+    preamble = ""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+
+    def get_longest_label(self) -> str:
+        return max(self.labels, key=len, default="")
+
+
+def write_list(rendered: Iterable[tuple[str, str, str]], backend: str) -> str:
+    """The rendered entries through the backend's own prologue, entry and epilogue writers."""
+    rendered = list(rendered)
+    out = _find("pybtex.backends", backend)()
+    stream = io.StringIO()
+    out.output = stream.write
+    out.formatted_bibliography = _Listing([label for _, label, _ in rendered])
+    out.write_prologue()
+    for key, label, text in rendered:
+        out.write_entry(key, label, text)
+    out.write_epilogue()
+    return stream.getvalue()
+
+
+def survey_order(entries: Iterable[Entry]) -> list[Entry]:
+    """Newest first, then by title: the order the survey's README mostly keeps."""
+    return sorted(entries, key=lambda e: (-int(e.get("year") or 0), fold(e.get("title"))))
+
+
+def survey_markdown(
+    entries: list[Entry], taxonomy: Taxonomy, cache_dir: Path | None = None, top: str | None = None
+) -> str:
+    """The survey's Markdown lists, section by section with their headings."""
+    by_key = render_entries(survey_order(entries), "survey", "markdown", cache_dir)
+    text_of = {key: text for key, _, text in by_key}
+    lines: list[str] = []
+    for slug in taxonomy.walk(top):
+        node = taxonomy.get(slug)
+        depth = taxonomy.depth(slug) - (taxonomy.depth(top) if top else 0)
+        lines.append(f"{'#' * min(depth + 2, 6)} {node.name}")
+        members = [e for e in survey_order(entries) if slug in e.keywords and e.type != "software"]
+        lines += [f"- {text_of[e.key]}" for e in members]
+    return "\n".join(lines) + "\n"

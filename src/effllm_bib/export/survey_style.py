@@ -1,0 +1,54 @@
+"""The ``survey`` formatting style, a pybtex plugin: an entry as the survey's README lists it.
+
+    Title, <ins>Venue, Year</ins> [[Paper](link)] [[Code](link)]
+
+Registered under ``pybtex.style.formatting`` (see pyproject.toml), so
+``find_plugin("pybtex.style.formatting", "survey")`` finds it like pybtex's own styles.
+"""
+
+from __future__ import annotations
+
+from pybtex.richtext import HRef, Tag, Text
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
+
+from ..normalize import short_venue
+
+
+def venue_and_year(fields: dict[str, str], entry_type: str) -> str:
+    year = fields.get("year", "")
+    how = fields.get("howpublished", "")
+    if entry_type == "misc" and how in ("Blog", "Blog post", "Website", "Web page"):
+        venue = "Blog" if how.startswith("Blog") else "Website"
+    elif entry_type == "misc" and (fields.get("eprint") or how.startswith("arXiv")):
+        venue = "arXiv"
+    elif entry_type == "misc" and how == "Software":
+        venue = "Software"
+    else:
+        venue = short_venue(
+            str(Text.from_latex(fields.get("booktitle") or fields.get("journal") or ""))
+        )
+    return f"{venue}, {year}" if year else venue
+
+
+def paper_link(fields: dict[str, str]) -> str:
+    eprint = fields.get("eprint", "")
+    url = fields.get("url", "")
+    if eprint and (not url or "arxiv.org" in url):
+        return f"https://arxiv.org/abs/{eprint}"
+    return url
+
+
+class Style(BaseStyle):
+    default_sorting_style = "none"  # the caller orders entries (newest first, as the survey does)
+
+    def format_entry(self, label, entry, bib_data=None):  # type: ignore[no-untyped-def]
+        fields = {k.lower(): str(v) for k, v in entry.fields.items()}
+        parts = [Text.from_latex(fields.get("title", "")), ", ",
+                 Tag("ins", Text(venue_and_year(fields, entry.type)))]  # fmt: skip
+        paper = paper_link(fields)
+        if paper:
+            parts += [" [", HRef(paper, "Paper"), "]"]
+        if fields.get("code"):
+            parts += [" [", HRef(fields["code"], "Code"), "]"]
+        return FormattedEntry(entry.key, Text(*parts), label)

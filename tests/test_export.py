@@ -1,0 +1,229 @@
+"""Export formats, filters, the per-category tree, formatted lists and the survey round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from effllm_bib.cli import cli
+from effllm_bib.database import Database
+from effllm_bib.errors import TaxonomyError
+from effllm_bib.export.formatted import render_entries, survey_markdown
+from effllm_bib.importers.survey import parse_survey, parse_survey_text
+from effllm_bib.model import Category
+from effllm_bib.normalize import fold
+from effllm_bib.taxonomy import Taxonomy
+
+from .conftest import DATA, FACTS_SNIPPET, REFS, SHARED, SURVEY_SNIPPET
+
+GOLDEN = DATA / "golden"
+
+
+@pytest.fixture
+def full_db(snippet_db: Path, runner) -> Path:
+    assert runner.invoke(cli, ["--db", str(snippet_db), "merge", str(FACTS_SNIPPET)]).exit_code == 0
+    return snippet_db
+
+
+def run(runner, db: Path, *args: str):
+    return runner.invoke(cli, ["--db", str(db), *args])
+
+
+@pytest.mark.parametrize("fmt, golden", [("biblatex", "export_pruning.biblatex.bib"),
+                                         ("csl-json", "export_pruning.json"),
+                                         ("ris", "export_pruning.ris")])  # fmt: skip
+def test_format_golden(runner, full_db, fmt, golden):
+    result = run(runner, full_db, "export", "-c", "pruning", "-f", fmt)
+    assert result.exit_code == 0
+    assert result.output == (GOLDEN / golden).read_text()
+
+
+def test_csl_json_is_what_zotero_and_pandoc_expect(runner, full_db):
+    items = json.loads(run(runner, full_db, "export", "-c", "pruning", "-f", "csl-json").output)
+    sparsegpt = next(i for i in items if i["id"] == "frantar2023sparsegpt")
+    assert sparsegpt["type"] == "paper-conference" and sparsegpt["page"] == "10323-10337"
+    assert sparsegpt["author"][0] == {"family": "Frantar", "given": "Elias"}
+    assert sparsegpt["keyword"] == "unstructured-pruning"
+    assert all("{" not in i["title"] for i in items)  # LaTeX braces resolved
+
+
+def test_keyword_paths_travel_in_every_format(runner, full_db):
+    for fmt, needle in [("bibtex", "keywords = {model-centric/model-compression/parameter-pruning/unstructured-pruning}"),
+                        ("ris", "KW  - model-centric/model-compression/parameter-pruning/unstructured-pruning"),
+                        ("csl-json", '"keyword": "model-centric/model-compression/parameter-pruning/unstructured-pruning"')]:  # fmt: skip
+        out = run(
+            runner, full_db, "export", "-c", "unstructured-pruning", "-f", fmt, "--keywords", "path"
+        ).output
+        assert needle in out, fmt
+
+
+def test_all_categories_mirror_the_tree(runner, full_db, tmp_path):
+    out = tmp_path / "out"
+    result = run(runner, full_db, "export", "--all-categories", "-o", str(out), "-f", "ris")
+    assert result.exit_code == 0
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.ris"))
+    assert "model-centric/model-compression/parameter-pruning/unstructured-pruning.ris" in files
+    assert "model-centric.ris" in files
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in out.rglob("*"))
+    assert (out / "model-centric/model-compression/parameter-pruning.ris").read_text().count(
+        "ER  - "
+    ) == 5
+
+
+def test_all_categories_needs_a_directory(runner, full_db):
+    result = run(runner, full_db, "export", "--all-categories")
+    assert result.exit_code == 2 and "needs -o DIR" in result.output
+
+
+@pytest.mark.parametrize("slug", ["../evil", "a/b", "..", "/abs"])
+def test_no_category_slug_can_leave_the_directory(slug):
+    with pytest.raises(TaxonomyError):
+        Taxonomy([Category(slug, "Evil")])
+
+
+@pytest.mark.parametrize(
+    "args, keys",
+    [
+        pytest.param(["--year", "2023"], {"frantar2023sparsegpt"}, id="year"),
+        pytest.param(["--since", "2024", "--published-only"],
+                     {"fang2024maskllm", "muralidharan2024compact", "pending:fedspallm2025", "pending:sparsellm2024"},
+                     id="since-published"),
+        pytest.param(["--year", "2024-2025", "--venue", "NeurIPS"],
+                     {"fang2024maskllm", "muralidharan2024compact", "pending:sparsellm2024"}, id="venue-range"),
+        pytest.param(["--venue", "ICML"], {"frantar2023sparsegpt"}, id="venue-full-name"),
+        pytest.param(["-k", "frantar2023sparsegpt"], {"frantar2023sparsegpt"}, id="keys"),
+    ],
+)  # fmt: skip
+def test_filters(runner, full_db, args, keys):
+    out = run(runner, full_db, "export", "-c", "pruning", *args).output
+    found = {line.split("{", 1)[1].rstrip(",") for line in out.splitlines() if line.startswith("@")}
+    assert found == keys
+
+
+def test_keys_from_a_latex_aux_file(runner, full_db, tmp_path):
+    aux = tmp_path / "paper.aux"
+    aux.write_text(
+        "\\relax\n\\citation{frantar2023sparsegpt,fang2024maskllm}\n\\citation{notindb2020x}\n"
+    )
+    result = run(runner, full_db, "export", "--keys-from", str(aux))
+    assert result.exit_code == 0
+    assert result.output.count("\n@") + result.output.startswith("@") == 2
+    assert "1 cited keys are not in the database: notindb2020x" in result.output
+
+
+def test_bad_year_filter_is_one_line(runner, full_db):
+    result = run(runner, full_db, "export", "--year", "twenty")
+    assert result.exit_code == 1 and "is not a year or a range" in result.output
+
+
+# --- formatted lists -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha", "survey"])
+@pytest.mark.parametrize("backend", ["text", "markdown", "html", "latex"])
+def test_every_style_and_backend(runner, full_db, style, backend, tmp_path, monkeypatch):
+    monkeypatch.setenv("EFFLLM_BIB_CACHE_DIR", str(tmp_path))
+    result = run(runner, full_db, "refs", "-c", "pruning", "--style", style, "--to", backend)
+    assert result.exit_code == 0, result.output
+    assert "SparseGPT" in result.output
+
+
+def test_plain_text_golden(runner, full_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("EFFLLM_BIB_CACHE_DIR", str(tmp_path))
+    result = run(runner, full_db, "refs", "-c", "pruning", "--style", "plain", "--to", "text")
+    assert result.stdout == (GOLDEN / "refs_pruning_plain.txt").read_text()
+    assert "the plain style needs 'author' for @inproceedings; formatted as @misc" in result.stderr
+
+
+def test_output_is_escaped_for_its_target(full_db):
+    db = Database.load(full_db)
+    e = db.entries["frantar2023sparsegpt"]
+    db.put(e.with_fields(title="{SparseGPT}: Q\\&A <b>for</b> 100\\% of \\$5 models"))
+    html = render_entries([db.entries[e.key]], "plain", "html")[0][2]
+    assert "q&amp;a &lt;b&gt;for&lt;/b&gt; 100%" in html  # HTML-escaped
+    latex = render_entries([db.entries[e.key]], "plain", "latex")[0][2]
+    assert "Q\\&A" in latex and "100\\%" in latex and "\\$5" in latex
+
+
+def test_formatting_cache_formats_only_what_changed(full_db, tmp_path):
+    from effllm_bib.export import formatted
+
+    db = Database.load(full_db)
+    entries = db.select(["pruning"])
+    render_entries(entries, "plain", "text", tmp_path)
+    calls = []
+    original = formatted._find
+
+    def counting(kind, name):
+        plugin = original(kind, name)
+        if kind == "pybtex.style.formatting":
+
+            class Counting(plugin):  # type: ignore[misc, valid-type]
+                def format_entry(self, label, entry, bib_data=None):
+                    calls.append(entry.key)
+                    return super().format_entry(label, entry, bib_data)
+
+            return Counting
+        return plugin
+
+    formatted._find = counting
+    try:
+        again = render_entries(entries, "plain", "text", tmp_path)
+        assert calls == []
+        changed = [
+            e.with_fields(pages="1--2") if e.key == "frantar2023sparsegpt" else e for e in entries
+        ]
+        render_entries(changed, "plain", "text", tmp_path)
+        assert calls == ["frantar2023sparsegpt"]
+    finally:
+        formatted._find = original
+    assert again == render_entries(entries, "plain", "text", None)
+
+
+# --- the survey's own format ---------------------------------------------------------------------
+
+
+def pairs_of_database(db: Database) -> set[tuple[str, str]]:
+    return {(kw, e.key) for e in db.entries.values() if e.type != "software" for kw in e.keywords}
+
+
+def pairs_of_rendering(db: Database, text: str) -> set[tuple[str, str]]:
+    by_title = {fold(e.get("title")): e.key for e in db.entries.values()}
+    survey = parse_survey_text(text, db.taxonomy, "rendered.md")
+    return {(b.category, by_title[fold(b.title)]) for b in survey.bullets}
+
+
+def test_survey_round_trip_on_the_snippet(snippet_db):
+    db = Database.load(snippet_db)  # the survey import alone
+    text = survey_markdown(db.select(), db.taxonomy)
+    assert pairs_of_rendering(db, text) == pairs_of_database(db)
+    original = parse_survey(SURVEY_SNIPPET, db.taxonomy)
+    assert {
+        (b.category, fold(b.title.replace("OmniQuant: OmniQuant:", "OmniQuant:")))
+        for b in original.bullets
+    } == {(b.category, fold(b.title)) for b in parse_survey_text(text, db.taxonomy, "r.md").bullets}
+
+
+def test_survey_round_trip_on_the_whole_database():
+    db = Database.load(REFS)
+    text = survey_markdown(db.select(), db.taxonomy)
+    assert pairs_of_rendering(db, text) == pairs_of_database(db)
+
+
+@pytest.mark.skipif(not (SHARED / "data").exists(), reason="shared/ data is not beside the repo")
+def test_diff_against_the_survey_shows_only_corrections(runner):
+    readme = SHARED / "data" / "efficient-llms-survey" / "README.md"
+    result = runner.invoke(cli, ["--db", str(REFS), "diff", "survey", str(readme)])
+    assert result.exit_code == 0
+    assert (
+        "line 200: tunstall2024zephyr: arxiv: survey '2312.09571' -> database '2310.16944'"
+        in result.output
+    )
+    assert (
+        "line 124: xu2024onebit: venue: survey 'arXiv, 2024' -> database 'NeurIPS, 2024'"
+        in result.output
+    )
+    summary = result.output.splitlines()[-1]
+    assert "missing" not in summary and "section" not in summary  # same papers in the same sections
