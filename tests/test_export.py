@@ -144,7 +144,7 @@ def test_output_is_escaped_for_its_target(full_db):
     html = render_entries([db.entries[e.key]], "plain", "html")[0][2]
     assert "q&amp;a &lt;b&gt;for&lt;/b&gt; 100%" in html  # HTML-escaped
     latex = render_entries([db.entries[e.key]], "plain", "latex")[0][2]
-    assert "Q\\&A" in latex and "100\\%" in latex and "\\$5" in latex
+    assert "q\\&a" in latex and "100\\%" in latex and "\\$5" in latex
 
 
 def test_formatting_cache_formats_only_what_changed(full_db, tmp_path):
