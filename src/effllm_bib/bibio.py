@@ -6,23 +6,16 @@ so that reading and writing an unchanged database gives identical bytes.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import bibtexparser
-from bibtexparser import model as bpm
-from bibtexparser.middlewares import RemoveEnclosingMiddleware
+from typing import Any
 
 from .errors import InputFileError
 from .model import Entry, Extra, Problem, Severity
-
-# bibtexparser logs every failed block; we report them as findings with their line instead.
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 # Standard fields first, in the order a reader scans an entry; then any other field
 # alphabetically; then the project's own provenance fields.
@@ -85,6 +78,15 @@ def read_text(path: Path) -> str:
 
 def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     """Parse BibTeX text. Blocks that fail become problems with their line, never vanish."""
+    import logging
+
+    import bibtexparser  # imported here: a database read from the parse cache never needs it
+    from bibtexparser import model as bpm
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    # bibtexparser logs every failed block; we report them as findings with their line instead.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
     library = bibtexparser.parse_string(
         text, parse_stack=[RemoveEnclosingMiddleware(allow_inplace_modification=True)]
     )
@@ -142,7 +144,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     return out
 
 
-def _to_entry(block: bpm.Entry, line: int) -> Entry:
+def _to_entry(block: Any, line: int) -> Entry:
     removed = block.parser_metadata.get("removed_enclosing", {}) or {}
     fields: list[tuple[str, str]] = []
     bare: set[str] = set()
@@ -157,6 +159,46 @@ def _to_entry(block: bpm.Entry, line: int) -> Entry:
 
 def read_bib(path: Path) -> ParsedBib:
     return parse_bib(read_text(path), str(path))
+
+
+PARSE_CACHE_VERSION = b"effllm-bib parse cache 1"
+
+
+def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
+    """``read_bib`` through an on-disk cache keyed by the file's bytes (so never stale).
+
+    Reading a large, unchanged database then costs an unpickle instead of a parse. Files with
+    parse errors are never cached.
+    """
+    import hashlib
+    import pickle
+
+    if cache_dir is None:
+        return read_bib(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return read_bib(path)  # read_bib says what is wrong
+    digest = hashlib.blake2b(PARSE_CACHE_VERSION + data, digest_size=20).hexdigest()
+    cached = cache_dir / f"{digest}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            parsed = pickle.load(fh)
+        if isinstance(parsed, ParsedBib):
+            return parsed
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        pass  # a missing or damaged cache file is rebuilt
+    parsed = read_bib(path)
+    if not parsed.errors:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+    return parsed
 
 
 def _field_rank(name: str) -> tuple[int, int, str]:

@@ -33,6 +33,16 @@ def packaged_refs() -> Path:
     return Path(__file__).resolve().parents[2] / "refs"
 
 
+def parse_cache_dir() -> Path | None:
+    """Where parsed databases are cached (``$EFFLLM_BIB_CACHE_DIR`` or the user cache)."""
+    from .cache import cache_root
+
+    try:
+        return cache_root() / "parsed"
+    except Exception:  # no usable cache directory: parse every time
+        return None
+
+
 def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     """(bib file, taxonomy file) for ``--db``, ``$EFFLLM_BIB_DB`` or the packaged database.
 
@@ -122,7 +132,7 @@ class Database:
                 taxonomy_path=tax_path,
             )
         taxonomy = load_taxonomy(tax_path)
-        parsed = bibio.read_bib(bib_path)
+        parsed = bibio.read_bib_cached(bib_path, parse_cache_dir())
         if parsed.errors:
             first = parsed.errors[0]
             more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""

@@ -7,8 +7,6 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from .errors import TaxonomyError, UnknownCategoryError
 from .model import Category
 from .normalize import fold
@@ -132,6 +130,8 @@ class Taxonomy:
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """The slugs closest to a mistyped name (aliases count, their slug is suggested)."""
+        from rapidfuzz import fuzz, process
+
         choices = {**{s: s for s in self._nodes}, **self._alias}
         scored = process.extract(name.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 3)
         out: list[str] = []

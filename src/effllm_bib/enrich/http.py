@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import re
 import threading
@@ -25,6 +24,7 @@ from typing import Any
 
 import httpx2
 
+from ..cache import cache_root
 from ..errors import EffllmBibError
 
 DEFAULT_EXPIRY_DAYS = 30.0
@@ -42,16 +42,6 @@ class ServiceError(EffllmBibError):
 
 class NotCached(ServiceError):
     """``--offline`` and the cache has no answer for this request."""
-
-
-def cache_root() -> Path:
-    """``$EFFLLM_BIB_CACHE_DIR``, else the user cache directory of effllm-bib."""
-    override = os.environ.get("EFFLLM_BIB_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("effllm-bib"))
 
 
 def default_cache_dir() -> Path:

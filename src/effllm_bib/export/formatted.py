@@ -45,7 +45,7 @@ class FormatCache:
 
 
 def default_directory() -> Path:
-    from ..enrich.http import cache_root
+    from ..cache import cache_root
 
     return cache_root() / "formatted"
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 from ..model import Entry
 from ..normalize import split_and
-
-# pylatexenc logs every character it cannot encode; unknown characters are kept as they are.
-logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 # Fields that hold identifiers or addresses: never converted.
 IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code",
@@ -35,8 +31,12 @@ def ascii_latex(value: str) -> str:
     """Non-ASCII characters as LaTeX commands (``ö`` -> ``{\\"o}``, ``∞`` -> ``\\ensuremath``)."""
     if value.isascii():
         return value
+    import logging
+
     from pylatexenc.latexencode import unicode_to_latex
 
+    # pylatexenc logs every character it cannot encode; unknown characters are kept as they are.
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
     return unicode_to_latex(value, non_ascii_only=True, replacement_latex_protection="braces-all",
                             unknown_char_policy="keep")  # fmt: skip
 
