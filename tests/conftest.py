@@ -19,6 +19,20 @@ SURVEY_SNIPPET = DATA / "survey_snippet.md"
 FACTS_SNIPPET = DATA / "facts_snippet.bib"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never write into the user's cache directory."""
+    import os
+
+    old = os.environ.get("EFFLLM_BIB_CACHE_DIR")
+    os.environ["EFFLLM_BIB_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("EFFLLM_BIB_CACHE_DIR", None)
+    else:
+        os.environ["EFFLLM_BIB_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def taxonomy() -> Taxonomy:
     return load_taxonomy(REFS / "taxonomy.toml")

@@ -179,7 +179,10 @@ def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
         data = path.read_bytes()
     except OSError:
         return read_bib(path)  # read_bib says what is wrong
-    digest = hashlib.blake2b(PARSE_CACHE_VERSION + data, digest_size=20).hexdigest()
+    from . import __version__
+
+    salt = PARSE_CACHE_VERSION + __version__.encode()
+    digest = hashlib.blake2b(salt + data, digest_size=20).hexdigest()
     cached = cache_dir / f"{digest}.pickle"
     try:
         with cached.open("rb") as fh:
