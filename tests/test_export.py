@@ -142,7 +142,7 @@ def test_output_is_escaped_for_its_target(full_db):
     e = db.entries["frantar2023sparsegpt"]
     db.put(e.with_fields(title="{SparseGPT}: Q\\&A <b>for</b> 100\\% of \\$5 models"))
     html = render_entries([db.entries[e.key]], "plain", "html")[0][2]
-    assert "q&amp;a &lt;b&gt;for&lt;/b&gt; 100%" in html  # HTML-escaped
+    assert "q&amp;a &lt;b&gt;for&lt;/b&gt; 100% of $5" in html  # HTML-escaped, no stray backslash
     latex = render_entries([db.entries[e.key]], "plain", "latex")[0][2]
     assert "q\\&a" in latex and "100\\%" in latex and "\\$5" in latex
 

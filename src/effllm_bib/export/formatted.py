@@ -105,7 +105,10 @@ def render_entries(
                 formatted = fmt.format_entry(label, entry)
             except PybtexError as exc:
                 raise EffllmBibError(f"{entry.key}: pybtex cannot format it ({exc}).") from None
-            cache.data[digest] = formatted.text.render(out)
+            text = formatted.text.render(out)
+            if backend != "latex":  # pybtex passes an escaped dollar through as written
+                text = text.replace("\\$", "$")
+            cache.data[digest] = text
         rendered.append((entry.key, label, cache.data[digest]))
     cache.save(used)
     return rendered
