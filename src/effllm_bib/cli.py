@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .export import BACKENDS, FORMATS, STYLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -390,7 +391,7 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["bibtex", "biblatex", "csl-json", "ris"]),
+    type=click.Choice(FORMATS),
     default="bibtex",
     show_default=True,
     help="Output format.",
@@ -475,7 +476,7 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
 )
 @click.option(
     "--style",
-    type=click.Choice(["plain", "unsrt", "alpha", "unsrtalpha", "survey"]),
+    type=click.Choice(STYLES),
     default="plain",
     show_default=True,
     help="pybtex formatting style.",
@@ -483,7 +484,7 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
 @click.option(
     "--to",
     "backend",
-    type=click.Choice(["text", "markdown", "html", "latex"]),
+    type=click.Choice(BACKENDS),
     default="text",
     show_default=True,
     help="pybtex output backend.",

@@ -12,6 +12,8 @@ from ..model import Entry
 from ..taxonomy import Taxonomy
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
+STYLES = ("plain", "unsrt", "alpha", "unsrtalpha", "survey")  # pybtex styles, survey is ours
+BACKENDS = ("text", "markdown", "html", "latex")  # pybtex backends
 EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "ris": ".ris"}
 
 

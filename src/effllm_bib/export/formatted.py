@@ -20,8 +20,6 @@ from ..normalize import fold
 from ..taxonomy import Taxonomy
 from .bibtex import export_bibtex, for_bibtex
 
-STYLES = ("plain", "unsrt", "alpha", "unsrtalpha", "survey")
-BACKENDS = ("text", "markdown", "html", "latex")
 
 
 class FormatCache:
