@@ -21,7 +21,6 @@ from ..taxonomy import Taxonomy
 from .bibtex import export_bibtex, for_bibtex
 
 
-
 class FormatCache:
     """Rendered entries on disk, one JSON map per style and backend."""
 
