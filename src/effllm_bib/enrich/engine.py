@@ -123,10 +123,16 @@ class Enricher:
         self.today = today or dt.date.today().isoformat()
 
     def apply(
-        self, key: str, incoming: Entry, source: str, report: EnrichReport, type_authority: bool
+        self,
+        key: str,
+        incoming: Entry,
+        source: str,
+        report: EnrichReport,
+        type_authority: bool,
+        also_overwrite: Collection[str] = (),
     ) -> list[FieldChange]:
         ours = self.db.entries[key]
-        refresh = filled_by(ours, source) | self.overwrite
+        refresh = filled_by(ours, source) | self.overwrite | set(also_overwrite)
         merged, changes = merge_entry(ours, incoming, refresh, type_authority=type_authority)
         merged = record_provenance(merged, source, changes, self.today)
         self.db.put(merged)
@@ -142,17 +148,7 @@ class Enricher:
                                    "run with --upgrade-preprints to cite it", key))  # fmt: skip
             return []
         incoming = work.with_fields(eprint=ours.get("eprint"), archiveprefix="arXiv")
-        return self.apply_with(key, incoming, "crossref", report, UPGRADE_FIELDS)
-
-    def apply_with(
-        self, key: str, incoming: Entry, source: str, report: EnrichReport, extra: Collection[str]
-    ) -> list[FieldChange]:
-        saved = self.overwrite
-        self.overwrite = saved | set(extra)
-        try:
-            return self.apply(key, incoming, source, report, type_authority=True)
-        finally:
-            self.overwrite = saved
+        return self.apply(key, incoming, "crossref", report, True, also_overwrite=UPGRADE_FIELDS)
 
     def from_arxiv(self, key: str, record: ArxivRecord, report: EnrichReport) -> list[FieldChange]:
         ours = self.db.entries[key]

@@ -533,9 +533,7 @@ def apply_survey(db: Database, survey: SurveyList, prune: bool = False) -> Impor
     for fw in survey.frameworks:
         seen.add(_apply_framework(db, fw, index[3], report))
     for key, entry in sorted(db.entries.items()):
-        if key in seen or ("surveytitle" not in entry and entry.get("surveyurl") == ""):
-            continue
-        if entry.type == "software" and "surveytitle" not in entry:
+        if key in seen or "surveytitle" not in entry:  # only what the survey brought can leave it
             continue
         report.disappeared.append(key)
         report.problems.append(Problem(Severity.WARNING, "not-in-survey",
