@@ -136,3 +136,25 @@ def test_prose_comments_are_not_stray_text():
         "This file lists papers, see README.\n@article{a, title={x}}\n", "f.bib"
     )
     assert parsed.errors == []
+
+
+def test_check_and_survey_import_work_without_numpy(taxonomy, monkeypatch):
+    """rapidfuzz's cdist needs numpy, which is not a dependency; a plain install has none."""
+    import sys
+
+    from effllm_bib.importers.survey import group_papers, parse_survey
+
+    from .conftest import SURVEY_SNIPPET
+
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
+    pair = [entry(), entry(key="b", title="{SparseGPT}.", eprint="2301.00775")]
+    assert any(p.code == "near-duplicate-title" for p in check_entries(pair, taxonomy))
+    group_papers(parse_survey(SURVEY_SNIPPET, taxonomy))
+
+
+def test_similar_pairs():
+    from effllm_bib.normalize import similar_pairs
+
+    assert [(i, j) for i, j, _ in similar_pairs(["sparse gpt", "sparse gpt!", "lora"], 90)] == [
+        (0, 1)
+    ]

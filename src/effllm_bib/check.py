@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from . import bibio, keys
 from .errors import EffllmBibError
 from .model import Entry, Problem, Severity
@@ -29,6 +27,7 @@ from .normalize import (
     normalize_arxiv_id,
     normalize_doi,
     normalize_pages,
+    similar_pairs,
     split_and,
 )
 from .taxonomy import Taxonomy
@@ -343,25 +342,20 @@ def _near_duplicates(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     titles = [fold(e.get("title")) for e in papers]
     if len(titles) < 2:
         return
-    scores = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=PREPRINT_TWIN)
-    for i in range(len(papers)):
-        for j in range(i + 1, len(papers)):
-            score = scores[i][j]
-            if not score:
-                continue
-            a, b = papers[i], papers[j]
-            if frozenset((a.key, b.key)) in ctx.distinct:
-                continue
-            hint = (f"if they are different papers, record it: effllm-bib distinct {a.key} {b.key} "
-                    "--reason ...")  # fmt: skip
-            if score >= NEAR_DUPLICATE:
-                yield _p(W, "near-duplicate-title", f"title nearly equals that of '{a.key}'; one "
-                         f"paper entered twice? {hint}", ctx.where(b))  # fmt: skip
-            elif (a.type in PUBLISHED) != (b.type in PUBLISHED) and set(
-                family_names(a.get("author"))
-            ) & set(family_names(b.get("author"))):
-                yield _p(W, "preprint-twin", f"looks like the preprint or published version of "
-                         f"'{a.key}' (similar title, shared authors); keep one. {hint}", ctx.where(b))  # fmt: skip
+    for i, j, score in similar_pairs(titles, PREPRINT_TWIN):
+        a, b = papers[i], papers[j]
+        if frozenset((a.key, b.key)) in ctx.distinct:
+            continue
+        hint = (f"if they are different papers, record it: effllm-bib distinct {a.key} {b.key} "
+                "--reason ...")  # fmt: skip
+        if score >= NEAR_DUPLICATE:
+            yield _p(W, "near-duplicate-title", f"title nearly equals that of '{a.key}'; one "
+                     f"paper entered twice? {hint}", ctx.where(b))  # fmt: skip
+        elif (a.type in PUBLISHED) != (b.type in PUBLISHED) and set(
+            family_names(a.get("author"))
+        ) & set(family_names(b.get("author"))):
+            yield _p(W, "preprint-twin", f"looks like the preprint or published version of "
+                     f"'{a.key}' (similar title, shared authors); keep one. {hint}", ctx.where(b))  # fmt: skip
 
 
 @rule

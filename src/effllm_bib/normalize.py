@@ -138,6 +138,24 @@ def protect_title(title: str) -> str:
     )
 
 
+def similar_pairs(strings: list[str], cutoff: float) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) whose rapidfuzz ratio is at least ``cutoff``.
+
+    Built on ``process.extract``, not ``process.cdist``: cdist needs numpy, which is not one of
+    rapidfuzz's (or our) dependencies.
+    """
+    from rapidfuzz import fuzz, process
+
+    pairs = []
+    for i, s in enumerate(strings):
+        for _, score, j in process.extract(
+            s, strings, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            if j > i:
+                pairs.append((i, j, score))
+    return sorted(pairs)
+
+
 # --- venues ------------------------------------------------------------------------------------
 
 

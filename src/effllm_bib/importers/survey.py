@@ -29,6 +29,7 @@ from ..normalize import (
     lookup_venue,
     normalize_doi,
     protect_title,
+    similar_pairs,
 )
 from ..taxonomy import Taxonomy
 
@@ -446,17 +447,12 @@ def _report_repeats(survey: SurveyList, paper: Paper) -> None:
 
 
 def _report_near_titles(survey: SurveyList, papers: list[Paper]) -> None:
-    from rapidfuzz import process
-
     titles = [fold(fix_doubled_prefix(p.first.title)) for p in papers]
-    scores = process.cdist(titles, titles, scorer=fuzz.ratio, score_cutoff=SIMILAR_TITLE)
-    for i in range(len(papers)):
-        for j in range(i + 1, len(papers)):
-            if scores[i][j]:
-                a, b = papers[i].first, papers[j].first
-                survey.report(Severity.WARNING, "near-duplicate-title", b.line,
-                              f"'{b.title}' and '{a.title}' (line {a.line}) differ only slightly "
-                              "but link different papers; check whether they are one paper")  # fmt: skip
+    for i, j, _ in similar_pairs(titles, SIMILAR_TITLE):
+        a, b = papers[i].first, papers[j].first
+        survey.report(Severity.WARNING, "near-duplicate-title", b.line,
+                      f"'{b.title}' and '{a.title}' (line {a.line}) differ only slightly "
+                      "but link different papers; check whether they are one paper")  # fmt: skip
 
 
 # --- applying to the database -------------------------------------------------------------
