@@ -91,21 +91,26 @@ def entry_blocks(path: Path) -> list[str]:
     return re.findall(r"^@\w+\{[\s\S]*?^\}$", path.read_text(encoding="utf-8"), re.M)
 
 
+def build_document(work: Path, bib: Path, preamble: str, bibliography: str, processor: str) -> str:
+    """LaTeX, the bibliography processor, LaTeX twice; returns the processor's log."""
+    shutil.copy(bib, work / "refs.bib")
+    (work / "doc.tex").write_text(
+        f"\\documentclass{{article}}\n\\usepackage[utf8]{{inputenc}}\n{preamble}"
+        f"\\begin{{document}}\n\\nocite{{*}}\n{bibliography}\\end{{document}}\n"
+    )
+    latex(work, "doc.tex")
+    result = run([processor, "doc"], work)
+    assert result.returncode == 0, result.stdout[-3000:]
+    latex(work, "doc.tex")
+    latex(work, "doc.tex")
+    return (work / "doc.blg").read_text(encoding="latin-1")
+
+
 def test_pdflatex_and_bibtex_read_the_whole_database_cleanly(db, exports, tmp_path):
     need("pdflatex", "bibtex")
-    shutil.copy(exports["bibtex"], tmp_path / "refs.bib")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage{url}\n"
-        "\\begin{document}\n\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{refs}\n"
-        "\\end{document}\n"
-    )
-    latex(tmp_path, "doc.tex")
-    result = run(["bibtex", "doc"], tmp_path)
-    assert result.returncode == 0, result.stdout
-    blg = (tmp_path / "doc.blg").read_text(encoding="latin-1")
+    blg = build_document(tmp_path, exports["bibtex"], "\\usepackage{url}\n",
+                         "\\bibliographystyle{plain}\n\\bibliography{refs}\n", "bibtex")  # fmt: skip
     assert "Warning--" not in blg and "error message" not in blg, blg[-2000:]
-    latex(tmp_path, "doc.tex")
-    latex(tmp_path, "doc.tex")
     assert latex_warnings(tmp_path / "doc.log") == []
     assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == len(db)
 
@@ -130,23 +135,10 @@ def test_bibtex_reads_every_category_file_cleanly(exports, tmp_path):
 
 def test_biblatex_and_biber_read_the_whole_database_cleanly(db, exports, tmp_path):
     need("pdflatex", "biber")
-    shutil.copy(exports["biblatex"], tmp_path / "refs.bib")
-    (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
-        "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n"
-        "\\begin{document}\n\\nocite{*}\n\\printbibliography\n\\end{document}\n"
-    )
-    latex(tmp_path, "doc.tex")
-    result = run(["biber", "doc"], tmp_path)
-    assert result.returncode == 0, result.stdout[-3000:]
-    problems = [
-        ln
-        for ln in (tmp_path / "doc.blg").read_text().splitlines()
-        if "WARN" in ln or "ERROR" in ln
-    ]
-    assert problems == []
-    latex(tmp_path, "doc.tex")
-    latex(tmp_path, "doc.tex")
+    blg = build_document(tmp_path, exports["biblatex"],
+                         "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n",
+                         "\\printbibliography\n", "biber")  # fmt: skip
+    assert [ln for ln in blg.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     assert latex_warnings(tmp_path / "doc.log") == []
     assert (tmp_path / "doc.bbl").read_text().count("\\entry{") == len(db)
 
