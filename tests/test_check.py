@@ -87,6 +87,12 @@ CASES = [
                         doi="10.18653/v1/2024.findings-acl.1")], None, None, id="acl-paper-with-doi"),
     pytest.param([entry(type_="inproceedings", booktitle="Advances in Neural Information Processing Systems")],
                  None, None, id="neurips-has-no-dois"),
+    pytest.param([entry(type_="inproceedings", booktitle="Transactions on Machine Learning Research")],
+                 "venue-type", Severity.WARNING, id="journal-as-booktitle"),
+    pytest.param([entry(type_="article", journal="Advances in Neural Information Processing Systems")],
+                 "venue-type", Severity.WARNING, id="conference-as-journal"),
+    pytest.param([entry(type_="inproceedings", booktitle="Workshop on Efficient Natural Language and Speech Processing")],
+                 None, None, id="workshop-is-inproceedings"),
 ]  # fmt: skip
 
 

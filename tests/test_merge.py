@@ -112,6 +112,22 @@ def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
     assert db.entries["frantar2023sparsegpt"].get("pages") == "1--2"
 
 
+def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
+    """A conference entry corrected to a journal article loses its booktitle, not just its type."""
+    db, _ = merged
+    other = _write(tmp_path, "@article{x, title={SparseGPT: Massive Language Models Can Be "
+                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
+                   "year={2023}, journal={Journal of Pruning}}")  # fmt: skip
+    db.put(db.entries["frantar2023sparsegpt"].with_fields(surveyvenue=""))  # type now curated
+    report = merge_file(db, other)
+    assert ("type", "conflict") in [(c.field, c.kind) for c in report.changes]
+    assert db.entries["frantar2023sparsegpt"].type == "inproceedings"  # reported, not applied
+    merge_file(db, other, overwrite={"type"})
+    entry = db.entries["frantar2023sparsegpt"]
+    assert entry.type == "article" and entry.get("journal") == "Journal of Pruning"
+    assert entry.get("booktitle") == ""
+
+
 @pytest.mark.parametrize(
     "record, how",
     [

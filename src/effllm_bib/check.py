@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from textwrap import shorten
 
 from . import bibio, keys
+from .decisions import (
+    ACCEPTED_NAME,
+    DISTINCT_NAME,
+    Acceptance,
+    apply_accepted,
+    load_accepted,
+    load_distinct,
+)
 from .errors import EffllmBibError
 from .model import Entry, Problem, Severity
 from .normalize import (
@@ -23,6 +31,7 @@ from .normalize import (
     arxiv_year,
     family_names,
     fold,
+    match_venue,
     needs_protection,
     normalize_arxiv_id,
     normalize_doi,
@@ -35,7 +44,6 @@ from .taxonomy import Taxonomy
 E, W = Severity.ERROR, Severity.WARNING
 NEAR_DUPLICATE = 95
 PREPRINT_TWIN = 85
-DISTINCT_NAME = "distinct.toml"
 
 # Required fields per type (author is its own rule: missing authors are reported, not fatal).
 REQUIRED = {
@@ -66,10 +74,13 @@ MONTHS.update({m[:3]: m[:3] for m in MONTHS})
 @dataclass(frozen=True)
 class Context:
     taxonomy: Taxonomy
-    where: Callable[[Entry], str]
     distinct: frozenset[frozenset[str]] = frozenset()
     source: str = "effllm.bib"
     this_year: int = dt.date.today().year
+
+    def at(self, e: Entry) -> tuple[str, str]:
+        """Where a finding about ``e`` is: file and line (when known) and its key."""
+        return (f"{self.source}:{e.line} {e.key}" if e.line else e.key), e.key
 
 
 Rule = Callable[[list[Entry], Context], Iterable[Problem]]
@@ -83,7 +94,10 @@ def rule(func: Rule) -> Rule:
     return func
 
 
-def _p(severity: Severity, code: str, message: str, where: str) -> Problem:
+def _p(severity: Severity, code: str, message: str, where: tuple[str, str] | str) -> Problem:
+    """A finding; ``where`` is a place, or (place, entry key) as ``Context.at`` gives it."""
+    if isinstance(where, tuple):
+        return Problem(severity, code, message, *where)
     return Problem(severity, code, message, where)
 
 
@@ -95,10 +109,10 @@ def _keys(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     for e in entries:
         if not bibio.is_valid_key(e.key) or not e.key.isascii():
             yield _p(E, "bad-key", f"key '{e.key}' has characters BibTeX tools reject; rename "
-                     "it with 'effllm-bib keys rename'.", ctx.where(e))  # fmt: skip
+                     "it with 'effllm-bib keys rename'.", ctx.at(e))  # fmt: skip
         if keys.is_pending(e.key) and e.get("author"):
             yield _p(E, "pending-key", "has authors but still a provisional key; run "
-                     "'effllm-bib keys assign'.", ctx.where(e))  # fmt: skip
+                     "'effllm-bib keys assign'.", ctx.at(e))  # fmt: skip
 
 
 @rule
@@ -106,16 +120,14 @@ def _keywords(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     used: set[str] = set()
     for e in entries:
         if not e.keywords:
-            yield _p(
-                W, "no-keywords", "has no taxonomy keyword; add one to 'keywords'.", ctx.where(e)
-            )
+            yield _p(W, "no-keywords", "has no taxonomy keyword; add one to 'keywords'.", ctx.at(e))
         for kw in e.keywords:
             used.add(kw)
             if kw not in ctx.taxonomy:
                 hint = ctx.taxonomy.suggest(kw)
                 also = f" (did you mean {', '.join(hint)}?)" if hint else ""
                 yield _p(E, "unknown-keyword", f"keyword '{kw}' is not a taxonomy slug{also}; fix "
-                         "it or add the category to taxonomy.toml.", ctx.where(e))  # fmt: skip
+                         "it or add the category to taxonomy.toml.", ctx.at(e))  # fmt: skip
     if not entries:
         return
     populated = ctx.taxonomy.nodes_of(used)
@@ -134,12 +146,18 @@ def _types_and_required(entries: list[Entry], ctx: Context) -> Iterable[Problem]
         required = REQUIRED.get(e.type)
         if required is None:
             yield _p(W, "unknown-type", f"entry type @{e.type} is not one BibTeX or biblatex "
-                     "defines; use a standard type.", ctx.where(e))  # fmt: skip
+                     "defines; use a standard type.", ctx.at(e))  # fmt: skip
             continue
         missing = [f for f in required if not e.get(f).strip()]
         if missing:
             yield _p(E, "missing-field", f"@{e.type} needs {', '.join(missing)}; add "
-                     f"{'it' if len(missing) == 1 else 'them'}.", ctx.where(e))  # fmt: skip
+                     f"{'it' if len(missing) == 1 else 'them'}.", ctx.at(e))  # fmt: skip
+        venue_field = {"article": "journal", "inproceedings": "booktitle"}.get(e.type)
+        venue = match_venue(e.get(venue_field)) if venue_field and e.get(venue_field) else None
+        if venue and venue.entry_type in PUBLISHED and venue.entry_type != e.type:
+            yield _p(W, "venue-type", f"{venue.short} is a {venue.kind}, so this should be "
+                     f"@{venue.entry_type} with {venue.venue_field} = {{{e.get(venue_field)}}}; "
+                     "change the type.", ctx.at(e))  # fmt: skip
 
 
 @rule
@@ -150,7 +168,7 @@ def _authors(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
         authors = e.get("author")
         if not authors:
             yield _p(W, "no-author", "has no authors (not confirmed from a public source), so its "
-                     "key stays provisional; merge a source that lists them.", ctx.where(e))  # fmt: skip
+                     "key stays provisional; merge a source that lists them.", ctx.at(e))  # fmt: skip
             continue
         names = split_and(authors)
         if "others" in names:
@@ -158,18 +176,18 @@ def _authors(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                 W,
                 "others-author",
                 "author list ends in 'others'; give the full list.",
-                ctx.where(e),
+                ctx.at(e),
             )
         if len(names) == 1 and names[0].startswith("{") and names[0].endswith("}"):
             yield _p(W, "organisation-author", f"the only author is an organisation "
-                     f"{names[0]}; give the people if the paper names them.", ctx.where(e))  # fmt: skip
+                     f"{names[0]}; give the people if the paper names them.", ctx.at(e))  # fmt: skip
         shouting = [n for n in names if re.search(r"\b[A-Z]{4,}\b", n) and not n.startswith("{")]
         if shouting:
             yield _p(W, "caps-author", f"name(s) in capitals: {'; '.join(shouting[:3])}; write "
-                     "them as the paper does.", ctx.where(e))  # fmt: skip
+                     "them as the paper does.", ctx.at(e))  # fmt: skip
         if e.get("confidence") == "low":
             yield _p(W, "low-confidence", "its metadata comes from partial or conflicting sources "
-                     "(confidence = low); confirm it from the venue or arXiv page.", ctx.where(e))  # fmt: skip
+                     "(confidence = low); confirm it from the venue or arXiv page.", ctx.at(e))  # fmt: skip
 
 
 @rule
@@ -183,7 +201,7 @@ def _years(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                 E,
                 "bad-year",
                 f"year '{year}' is not a plausible year; write four digits.",
-                ctx.where(e),
+                ctx.at(e),
             )
             continue
         aid = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
@@ -192,10 +210,10 @@ def _years(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
             continue
         if e.type not in PUBLISHED and int(year) != first:
             yield _p(W, "year-arxiv", f"preprint year {year} differs from its arXiv id's year "
-                     f"{first}; check which is right.", ctx.where(e))  # fmt: skip
+                     f"{first}; check which is right.", ctx.at(e))  # fmt: skip
         elif e.type in PUBLISHED and int(year) < first - 1:
             yield _p(W, "year-arxiv", f"published in {year}, before its arXiv id ({first}); "
-                     "check the year.", ctx.where(e))  # fmt: skip
+                     "check the year.", ctx.at(e))  # fmt: skip
 
 
 @rule
@@ -206,26 +224,24 @@ def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
         raw_doi = e.get("doi")
         doi = normalize_doi(raw_doi) if raw_doi else None
         if raw_doi and doi is None:
-            yield _p(E, "bad-doi", f"doi '{raw_doi}' is not a DOI; fix or remove it.", ctx.where(e))
+            yield _p(E, "bad-doi", f"doi '{raw_doi}' is not a DOI; fix or remove it.", ctx.at(e))
         elif raw_doi and doi != raw_doi:
             yield _p(W, "doi-prefix", f"doi '{raw_doi}' carries a prefix; write only {doi} "
-                     "(--fix does).", ctx.where(e))  # fmt: skip
+                     "(--fix does).", ctx.at(e))  # fmt: skip
         raw_eprint = e.get("eprint")
         aid = normalize_arxiv_id(raw_eprint) if raw_eprint else None
         if raw_eprint and e.get("archiveprefix", "arXiv").lower() == "arxiv":
             if aid is None:
-                yield _p(
-                    E, "bad-arxiv-id", f"eprint '{raw_eprint}' is not an arXiv id.", ctx.where(e)
-                )
+                yield _p(E, "bad-arxiv-id", f"eprint '{raw_eprint}' is not an arXiv id.", ctx.at(e))
             elif aid != raw_eprint:
                 yield _p(W, "arxiv-version", f"eprint '{raw_eprint}' should be the bare id {aid} "
-                         "(--fix does).", ctx.where(e))  # fmt: skip
+                         "(--fix does).", ctx.at(e))  # fmt: skip
         if aid:
             by_arxiv[aid].append(e)
             url_id = arxiv_id_from_url(e.get("url")) if e.get("url") else None
             if url_id and url_id != aid:
                 yield _p(E, "arxiv-mismatch", f"url points to arXiv {url_id} but eprint is {aid}; "
-                         "one of them is wrong.", ctx.where(e))  # fmt: skip
+                         "one of them is wrong.", ctx.at(e))  # fmt: skip
             if (
                 doi
                 and doi.lower().startswith(ARXIV_DOI_PREFIX)
@@ -235,7 +251,7 @@ def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                     E,
                     "arxiv-mismatch",
                     f"arXiv DOI {doi} does not match eprint {aid}.",
-                    ctx.where(e),
+                    ctx.at(e),
                 )
         if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX):
             by_doi[doi.lower()].append(e)
@@ -245,14 +261,14 @@ def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
             and DOI_VENUES.search(venue)
             and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
         ):
-            yield _p(W, "missing-doi", f"published in '{venue[:60]}', whose publisher registers "
-                     "DOIs, but has none; add it (effllm-bib enrich finds it).", ctx.where(e))  # fmt: skip
+            yield _p(W, "missing-doi", f"published in '{shorten(venue, 72, placeholder=' ...')}', whose publisher registers "
+                     "DOIs, but has none; add it (effllm-bib enrich finds it).", ctx.at(e))  # fmt: skip
     for label, groups in (("DOI", by_doi), ("arXiv id", by_arxiv)):
         for value, members in groups.items():
             if len(members) > 1:
                 names = ", ".join(m.key for m in members)
                 yield _p(E, "duplicate-paper", f"{label} {value} is on several entries ({names}); "
-                         "merge them into one.", ctx.where(members[1]))  # fmt: skip
+                         "merge them into one.", ctx.at(members[1]))  # fmt: skip
 
 
 _MISSING_COMMA = re.compile(
@@ -289,31 +305,29 @@ def _text(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                 continue
             if not _balanced(value):
                 yield _p(
-                    E, "unbalanced-braces", f"field '{name}' has unbalanced braces.", ctx.where(e)
+                    E, "unbalanced-braces", f"field '{name}' has unbalanced braces.", ctx.at(e)
                 )
             if _SPECIAL.search(value):
                 yield _p(E, "latex-special", f"field '{name}' has an unescaped LaTeX special "
-                         "(& % # _); write \\& \\% \\# \\_.", ctx.where(e))  # fmt: skip
+                         "(& % # _); write \\& \\% \\# \\_.", ctx.at(e))  # fmt: skip
             if value != value.strip() or "  " in value or "\n" in value:
                 yield _p(W, "whitespace", f"field '{name}' has stray white space (--fix tidies it).",
-                         ctx.where(e))  # fmt: skip
+                         ctx.at(e))  # fmt: skip
         title = e.get("title")
         if title and unprotected_words(title):
             words = ", ".join(unprotected_words(title)[:4])
             yield _p(W, "unprotected-caps", f"title words {words} lose their capitals in BibTeX "
-                     "styles; brace them (--fix does).", ctx.where(e))  # fmt: skip
+                     "styles; brace them (--fix does).", ctx.at(e))  # fmt: skip
         month = e.get("month")
         if month and (month.lower() not in MONTHS or "month" not in e.bare):
             if month.lower() in MONTHS:
                 yield _p(W, "month-format", f"month '{month}' should be the macro "
-                         f"{MONTHS[month.lower()]} (--fix does).", ctx.where(e))  # fmt: skip
+                         f"{MONTHS[month.lower()]} (--fix does).", ctx.at(e))  # fmt: skip
             elif not month.isdigit():
-                yield _p(E, "bad-month", f"month '{month}' is not a month.", ctx.where(e))
+                yield _p(E, "bad-month", f"month '{month}' is not a month.", ctx.at(e))
         pages = e.get("pages")
         if pages and normalize_pages(pages) != pages:
-            yield _p(
-                W, "pages-format", f"pages '{pages}' should use '--' (--fix does).", ctx.where(e)
-            )
+            yield _p(W, "pages-format", f"pages '{pages}' should use '--' (--fix does).", ctx.at(e))
 
 
 def unprotected_words(title: str) -> list[str]:
@@ -350,12 +364,12 @@ def _near_duplicates(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
                 "--reason ...")  # fmt: skip
         if score >= NEAR_DUPLICATE:
             yield _p(W, "near-duplicate-title", f"title nearly equals that of '{a.key}'; one "
-                     f"paper entered twice? {hint}", ctx.where(b))  # fmt: skip
+                     f"paper entered twice? {hint}", ctx.at(b))  # fmt: skip
         elif (a.type in PUBLISHED) != (b.type in PUBLISHED) and set(
             family_names(a.get("author"))
         ) & set(family_names(b.get("author"))):
             yield _p(W, "preprint-twin", f"looks like the preprint or published version of "
-                     f"'{a.key}' (similar title, shared authors); keep one. {hint}", ctx.where(b))  # fmt: skip
+                     f"'{a.key}' (similar title, shared authors); keep one. {hint}", ctx.at(b))  # fmt: skip
 
 
 @rule
@@ -371,13 +385,13 @@ def _survey_links(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
             eprint = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
             if eprint and eprint != aid:
                 yield _p(W, "survey-wrong-arxiv", f"the survey links arXiv {aid}, but this paper is "
-                         f"arXiv {eprint} (upstream error in the survey's list).", ctx.where(e))  # fmt: skip
+                         f"arXiv {eprint} (upstream error in the survey's list).", ctx.at(e))  # fmt: skip
             elif not eprint:
                 others = ", ".join(m.key for m in members if m is not e)
                 shared = f" (also linked for {others})" if others else ""
                 yield _p(W, "survey-ambiguous-arxiv", f"the survey links arXiv {aid}{shared} but no "
                          "source confirmed it belongs to this paper; merge one that gives its "
-                         "eprint.", ctx.where(e))  # fmt: skip
+                         "eprint.", ctx.at(e))  # fmt: skip
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -389,47 +403,35 @@ def check_entries(
     source: str = "effllm.bib",
     distinct: Iterable[frozenset[str]] = (),
 ) -> list[Problem]:
-    def where(e: Entry) -> str:
-        return f"{source}:{e.line} {e.key}" if e.line else e.key
-
-    ctx = Context(taxonomy, where, frozenset(distinct), source)
+    ctx = Context(taxonomy, frozenset(distinct), source)
     problems: list[Problem] = []
     for check in RULES:
         problems.extend(check(entries, ctx))
     return problems
 
 
-def load_distinct(path: Path) -> list[frozenset[str]]:
-    """Pairs a person confirmed as different papers (``[[pair]] keys = [a, b]``)."""
-    if not path.exists():
-        return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise EffllmBibError(f"{path}: invalid TOML ({exc}); fix the file.") from None
-    pairs = []
-    for item in data.get("pair", []):
-        k = item.get("keys") if isinstance(item, dict) else None
-        if not (isinstance(k, list) and len(k) == 2 and all(isinstance(x, str) for x in k)):
-            raise EffllmBibError(f'{path}: every [[pair]] needs keys = ["a", "b"].')
-        pairs.append(frozenset(k))
-    return pairs
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[Problem]
+    accepted: list[tuple[Problem, Acceptance]]  # warnings accepted.toml accepts: not reported
 
 
-def check_database(bib_path: Path, taxonomy_path: Path) -> list[Problem]:
+def check_database(bib_path: Path, taxonomy_path: Path) -> CheckResult:
     """Every finding for a database on disk, parse errors included (never raises for bad data)."""
     from .taxonomy import load_taxonomy
 
-    problems: list[Problem] = []
+    accepted_path = bib_path.with_name(ACCEPTED_NAME)
     try:
         taxonomy = load_taxonomy(taxonomy_path)
         distinct = load_distinct(bib_path.with_name(DISTINCT_NAME))
+        accepted = load_accepted(accepted_path)
     except EffllmBibError as exc:
-        return [Problem(E, "config", str(exc))]
+        return CheckResult([Problem(E, "config", str(exc))], [])
     try:
         parsed = bibio.read_bib(bib_path)
     except EffllmBibError as exc:
-        return [Problem(E, "unreadable", str(exc))]
-    problems.extend(parsed.problems)
+        return CheckResult([Problem(E, "unreadable", str(exc))], [])
+    problems = list(parsed.problems)
     problems.extend(check_entries(parsed.entries, taxonomy, str(bib_path), distinct))
-    return problems
+    reported, taken = apply_accepted(problems, accepted, str(accepted_path))
+    return CheckResult(reported, taken)

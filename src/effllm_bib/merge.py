@@ -231,7 +231,13 @@ def merge_entry(
         if weak("type") or "type" in overwrite:
             changes.append(FieldChange(key, "type", ours.type, theirs.type, "correct"))
             result = result.with_type(theirs.type)
-            stale = {n: "" for n in VENUE_FIELDS if weak(n) and n not in theirs}
+            # The venue belongs to the type: a source that names its own venue replaces it.
+            replaced = any(theirs.get(n) for n in VENUE_FIELDS)
+            stale = {
+                n: ""
+                for n in VENUE_FIELDS
+                if ours.get(n) and n not in theirs and (weak(n) or replaced)
+            }
             for n in stale:
                 changes.append(FieldChange(key, n, ours.get(n), "", "correct"))
             result = result.with_fields(**stale)

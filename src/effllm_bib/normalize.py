@@ -323,18 +323,25 @@ def venue_core(name: str) -> str:
     return " ".join(w for w in words if w not in _FILLER)
 
 
-def short_venue(booktitle: str) -> str:
-    """The survey's short name for a full venue name (the most specific table row that fits),
-    or the name itself: 'Findings of the ACL: ACL 2023' -> 'Findings of ACL'."""
-    core = venue_core(booktitle)
-    best = ""
-    best_short = ""
+def match_venue(name: str) -> Venue | None:
+    """The most specific venue-table row whose full name is contained in ``name`` (a booktitle
+    or journal as publishers write it), or None."""
+    core = venue_core(name)
+    best: Venue | None = None
+    best_len = 0
     for venue in VENUES.values():
         if venue.full and venue.kind != "preprint":
             vcore = venue_core(venue.full)
-            if vcore and vcore in core and len(vcore) > len(best):
-                best, best_short = vcore, venue.short
-    return best_short or booktitle
+            if vcore and vcore in core and len(vcore) > best_len:
+                best, best_len = venue, len(vcore)
+    return best
+
+
+def short_venue(booktitle: str) -> str:
+    """The survey's short name for a full venue name (the most specific table row that fits),
+    or the name itself: 'Findings of the ACL: ACL 2023' -> 'Findings of ACL'."""
+    venue = match_venue(booktitle)
+    return venue.short if venue else booktitle
 
 
 # --- person names ------------------------------------------------------------------------------
