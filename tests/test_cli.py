@@ -221,3 +221,39 @@ def test_distinct_pairs_are_recorded_and_respected(runner, full_db):
     assert again.exit_code == 0 and (full_db / "distinct.toml").read_text().count("[[pair]]") == 1
     unknown = run(runner, full_db, "distinct", "nope", "twin2023", "--reason", "x")
     assert unknown.exit_code == 2
+
+
+def test_accepted_warnings_are_recorded_respected_and_kept_honest(runner, full_db):
+    bib = full_db / "effllm.bib"
+    paper = ("\n@inproceedings{wang2025seed,\n  author = {Wang, Zhenglin},\n  title = {{SEED}},\n"
+             "  booktitle = {Proceedings of the 31st International Conference on Computational "
+             "Linguistics},\n  year = {2025},\n  keywords = {speculative-decoding},\n}\n")  # fmt: skip
+    bib.write_text(bib.read_text() + paper)
+    assert "wang2025seed: published in" in run(runner, full_db, "check").output
+    not_given = run(runner, full_db, "accept", "wang2025seed", "no-author", "--reason", "x")
+    assert not_given.exit_code == 2 and "it gives: missing-doi" in not_given.output
+    result = run(runner, full_db, "accept", "wang2025seed", "missing-doi", "--reason",
+                 "the venue registered no DOI", "--source", "https://example.org/328")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = run(runner, full_db, "check")
+    assert "wang2025seed: published in" not in text.output
+    assert "(1 accepted in accepted.toml)" in text.output
+    report = json.loads(run(runner, full_db, "check", "--format", "json").output)
+    (accepted,) = report["accepted"]
+    assert accepted["code"] == "missing-doi" and accepted["where"].endswith(" wang2025seed")
+    assert (accepted["reason"], accepted["source"]) == ("the venue registered no DOI", "https://example.org/328")  # fmt: skip
+    assert not any(p["where"].endswith(" wang2025seed") for p in report["problems"])
+    # the warning goes away: the acceptance is now the finding, so the file cannot go stale
+    bib.write_text(bib.read_text().replace("  year = {2025},\n  keywords = {speculative",
+                                           "  year = {2025},\n  doi = {10.1000/x},\n  keywords = {speculative"))  # fmt: skip
+    stale = run(runner, full_db, "check").output
+    assert "accepts 'missing-doi' for 'wang2025seed', but check no longer finds" in stale
+    assert "[stale-acceptance]" in stale
+
+
+def test_malformed_accepted_file_is_one_line_and_exit_1(runner, full_db):
+    (full_db / "accepted.toml").write_text('[[accepted]]\nrule = "missing-doi"\nkey = "k"\n')
+    result = run(runner, full_db, "check")
+    assert result.exit_code == 1
+    assert "accepted.toml: [[accepted]] number 1 needs rule, key and reason" in result.output
+    assert "Traceback" not in result.output

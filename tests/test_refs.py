@@ -32,7 +32,7 @@ def refs_copy(tmp_path: Path) -> Path:
 
 
 def test_check_reports_no_error():
-    problems = check_database(REFS / "effllm.bib", REFS / "taxonomy.toml")
+    problems = check_database(REFS / "effllm.bib", REFS / "taxonomy.toml").problems
     errors = [str(p) for p in problems if p.severity is Severity.ERROR]
     assert errors == []
 

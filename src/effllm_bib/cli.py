@@ -568,7 +568,9 @@ def categories(state: State) -> None:
 @click.option("--fix", is_flag=True,
               help="Apply the safe normalisations first, showing the diff (see README).")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also list informational findings and accepted warnings."
+)
 @pass_state
 @friendly_errors
 def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> None:
@@ -576,7 +578,7 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
 
     Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage.
     """
-    from .check import check_database
+    from .check import ACCEPTED_NAME, check_database
     from .database import resolve_location
     from .model import Severity
 
@@ -592,7 +594,8 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
                 db.save()
                 click.echo(f"fixed and wrote {db.bib_path}")
     bib_path, tax_path = resolve_location(state.db)
-    problems = check_database(bib_path, tax_path)
+    result = check_database(bib_path, tax_path)
+    problems = result.problems
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = sum(p.severity is Severity.WARNING for p in problems)
     if fmt == "json":
@@ -604,10 +607,18 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
                 {"severity": p.severity.value, "code": p.code, "where": p.where, "message": p.message}
                 for p in problems
             ],
+            "accepted": [
+                {"code": p.code, "where": p.where, "reason": a.reason, "source": a.source}
+                for p, a in result.accepted
+            ],
         }, indent=2))  # fmt: skip
     else:
         _print_problems(problems, verbose)
-        click.echo(f"check: {bib_path}: {errors} errors, {warnings} warnings")
+        if verbose:
+            for p, a in result.accepted:
+                click.echo(f"accepted: {p.where}: {a.reason} [{p.code}]")
+        also = f" ({len(result.accepted)} accepted in {ACCEPTED_NAME})" if result.accepted else ""
+        click.echo(f"check: {bib_path}: {errors} errors, {warnings} warnings{also}")
     if errors:
         sys.exit(1)
 
@@ -641,12 +652,48 @@ def stats(state: State, depth: int, plot: Path | None) -> None:
 @friendly_errors
 def distinct(state: State, first: str, second: str, reason: str) -> None:
     """Record that two entries are different papers, so check stops reporting them as duplicates."""
-    from .distinct import record_distinct
+    from .decisions import record_distinct
 
     with state.update() as db:
         db.get(first), db.get(second)
         path = record_distinct(db.bib_path, first, second, reason)
     click.echo(f"recorded in {path}: {first} and {second} are different papers")
+
+
+@cli.command()
+@click.argument("key")
+@click.argument("rule_id", metavar="RULE")
+@click.option(
+    "--reason", required=True, help="Why the warning is right to ignore (kept in the file)."
+)
+@click.option(
+    "--source", default="", help="URL of the page that shows it (e.g. a venue page without a DOI)."
+)
+@pass_state
+@friendly_errors
+def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> None:
+    """Accept a checked warning for one entry (e.g. missing-doi for a venue that registered none).
+
+    It is recorded in accepted.toml beside the database; check stops reporting it and reports
+    the acceptance instead if the warning ever goes away. Only a warning check currently gives
+    for KEY can be accepted.
+    """
+    from .check import check_database
+    from .database import resolve_location
+    from .decisions import Acceptance, record_accepted
+    from .model import Severity
+
+    bib_path, tax_path = resolve_location(state.db)
+    current = {(p.code, p.key): p for p in check_database(bib_path, tax_path).problems}
+    found = current.get((rule_id, key))
+    if found is None or found.severity is not Severity.WARNING:
+        given = sorted(c for c, k in current if k == key)
+        hint = f" (it gives: {', '.join(given)})" if given else ""
+        _fail(f"check gives no '{rule_id}' warning for '{key}'{hint}; only a current warning "
+              "can be accepted.", 2)  # fmt: skip
+    with state.update():
+        path = record_accepted(bib_path, Acceptance(rule_id, key, reason, source))
+    click.echo(f"recorded in {path}: '{rule_id}' accepted for {key}")
 
 
 def main() -> None:

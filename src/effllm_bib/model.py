@@ -111,6 +111,7 @@ class Problem:
     code: str
     message: str
     where: str = ""
+    key: str = ""  # the entry the finding is about, when there is one
 
     def __str__(self) -> str:
         prefix = f"{self.where}: " if self.where else ""
