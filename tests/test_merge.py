@@ -112,6 +112,21 @@ def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
     assert db.entries["frantar2023sparsegpt"].get("pages") == "1--2"
 
 
+def test_confidence_changes_only_when_a_person_overwrites_it(merged, tmp_path):
+    db, _ = merged
+    before = db.entries["frantar2023sparsegpt"].get("confidence")
+    other = _write(tmp_path, "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be "
+                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
+                   "year={2023}, confidence={low}, sources={https://example.org/p}}")  # fmt: skip
+    report = merge_file(db, other)
+    assert not [c for c in report.changes if c.field == "confidence"]
+    assert db.entries["frantar2023sparsegpt"].get("confidence") == before != "low"
+    merge_file(db, other, overwrite={"confidence"})
+    entry = db.entries["frantar2023sparsegpt"]
+    assert entry.get("confidence") == "low"
+    assert "https://example.org/p" in entry.get("sources").split()
+
+
 def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
     """A conference entry corrected to a journal article loses its booktitle, not just its type."""
     db, _ = merged

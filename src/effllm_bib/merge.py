@@ -41,6 +41,9 @@ IGNORED_FIELDS = frozenset({
     "surveytitle", "surveyarxivwrong", "annote", "abstract", "file", "timestamp", "biburl",
     "bibsource", "urldate", "keywords", "sources", "confidence",
 })  # fmt: skip
+# Provenance a source can state about itself: merged only when --overwrite names it (a person
+# re-checked the record), never filled or reported otherwise.
+REVIEWABLE = frozenset({"confidence"})
 VENUE_FIELDS = ("booktitle", "journal", "howpublished")
 FUZZY_TITLE = 95
 
@@ -244,7 +247,8 @@ def merge_entry(
         else:
             changes.append(FieldChange(key, "type", ours.type, theirs.type, "conflict"))
     for name, raw in theirs.fields:
-        if name in IGNORED_FIELDS or not raw.strip():
+        reviewed = name in REVIEWABLE and name in overwrite
+        if not raw.strip() or (name in IGNORED_FIELDS and not reviewed):
             continue
         value = _incoming_value(name, raw)
         current = result.get(name)
