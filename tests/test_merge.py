@@ -158,6 +158,17 @@ def test_implausible_matches_are_refused(merged, tmp_path, record, how):
     assert report.matched == {} and report.unmatched == ["a"]
 
 
+def test_a_retitled_published_version_matches_by_arxiv_id_and_the_same_authors(merged, tmp_path):
+    db, _ = merged
+    record = ("@inproceedings{a, title={Pruning Giants in One Shot}, author={Elias Frantar and "
+              "Dan Alistarh}, eprint={2301.00774}, archiveprefix={arXiv}}")  # fmt: skip
+    other_authors = record.replace("Dan Alistarh", "Someone Else")
+    report = merge_file(db, _write(tmp_path, other_authors))
+    assert report.matched == {} and "titles and authors differ" in str(report.problems[0])
+    report = merge_file(db, _write(tmp_path, record))
+    assert report.matched == {"a": "frantar2023sparsegpt"}
+
+
 @pytest.mark.parametrize(
     "record",
     [

@@ -166,6 +166,12 @@ def _titles_agree(a: Entry, b: Entry) -> bool:
     )
 
 
+def _same_authors(a: Entry, b: Entry) -> bool:
+    """Both name authors, and the same family names in the same order."""
+    ours, theirs = family_names(a.get("author")), family_names(b.get("author"))
+    return bool(ours) and [fold(n) for n in ours] == [fold(n) for n in theirs]
+
+
 def _year(entry: Entry) -> int | None:
     m = re.search(r"\d{4}", entry.get("year"))
     return int(m.group(0)) if m else None
@@ -197,7 +203,9 @@ def find_match(db: Database, incoming: Entry, index: MatchIndex) -> tuple[str | 
         for key in index.by_arxiv.get(aid, []):
             if _titles_agree(db.entries[key], incoming):
                 return key, "arxiv", ""
-            refused = f"arXiv id {aid} is on '{key}' but the titles differ"
+            if _same_authors(db.entries[key], incoming):  # a published version, retitled
+                return key, "arxiv and authors", ""
+            refused = f"arXiv id {aid} is on '{key}' but the titles and authors differ"
     for t in _titles(incoming):
         for key in index.by_title.get(t, []):
             if _plausible(db.entries[key], incoming, exact=True):
