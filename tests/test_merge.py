@@ -224,3 +224,23 @@ def test_broken_input_file_merges_nothing(snippet_db, tmp_path):
         merge_file(db, bad)
     assert info.value.line == 3
     assert db.text() == before
+
+
+@pytest.mark.parametrize(
+    "record, expected",
+    [
+        pytest.param("@inproceedings{a, title={T}, booktitle={AI Open}}", ("article", "journal", "AI Open"), id="journal-as-booktitle"),
+        pytest.param("@article{a, title={T}, journal={Advances in Neural Information Processing Systems}}",
+                     ("inproceedings", "booktitle", "Advances in Neural Information Processing Systems"), id="conference-as-journal"),
+        pytest.param("@inproceedings{a, title={T}, booktitle={Some Workshop}}", ("inproceedings", "booktitle", "Some Workshop"),
+                     id="unknown-venue-kept"),
+    ],
+)  # fmt: skip
+def test_a_source_entry_takes_the_type_its_venue_has(tmp_path, record, expected):
+    from effllm_bib.bibio import read_bib
+    from effllm_bib.merge import venue_typed
+
+    (entry,) = read_bib(_write(tmp_path, record)).entries
+    typed = venue_typed(entry)
+    assert (typed.type, expected[1], typed.get(expected[1])) == expected
+    assert not (typed.get("booktitle") and typed.get("journal"))

@@ -28,6 +28,7 @@ from .normalize import (
     family_names,
     fix_doubled_prefix,
     fold,
+    match_venue,
     normalize_arxiv_id,
     normalize_authors,
     normalize_doi,
@@ -289,6 +290,17 @@ def _provenance(entry: Entry, source: Entry, changes: list[FieldChange]) -> Entr
 # --- merging a file --------------------------------------------------------------------------
 
 
+def venue_typed(entry: Entry) -> Entry:
+    """The entry with the type its venue has: a source that files a journal (PVLDB, AI Open) as
+    @inproceedings is corrected before merging, so it neither retypes nor adds a booktitle."""
+    field = {"article": "journal", "inproceedings": "booktitle"}.get(entry.type)
+    venue = match_venue(entry.get(field)) if field and entry.get(field) else None
+    if venue is None or venue.entry_type == entry.type or not venue.venue_field:
+        return entry
+    name = entry.get(field)
+    return entry.with_type(venue.entry_type).with_fields(**{field: "", venue.venue_field: name})
+
+
 def merge_entries(
     db: Database,
     incoming: Iterable[Entry],
@@ -304,6 +316,7 @@ def merge_entries(
     claimed: dict[str, str] = {}
     for theirs in incoming:
         where = f"{source}: {theirs.key}"
+        theirs = venue_typed(theirs)
         key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
