@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -323,18 +324,21 @@ def venue_core(name: str) -> str:
     return " ".join(w for w in words if w not in _FILLER)
 
 
+@functools.cache
+def _venue_cores() -> tuple[tuple[str, Venue], ...]:
+    """(core, venue) for the table's published venues, most specific (longest core) first."""
+    cores = {(venue_core(v.full), v) for v in VENUES.values() if v.full and v.kind != "preprint"}
+    return tuple(
+        sorted(((c, v) for c, v in cores if c), key=lambda cv: (-len(cv[0]), cv[0], cv[1].short))
+    )
+
+
+@functools.lru_cache(maxsize=4096)
 def match_venue(name: str) -> Venue | None:
     """The most specific venue-table row whose full name is contained in ``name`` (a booktitle
     or journal as publishers write it), or None."""
     core = venue_core(name)
-    best: Venue | None = None
-    best_len = 0
-    for venue in VENUES.values():
-        if venue.full and venue.kind != "preprint":
-            vcore = venue_core(venue.full)
-            if vcore and vcore in core and len(vcore) > best_len:
-                best, best_len = venue, len(vcore)
-    return best
+    return next((venue for vcore, venue in _venue_cores() if vcore in core), None)
 
 
 def short_venue(booktitle: str) -> str:
