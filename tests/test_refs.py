@@ -84,9 +84,11 @@ CURATED = {
     # published under new titles (arXiv's latest version and the authors' pages, in `sources`)
     ("gathered.bib", "mo2025lut", "title"),
     ("gathered.bib", "zhang2025automathtext", "title"),
-    # the proceedings' own names, from the ACL Anthology XML and the ISCA '25 record
+    # the proceedings' own names (ACL Anthology XML, ACM records of ISCA '23 and '25)
     ("gathered.bib", "jiang2024longllmlingua", "booktitle"),
     ("gathered.bib", "mo2025lut", "booktitle"),
+    ("gathered.bib", "alizadeh2024llm", "booktitle"),
+    ("gathered.bib", "guo2023olive", "booktitle"),
     # the Anthology's final page numbers (the XML version that carries the DOI)
     ("gathered.bib", "song2025accelerated", "pages"),
 }
