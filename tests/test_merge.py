@@ -12,6 +12,10 @@ from effllm_bib.merge import merge_file
 
 from .conftest import FACTS_SNIPPET
 
+# SparseGPT as another bibliography records it; tests append the fields they vary.
+SPARSEGPT = ("@inproceedings{x, title={SparseGPT: Massive Language Models Can Be Accurately Pruned "
+             "in One-Shot}, author={Elias Frantar and Dan Alistarh}, ")  # fmt: skip
+
 
 def find(db: Database, surveytitle_start: str):
     hits = [e for e in db.entries.values() if e.get("surveytitle").startswith(surveytitle_start)]
@@ -93,9 +97,7 @@ def _write(tmp_path: Path, text: str, name: str = "other.bib") -> Path:
 
 def test_curated_value_conflict_is_reported_with_both_values(merged, tmp_path):
     db, _ = merged
-    other = _write(tmp_path, "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be "
-                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
-                   "year={2023}, pages={1--2}, doi={10.5555/3618408.3618822}}")  # fmt: skip
+    other = _write(tmp_path, SPARSEGPT + "year={2023}, pages={1--2}, doi={10.5555/3618408.3618822}}")  # fmt: skip
     report = merge_file(db, other)
     conflicts = [(c.field, c.old, c.new) for c in report.changes if c.kind == "conflict"]
     assert conflicts == [("pages", "10323--10337", "1--2")]
@@ -105,9 +107,7 @@ def test_curated_value_conflict_is_reported_with_both_values(merged, tmp_path):
 
 def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
     db, _ = merged
-    other = _write(tmp_path, "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be "
-                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
-                   "year={2023}, pages={1-2}}")  # fmt: skip
+    other = _write(tmp_path, SPARSEGPT + "year={2023}, pages={1-2}}")  # fmt: skip
     merge_file(db, other, overwrite={"pages"})
     assert db.entries["frantar2023sparsegpt"].get("pages") == "1--2"
 
@@ -115,9 +115,7 @@ def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
 def test_confidence_changes_only_when_a_person_overwrites_it(merged, tmp_path):
     db, _ = merged
     before = db.entries["frantar2023sparsegpt"].get("confidence")
-    other = _write(tmp_path, "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be "
-                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
-                   "year={2023}, confidence={low}, sources={https://example.org/p}}")  # fmt: skip
+    other = _write(tmp_path, SPARSEGPT + "year={2023}, confidence={low}, sources={https://example.org/p}}")  # fmt: skip
     report = merge_file(db, other)
     assert not [c for c in report.changes if c.field == "confidence"]
     assert db.entries["frantar2023sparsegpt"].get("confidence") == before != "low"
@@ -130,9 +128,8 @@ def test_confidence_changes_only_when_a_person_overwrites_it(merged, tmp_path):
 def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
     """A conference entry corrected to a journal article loses its booktitle, not just its type."""
     db, _ = merged
-    other = _write(tmp_path, "@article{x, title={SparseGPT: Massive Language Models Can Be "
-                   "Accurately Pruned in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
-                   "year={2023}, journal={Journal of Pruning}}")  # fmt: skip
+    other = _write(tmp_path, SPARSEGPT.replace("@inproceedings", "@article") + "year={2023}, "
+                   "journal={Journal of Pruning}}")  # fmt: skip
     db.put(db.entries["frantar2023sparsegpt"].with_fields(surveyvenue=""))  # type now curated
     report = merge_file(db, other)
     assert ("type", "conflict") in [(c.field, c.kind) for c in report.changes]
