@@ -27,11 +27,12 @@ from .errors import EffllmBibError
 from .model import Entry, Problem, Severity
 from .normalize import (
     ARXIV_DOI_PREFIX,
+    VENUE_FIELD,
     arxiv_id_from_url,
     arxiv_year,
     family_names,
     fold,
-    match_venue,
+    mistyped_venue,
     needs_protection,
     normalize_arxiv_id,
     normalize_doi,
@@ -152,12 +153,12 @@ def _types_and_required(entries: list[Entry], ctx: Context) -> Iterable[Problem]
         if missing:
             yield _p(E, "missing-field", f"@{e.type} needs {', '.join(missing)}; add "
                      f"{'it' if len(missing) == 1 else 'them'}.", ctx.at(e))  # fmt: skip
-        venue_field = {"article": "journal", "inproceedings": "booktitle"}.get(e.type)
-        venue = match_venue(e.get(venue_field)) if venue_field and e.get(venue_field) else None
-        if venue and venue.entry_type in PUBLISHED and venue.entry_type != e.type:
+        name = e.get(VENUE_FIELD.get(e.type, ""))
+        venue = mistyped_venue(e.type, name)
+        if venue:
             yield _p(W, "venue-type", f"{venue.short} is a {venue.kind}, so this should be "
-                     f"@{venue.entry_type} with {venue.venue_field} = {{{e.get(venue_field)}}}; "
-                     "change the type.", ctx.at(e))  # fmt: skip
+                     f"@{venue.entry_type} with {venue.venue_field} = {{{name}}}; change the "
+                     "type.", ctx.at(e))  # fmt: skip
 
 
 @rule
@@ -261,8 +262,9 @@ def _identifiers(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
             and DOI_VENUES.search(venue)
             and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
         ):
-            yield _p(W, "missing-doi", f"published in '{shorten(venue, 72, placeholder=' ...')}', whose publisher registers "
-                     "DOIs, but has none; add it (effllm-bib enrich finds it).", ctx.at(e))  # fmt: skip
+            name = shorten(venue, 72, placeholder=" ...")
+            yield _p(W, "missing-doi", f"published in '{name}', whose publisher registers DOIs, "
+                     "but has none; add it (effllm-bib enrich finds it).", ctx.at(e))  # fmt: skip
     for label, groups in (("DOI", by_doi), ("arXiv id", by_arxiv)):
         for value, members in groups.items():
             if len(members) > 1:

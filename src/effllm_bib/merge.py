@@ -25,10 +25,11 @@ from .keys import provisional_key
 from .model import Entry, FieldChange, Problem, Severity
 from .normalize import (
     ARXIV_DOI_PREFIX,
+    VENUE_FIELD,
     family_names,
     fix_doubled_prefix,
     fold,
-    match_venue,
+    mistyped_venue,
     normalize_arxiv_id,
     normalize_authors,
     normalize_doi,
@@ -293,9 +294,9 @@ def _provenance(entry: Entry, source: Entry, changes: list[FieldChange]) -> Entr
 def venue_typed(entry: Entry) -> Entry:
     """The entry with the type its venue has: a source that files a journal (PVLDB, AI Open) as
     @inproceedings is corrected before merging, so it neither retypes nor adds a booktitle."""
-    field = {"article": "journal", "inproceedings": "booktitle"}.get(entry.type)
-    venue = match_venue(entry.get(field)) if field and entry.get(field) else None
-    if venue is None or venue.entry_type == entry.type or not venue.venue_field:
+    field = VENUE_FIELD.get(entry.type, "")
+    venue = mistyped_venue(entry.type, entry.get(field))
+    if venue is None:
         return entry
     name = entry.get(field)
     return entry.with_type(venue.entry_type).with_fields(**{field: "", venue.venue_field: name})

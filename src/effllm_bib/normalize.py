@@ -160,6 +160,10 @@ def similar_pairs(strings: list[str], cutoff: float) -> list[tuple[int, int, flo
 # --- venues ------------------------------------------------------------------------------------
 
 
+# Where each published entry type names its venue.
+VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle"}
+
+
 @dataclass(frozen=True)
 class Venue:
     """A venue as the survey names it, normalised: short name, kind and the full name."""
@@ -179,7 +183,7 @@ class Venue:
     @property
     def venue_field(self) -> str:
         """``booktitle`` or ``journal``: where the full name goes; '' for preprints and blogs."""
-        return {"inproceedings": "booktitle", "article": "journal"}.get(self.entry_type, "")
+        return VENUE_FIELD.get(self.entry_type, "")
 
 
 _ACL = "Annual Meeting of the Association for Computational Linguistics"
@@ -339,6 +343,15 @@ def match_venue(name: str) -> Venue | None:
     or journal as publishers write it), or None."""
     core = venue_core(name)
     return next((venue for vcore, venue in _venue_cores() if vcore in core), None)
+
+
+def mistyped_venue(entry_type: str, venue_name: str) -> Venue | None:
+    """The venue-table row for ``venue_name`` when it has the other published type (a journal
+    filed as @inproceedings, a conference as @article); None when the type fits or is unknown."""
+    if entry_type not in VENUE_FIELD or not venue_name:
+        return None
+    venue = match_venue(venue_name)
+    return venue if venue and venue.venue_field and venue.entry_type != entry_type else None
 
 
 def short_venue(booktitle: str) -> str:
