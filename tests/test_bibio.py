@@ -59,7 +59,7 @@ def test_the_shipped_database_is_in_canonical_form():
 )  # fmt: skip
 def test_bad_blocks_are_reported_with_lines_not_dropped(text, line, code):
     parsed = bibio.parse_bib(text, "f.bib")
-    assert [(p.code, p.where) for p in parsed.errors] == [(code, f"f.bib:{line}")]
+    assert [(p.code, p.path, p.line) for p in parsed.errors] == [(code, "f.bib", line)]
 
 
 def test_nul_bytes_and_wrong_encoding_are_clear_errors(tmp_path):

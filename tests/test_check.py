@@ -21,7 +21,7 @@ def test_a_good_entry_has_no_findings(taxonomy):
 
 def test_taxonomy_nodes_without_papers_are_reported(taxonomy):
     empty = {
-        p.where.split()[-1]
+        p.key
         for p in check_entries([entry()], taxonomy)
         if p.code == "empty-category"
     }
@@ -132,7 +132,7 @@ def test_silent_parser_accepts_become_errors(text, code, line):
     from effllm_bib import bibio
 
     parsed = bibio.parse_bib(text, "f.bib")
-    assert [(p.code, p.where) for p in parsed.errors] == [(code, f"f.bib:{line}")]
+    assert [(p.code, p.path, p.line) for p in parsed.errors] == [(code, "f.bib", line)]
 
 
 def test_prose_comments_are_not_stray_text():

@@ -240,9 +240,9 @@ def test_accepted_warnings_are_recorded_respected_and_kept_honest(runner, full_d
     assert "(1 accepted in accepted.toml)" in text.output
     report = json.loads(run(runner, full_db, "check", "--format", "json").output)
     (accepted,) = report["accepted"]
-    assert accepted["code"] == "missing-doi" and accepted["where"].endswith(" wang2025seed")
+    assert accepted["code"] == "missing-doi" and accepted["key"] == "wang2025seed"
     assert (accepted["reason"], accepted["source"]) == ("the venue registered no DOI", "https://example.org/328")  # fmt: skip
-    assert not any(p["where"].endswith(" wang2025seed") for p in report["problems"])
+    assert not any(p["key"] == "wang2025seed" for p in report["problems"])
     # the warning goes away: the acceptance is now the finding, so the file cannot go stale
     bib.write_text(bib.read_text().replace("  year = {2025},\n  keywords = {speculative",
                                            "  year = {2025},\n  doi = {10.1000/x},\n  keywords = {speculative"))  # fmt: skip

@@ -64,7 +64,7 @@ def test_wrong_survey_link_gets_the_right_id_and_check_reports_upstream_error(me
     assert semantic.get("eprint") == "2312.09571"
     problems = check_entries(list(db.entries.values()), taxonomy)
     upstream = [p for p in problems if p.code == "survey-wrong-arxiv"]
-    assert {p.where.split()[-1] for p in upstream} == {zephyr.key, find(db, "LLM Maybe LongLM").key}
+    assert {p.key for p in upstream} == {zephyr.key, find(db, "LLM Maybe LongLM").key}
     assert "survey links arXiv 2312.09571, but this paper is arXiv 2310.16944" in " ".join(
         p.message for p in upstream
     )

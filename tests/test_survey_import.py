@@ -110,7 +110,7 @@ EXPECTED_FINDINGS = [
 def test_messy_source_is_reported_with_its_line(db_dir, line, code, text):
     db = Database.load(db_dir, create=True)
     report = import_survey(db, SURVEY_SNIPPET)
-    hits = [p for p in report.problems if p.code == code and p.where.endswith(f":{line}")]
+    hits = [p for p in report.problems if p.code == code and p.line == line]
     assert any(text in p.message for p in hits), [str(p) for p in report.problems if p.code == code]
 
 

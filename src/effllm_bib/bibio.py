@@ -93,17 +93,16 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     out = ParsedBib()
     for block in library.blocks:
         line = (block.start_line or 0) + 1
-        where = f"{source}:{line}"
         if isinstance(block, bpm.DuplicateBlockKeyBlock):
             out.problems.append(
                 Problem(Severity.ERROR, "duplicate-key",
-                        f"key '{block.key}' is used twice; rename or remove one.", where)
+                        f"key '{block.key}' is used twice; rename or remove one.", source, line)
             )  # fmt: skip
         elif isinstance(block, bpm.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
             out.problems.append(
                 Problem(Severity.ERROR, "duplicate-field",
-                        f"field(s) {names} given twice in one entry; keep one.", where)
+                        f"field(s) {names} given twice in one entry; keep one.", source, line)
             )  # fmt: skip
         elif isinstance(block, bpm.ParsingFailedBlock):
             error = block.error
@@ -115,7 +114,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
             reason = text_.strip().splitlines()[0] if text_ and text_.strip() else "syntax error"
             out.problems.append(
                 Problem(Severity.ERROR, "parse-error",
-                        f"cannot parse this block ({reason}); check braces and commas.", where)
+                        f"cannot parse this block ({reason}); check braces and commas.", source, line)
             )  # fmt: skip
         elif isinstance(block, bpm.Entry):
             entry = _to_entry(block, line)
@@ -125,7 +124,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                     out.problems.append(
                         Problem(Severity.ERROR, "missing-comma",
                                 f"field '{name}' of '{entry.key}' swallows the next field "
-                                f"({value[:30]!r}...); add the missing comma.", where)
+                                f"({value[:30]!r}...); add the missing comma.", source, line)
                     )  # fmt: skip
         elif isinstance(block, bpm.String):
             out.extras.append(Extra("string", block.raw.strip()))
@@ -139,7 +138,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                 out.problems.append(
                     Problem(Severity.ERROR, "stray-text",
                             f"text outside any entry looks like fields ({text_[:30]!r}); a "
-                            "closing brace too many cut the entry before it short.", where)
+                            "closing brace too many cut the entry before it short.", source, line)
                 )  # fmt: skip
     return out
 

@@ -79,9 +79,9 @@ class Context:
     source: str = "effllm.bib"
     this_year: int = dt.date.today().year
 
-    def at(self, e: Entry) -> tuple[str, str]:
-        """Where a finding about ``e`` is: file and line (when known) and its key."""
-        return (f"{self.source}:{e.line} {e.key}" if e.line else e.key), e.key
+    def at(self, e: Entry) -> tuple[str, int | None, str]:
+        """Where a finding about ``e`` is: file, line (when known) and its key."""
+        return (self.source if e.line else ""), e.line, e.key
 
 
 Rule = Callable[[list[Entry], Context], Iterable[Problem]]
@@ -95,10 +95,13 @@ def rule(func: Rule) -> Rule:
     return func
 
 
-def _p(severity: Severity, code: str, message: str, where: tuple[str, str] | str) -> Problem:
-    """A finding; ``where`` is a place, or (place, entry key) as ``Context.at`` gives it."""
+def _p(
+    severity: Severity, code: str, message: str, where: tuple[str, int | None, str] | str
+) -> Problem:
+    """A finding; ``where`` is (file, line, key) as ``Context.at`` gives it, or a file."""
     if isinstance(where, tuple):
-        return Problem(severity, code, message, *where)
+        path, line, key = where
+        return Problem(severity, code, message, path, line, key)
     return Problem(severity, code, message, where)
 
 
@@ -135,7 +138,7 @@ def _keywords(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
     for slug in ctx.taxonomy.walk():
         if slug not in populated:
             yield _p(W, "empty-category", f"category '{slug}' has no paper; add papers or "
-                     "remove the node from taxonomy.toml.", f"{ctx.taxonomy.source} {slug}")  # fmt: skip
+                     "remove the node from taxonomy.toml.", (str(ctx.taxonomy.source), None, slug))  # fmt: skip
 
 
 # --- fields ----------------------------------------------------------------------------------

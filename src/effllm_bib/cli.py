@@ -604,11 +604,10 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
             "errors": errors,
             "warnings": warnings,
             "problems": [
-                {"severity": p.severity.value, "code": p.code, "where": p.where, "message": p.message}
-                for p in problems
+                p.as_dict() for p in problems
             ],
             "accepted": [
-                {"code": p.code, "where": p.where, "reason": a.reason, "source": a.source}
+                {**p.as_dict(), "reason": a.reason, "source": a.source}
                 for p, a in result.accepted
             ],
         }, indent=2))  # fmt: skip

@@ -136,11 +136,10 @@ class Database:
         if parsed.errors:
             first = parsed.errors[0]
             more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
-            line = int(first.where.rsplit(":", 1)[1]) if ":" in first.where else None
             raise BibParseError(
                 bib_path,
                 f"{first.message}{more} Run 'effllm-bib check' for the full list.",
-                line,
+                first.line,
             )
         return cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path)
 

@@ -125,7 +125,7 @@ def apply_accepted(
         if (rule_id, key) not in used:
             message = (f"accepts '{rule_id}' for '{key}', but check no longer finds that "
                        "warning; remove the acceptance.")  # fmt: skip
-            reported.append(Problem(Severity.WARNING, "stale-acceptance", message, source, key))
+            reported.append(Problem(Severity.WARNING, "stale-acceptance", message, str(source), key=key))
     return reported, taken
 
 

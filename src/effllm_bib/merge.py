@@ -83,8 +83,7 @@ def read_bibliography(path: Path) -> list[Entry]:
     parsed = bibio.read_bib(path)
     if parsed.errors:
         first = parsed.errors[0]
-        line = int(first.where.rsplit(":", 1)[1]) if ":" in first.where else None
-        raise BibParseError(path, f"{first.message} Nothing was merged.", line)
+        raise BibParseError(path, f"{first.message} Nothing was merged.", first.line)
     if not parsed.entries:
         raise InputFileError(path, "holds no entries; is it a BibTeX file?")
     return parsed.entries
@@ -316,23 +315,23 @@ def merge_entries(
     extra_keywords = sorted(db.taxonomy.resolve(c) for c in categories)
     claimed: dict[str, str] = {}
     for theirs in incoming:
-        where = f"{source}: {theirs.key}"
+        where = {"path": str(source), "key": theirs.key}
         theirs = venue_typed(theirs)
         key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
-                report.problems.append(Problem(Severity.WARNING, "match-refused", refused, where))
+                report.problems.append(Problem(Severity.WARNING, "match-refused", refused, **where))
             if add_new:
                 report.added.append(_add(db, theirs, extra_keywords, report))
             else:
                 report.unmatched.append(theirs.key)
                 report.problems.append(Problem(Severity.INFO, "unmatched",
-                                       "matches no entry; use --add-new to add it", where))  # fmt: skip
+                                       "matches no entry; use --add-new to add it", **where))  # fmt: skip
             continue
         if key in claimed:
             report.problems.append(Problem(Severity.WARNING, "matched-twice",
                                    f"matches '{key}' like '{claimed[key]}' before it; "
-                                   "merged again, check both records", where))  # fmt: skip
+                                   "merged again, check both records", **where))  # fmt: skip
         claimed[key] = theirs.key
         report.matched[theirs.key] = key
         merged, changes = merge_entry(db.entries[key], theirs, overwrite)

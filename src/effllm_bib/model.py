@@ -105,13 +105,28 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True)
 class Problem:
-    """A finding of a check or an import: what is wrong, where, and what to do."""
+    """A finding of a check, a read or an import: what is wrong, where, and what to do.
+
+    The place is kept as separate values (``path``, ``line``, ``key``) so that no caller ever
+    has to parse a display string; ``where`` is only for people.
+    """
 
     severity: Severity
     code: str
     message: str
-    where: str = ""
+    path: str = ""
+    line: int | None = None
     key: str = ""  # the entry the finding is about, when there is one
+
+    @property
+    def where(self) -> str:
+        """``path:line key`` as far as known, for display."""
+        place = f"{self.path}:{self.line}" if self.path and self.line else self.path
+        return " ".join(part for part in (place, self.key) if part)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"severity": self.severity.value, "code": self.code, "message": self.message,
+                "path": self.path, "line": self.line, "key": self.key}  # fmt: skip
 
     def __str__(self) -> str:
         prefix = f"{self.where}: " if self.where else ""

@@ -145,7 +145,7 @@ class Enricher:
         if not self.upgrade:
             report.problems.append(Problem(Severity.INFO, "published-version",
                                    f"published as {work.get('doi') or work.get('booktitle')}; "
-                                   "run with --upgrade-preprints to cite it", key))  # fmt: skip
+                                   "run with --upgrade-preprints to cite it", key=key))  # fmt: skip
             return []
         incoming = work.with_fields(eprint=ours.get("eprint"), archiveprefix="arXiv")
         return self.apply(key, incoming, "crossref", report, True, also_overwrite=UPGRADE_FIELDS)
@@ -189,7 +189,7 @@ class Enricher:
         if venue is None or not venue.venue_field or year is None:
             report.problems.append(Problem(Severity.INFO, "journal-ref",
                                    f"arXiv journal reference '{record.journal_ref}' names no venue "
-                                   "the venue table knows; check it by hand", key))  # fmt: skip
+                                   "the venue table knows; check it by hand", key=key))  # fmt: skip
             return []
         work = Entry.make(
             key, venue.entry_type, {venue.venue_field: venue.full, "year": year.group(0)}
@@ -205,7 +205,7 @@ class Enricher:
             message = self.crossref.lookup_doi(doi)
             if message is None:
                 report.problems.append(Problem(Severity.WARNING, "doi-not-found",
-                                       f"Crossref does not know DOI {doi}; check it", key))  # fmt: skip
+                                       f"Crossref does not know DOI {doi}; check it", key=key))  # fmt: skip
                 return [], "not found"
             return self.apply(key, work_to_entry(message), "crossref", report, True), ""
         first = ours.get("author").split(" and ")[0].split(",")[0] if ours.get("author") else ""
@@ -264,7 +264,7 @@ def enrich(
             record = records.get(aid) if aid else None
             if aid and enricher.arxiv is not None and aid in records and record is None:
                 report.problems.append(Problem(Severity.WARNING, "arxiv-missing",
-                                       f"arXiv returned nothing for {aid}; check the id", key))  # fmt: skip
+                                       f"arXiv returned nothing for {aid}; check the id", key=key))  # fmt: skip
             if record is not None:
                 changes += enricher.from_arxiv(key, record, report)
             changes += enricher.derive_arxiv_doi(key, report)
@@ -276,11 +276,11 @@ def enrich(
             failures = 0
         except NotCached as exc:
             report.outcomes[key] = "failed"
-            report.problems.append(Problem(Severity.WARNING, "not-cached", str(exc), key))
+            report.problems.append(Problem(Severity.WARNING, "not-cached", str(exc), key=key))
             continue
         except ServiceError as exc:
             report.outcomes[key] = "failed"
-            report.problems.append(Problem(Severity.WARNING, "service-error", str(exc), key))
+            report.problems.append(Problem(Severity.WARNING, "service-error", str(exc), key=key))
             failures += 1
             if failures >= MAX_CONSECUTIVE_FAILURES:
                 report.aborted = f"{failures} failures in a row (last: {exc}); stopped early"
@@ -294,7 +294,7 @@ def enrich(
         report.outcomes[key] = _outcome(changes, outcome)
     for old, new in db.assign_keys():
         report.outcomes[new] = report.outcomes.pop(old, "unchanged")
-        report.problems.append(Problem(Severity.INFO, "key-assigned", f"{old} -> {new}", new))
+        report.problems.append(Problem(Severity.INFO, "key-assigned", f"{old} -> {new}", key=new))
     return report
 
 

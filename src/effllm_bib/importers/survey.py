@@ -70,7 +70,7 @@ class SurveyList:
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, severity: Severity, code: str, line: int, message: str) -> None:
-        self.problems.append(Problem(severity, code, message, f"{self.source}:{line}"))
+        self.problems.append(Problem(severity, code, message, self.source, line))
 
 
 # --- parsing ---------------------------------------------------------------------------------------
@@ -552,7 +552,7 @@ def _apply_paper(
     derived = derive(first.title, first.venue, first.paper_url, with_arxiv=paper.arxiv_trusted)
     for note in derived.notes:
         report.problems.append(
-            Problem(Severity.INFO, "survey-normalised", note, f"{source}:{first.line}")
+            Problem(Severity.INFO, "survey-normalised", note, str(source), first.line)
         )
     if key is None:
         values = {**derived.fields, **_survey_record(first)}
@@ -598,7 +598,7 @@ def _apply_paper(
         if kw in db.taxonomy and db.taxonomy.get(kw).parent is not None:
             report.problems.append(Problem(Severity.INFO, "category-not-in-survey",
                                    f"keyword '{kw}' is not one of the survey's sections for this "
-                                   "paper (kept)", key))  # fmt: skip
+                                   "paper (kept)", key=key))  # fmt: skip
     report.changes.extend(changes)
     return _record(db, old, entry, report)
 
