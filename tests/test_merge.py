@@ -244,3 +244,20 @@ def test_a_source_entry_takes_the_type_its_venue_has(tmp_path, record, expected)
     typed = venue_typed(entry)
     assert (typed.type, expected[1], typed.get(expected[1])) == expected
     assert not (typed.get("booktitle") and typed.get("journal"))
+
+
+@pytest.mark.parametrize(
+    ("overwrite", "expected"),
+    [
+        pytest.param((), "{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot",
+                     id="a-case-difference-alone-changes-nothing"),
+        pytest.param(("title",), "{SparseGPT}: Massive language models can be accurately pruned in one-shot",
+                     id="overwrite-takes-the-source-form"),
+    ],
+)  # fmt: skip
+def test_overwrite_applies_a_correction_of_case_or_spacing(merged, tmp_path, overwrite, expected):
+    db, _ = merged
+    record = ("@misc{x, title={SparseGPT: Massive language models can be accurately pruned in "
+              "one-shot}, eprint={2301.00774}, archiveprefix={arXiv}}")  # fmt: skip
+    merge_file(db, _write(tmp_path, record), overwrite=overwrite)
+    assert db.entries["frantar2023sparsegpt"].get("title") == expected
