@@ -317,23 +317,22 @@ def merge_entries(
     extra_keywords = sorted(db.taxonomy.resolve(c) for c in categories)
     claimed: dict[str, str] = {}
     for theirs in incoming:
-        where = {"path": str(source), "key": theirs.key}
         theirs = venue_typed(theirs)
         key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
-                report.problems.append(Problem(Severity.WARNING, "match-refused", refused, **where))
+                report.problems.append(Problem(Severity.WARNING, "match-refused", refused, path=str(source), key=theirs.key))
             if add_new:
                 report.added.append(_add(db, theirs, extra_keywords, report))
             else:
                 report.unmatched.append(theirs.key)
                 report.problems.append(Problem(Severity.INFO, "unmatched",
-                                       "matches no entry; use --add-new to add it", **where))  # fmt: skip
+                                       "matches no entry; use --add-new to add it", path=str(source), key=theirs.key))  # fmt: skip
             continue
         if key in claimed:
             report.problems.append(Problem(Severity.WARNING, "matched-twice",
                                    f"matches '{key}' like '{claimed[key]}' before it; "
-                                   "merged again, check both records", **where))  # fmt: skip
+                                   "merged again, check both records", path=str(source), key=theirs.key))  # fmt: skip
         claimed[key] = theirs.key
         report.matched[theirs.key] = key
         merged, changes = merge_entry(db.entries[key], theirs, overwrite)
