@@ -415,6 +415,11 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
     is_flag=True,
     help="One file per category under -o DIR, in folders mirroring the taxonomy.",
 )
+@click.option(
+    "--collections",
+    is_flag=True,
+    help="Add the taxonomy as JabRef groups: Zotero and JabRef import them as nested collections.",
+)
 @click.option("--year", metavar="YEAR[-YEAR]", help="Only these years (2023, or 2022-2024).")
 @click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
 @click.option("--venue", metavar="NAME", help="Only this venue (NeurIPS, ICLR, ACL, or any text).")
@@ -428,8 +433,8 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
 @pass_state
 @friendly_errors
 def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: str,
-           output: Path | None, all_categories: bool, year: str | None, since: int | None,
-           venue: str | None, published_only: bool, keys: tuple[str, ...],
+           output: Path | None, all_categories: bool, collections: bool, year: str | None,
+           since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
            keys_from: Path | None) -> None:  # fmt: skip
     """Export a category (and its descendants), or everything, in a citing tool's format."""
     from .bibio import write_atomic
@@ -443,8 +448,17 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
         db.get(unknown[0])  # an unknown key typed by hand is an error
     first, last = parse_years(year, since)
     filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
-    entries = with_tags(filters.apply(db.select(categories)), db.taxonomy, keyword_mode)
+    chosen = filters.apply(db.select(categories))
+    entries = with_tags(chosen, db.taxonomy, keyword_mode)
     render = renderer(fmt)
+    if collections:
+        if fmt not in ("bibtex", "biblatex") or all_categories:
+            raise click.UsageError("--collections goes with --format bibtex or biblatex, "
+                                   "into one file (not --all-categories).")  # fmt: skip
+        from .export.groups import with_groups
+
+        plain_render = render
+        render = lambda es, header: with_groups(plain_render(es, header), db.taxonomy, chosen)  # noqa: E731
     if all_categories:
         from .export.tree import write_tree
 

@@ -20,6 +20,7 @@ from .. import keys
 from ..bibio import read_text
 from ..database import Database
 from ..errors import SurveyFormatError
+from ..export.text import latex_from_text, math_symbols, text_from_latex
 from ..model import Entry, FieldChange, Problem, Severity
 from ..normalize import (
     arxiv_id_from_url,
@@ -281,7 +282,7 @@ def derive(title: str, venue: str, paper_url: str, with_arxiv: bool = True) -> D
     fixed = fix_doubled_prefix(clean_text(title))
     if fixed != clean_text(title):
         notes.append(f"title repeats its prefix; read as '{fixed}'")
-    values: dict[str, str] = {"title": protect_title(fixed)}
+    values: dict[str, str] = {"title": math_symbols(protect_title(fixed))}
     names, year = split_venue(venue)
     if year:
         values["year"] = year
@@ -324,7 +325,13 @@ def derive_from_entry(entry: Entry) -> Derived | None:
     """What the last survey import derived for this entry (None if it never came from the survey)."""
     if "surveytitle" not in entry:
         return None
-    return derive(entry.get("surveytitle"), entry.get("surveyvenue"), entry.get("surveyurl"))
+    title, venue = survey_title(entry), text_from_latex(entry.get("surveyvenue"))
+    return derive(title, venue, entry.get("surveyurl"))
+
+
+def survey_title(entry: Entry) -> str:
+    """The title as the survey writes it (``surveytitle`` holds it escaped as LaTeX)."""
+    return text_from_latex(entry.get("surveytitle"))
 
 
 def survey_derived(entry: Entry, name: str) -> bool:
@@ -488,7 +495,7 @@ def _index(
     by_url: dict[str, str] = {}
     for key, e in db.entries.items():
         if "surveytitle" in e:
-            by_survey_title.setdefault(fold(fix_doubled_prefix(e.get("surveytitle"))), key)
+            by_survey_title.setdefault(fold(fix_doubled_prefix(survey_title(e))), key)
         if e.get("eprint"):
             by_eprint[e.get("eprint")].append(key)
         by_title.setdefault(fold(e.get("title")), key)
@@ -542,7 +549,9 @@ def apply_survey(db: Database, survey: SurveyList, prune: bool = False) -> Impor
 
 
 def _survey_record(b: Bullet) -> dict[str, str]:
-    return {"surveytitle": b.title, "surveyvenue": b.venue, "surveyurl": b.paper_url}
+    # Kept as written, escaped like every other field so that every BibTeX reader parses it.
+    title, venue = latex_from_text(b.title), latex_from_text(b.venue)
+    return {"surveytitle": title, "surveyvenue": venue, "surveyurl": b.paper_url}
 
 
 def _apply_paper(
@@ -623,7 +632,8 @@ def _apply_framework(
     db: Database, fw: Framework, by_url: dict[str, str], report: ImportReport
 ) -> str:
     key = by_url.get(fw.url.rstrip("/").lower())
-    values = {"title": protect_title(fw.name), "url": fw.url, "surveytitle": fw.name}
+    values = {"title": math_symbols(protect_title(fw.name)), "url": fw.url,
+              "surveytitle": latex_from_text(fw.name)}  # fmt: skip
     if key is None:
         entry = Entry.make(keys.software_key(fw.name, set(db.entries)), "software", values)
         return _added(db, entry.with_keywords(fw.categories), report)
