@@ -458,7 +458,8 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
         from .export.groups import with_groups
 
         plain_render = render
-        render = lambda es, header: with_groups(plain_render(es, header), db.taxonomy, chosen)  # noqa: E731
+        within = db.taxonomy.subtree(list(categories)) if categories else None
+        render = lambda es, head: with_groups(plain_render(es, head), db.taxonomy, chosen, within)  # noqa: E731
     if all_categories:
         from .export.tree import write_tree
 

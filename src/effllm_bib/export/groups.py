@@ -41,12 +41,17 @@ def _member(key: str) -> str:
     return f"{key}\\;"
 
 
-def jabref_groups(taxonomy: Taxonomy, entries: Iterable[Entry]) -> str:
-    """The two ``@comment`` blocks that describe the taxonomy as nested explicit groups."""
+def jabref_groups(
+    taxonomy: Taxonomy, entries: Iterable[Entry], within: set[str] | None = None
+) -> str:
+    """The two ``@comment`` blocks that describe the taxonomy as nested explicit groups.
+
+    ``within`` limits the groups to these categories (an exported subtree) and their ancestors.
+    """
     members: dict[str, list[str]] = {}
     for entry in entries:
         for slug in entry.keywords:
-            if slug in taxonomy:
+            if slug in taxonomy and (within is None or slug in within):
                 members.setdefault(slug, []).append(entry.key)
     filled = {s for slug in members for s in (slug, *taxonomy.ancestors(slug))}
     lines = ["0 AllEntriesGroup:;"]
@@ -79,6 +84,8 @@ def _refuse_twins(taxonomy: Taxonomy, slugs: set[str]) -> None:
         seen[place] = slug
 
 
-def with_groups(text: str, taxonomy: Taxonomy, entries: Iterable[Entry]) -> str:
+def with_groups(
+    text: str, taxonomy: Taxonomy, entries: Iterable[Entry], within: set[str] | None = None
+) -> str:
     """An exported .bib text with the groups appended after its entries."""
-    return f"{text.rstrip()}\n\n{jabref_groups(taxonomy, entries)}"
+    return f"{text.rstrip()}\n\n{jabref_groups(taxonomy, entries, within)}"

@@ -98,7 +98,9 @@ _TEXT_ESCAPES: dict[str, str] = {
     **{c: f"${cmd}$" for c, cmd in MATH_SYMBOLS.items()},
 }  # fmt: skip
 _TEXT_UNESCAPES = {latex: c for c, latex in _TEXT_ESCAPES.items()}
-_UNESCAPE = re.compile("|".join(re.escape(k) for k in sorted(_TEXT_UNESCAPES, key=len, reverse=True)))
+_UNESCAPE = re.compile(
+    "|".join(re.escape(k) for k in sorted(_TEXT_UNESCAPES, key=len, reverse=True))
+)
 
 
 def latex_from_text(text: str) -> str:
