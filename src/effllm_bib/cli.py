@@ -546,15 +546,28 @@ def diff_group() -> None:
 
 @diff_group.command("survey")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Rewrite the corrected bullets of PATH in place, in the list's own Markdown.",
+)
 @pass_state
 @friendly_errors
-def diff_survey(state: State, path: Path) -> None:
+def diff_survey(state: State, path: Path, apply_: bool) -> None:
     """How the database differs from the survey's list: corrections and normalisations."""
     from collections import Counter
 
-    from .importers.survey import compare_survey, parse_survey
+    from .importers.survey import parse_survey
+    from .importers.survey_diff import apply_to_readme, compare_survey
 
     db = state.load()
+    if apply_:
+        rewrites = apply_to_readme(db, path)
+        for r in rewrites:
+            click.echo(f"line {r.line}: {r.key} ({', '.join(r.kinds)})\n- {r.old}\n+ {r.new}")
+        click.echo(f"diff: rewrote {len(rewrites)} bullets of {path}")
+        return
     differences = compare_survey(db, parse_survey(path, db.taxonomy))
     for d in differences:
         click.echo(str(d))

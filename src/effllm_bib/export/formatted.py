@@ -73,7 +73,12 @@ def render_entries(
     text = export_bibtex(entries, arxiv_note=False, ascii_only=False)
     data = parse_string(text, "bibtex")
     fmt = _find("pybtex.style.formatting", style)()
-    out = _find("pybtex.backends", backend)()
+    if style == "survey" and backend == "markdown":  # the README's own Markdown, unescaped
+        from .survey_style import ReadmeMarkdown
+
+        out, backend = ReadmeMarkdown(), "readme-markdown"
+    else:
+        out = _find("pybtex.backends", backend)()
     ordered = (
         fmt.sort(list(data.entries.values())) if style != "survey" else list(data.entries.values())
     )
