@@ -18,7 +18,7 @@ from effllm_bib.export.text import plain
 from effllm_bib.importers.survey import import_survey
 from effllm_bib.importers.survey_diff import readme_rewrites, rendered_venue
 
-from .conftest import DATA, REFS, SHARED, SURVEY_SNIPPET
+from .conftest import DATA, FACTS_SNIPPET, REFS, SHARED, SURVEY_SNIPPET
 
 README = SHARED / "data" / "efficient-llms-survey" / "README.md"
 needs_readme = pytest.mark.skipif(
@@ -36,13 +36,20 @@ def apply(runner, readme: Path) -> str:
     return result.output
 
 
-def test_apply_on_the_snippet_gives_the_golden_list(runner, tmp_path):
+@pytest.fixture
+def full_db(snippet_db: Path, runner) -> Path:
+    """The snippet imported, then the facts merged: the golden needs data no other change moves."""
+    assert runner.invoke(cli, ["--db", str(snippet_db), "merge", str(FACTS_SNIPPET)]).exit_code == 0
+    return snippet_db
+
+
+def test_apply_on_the_snippet_gives_the_golden_list(runner, full_db, tmp_path):
     readme = tmp_path / "README.md"
     shutil.copy(SURVEY_SNIPPET, readme)
-    apply(runner, readme)
-    assert readme.read_text(encoding="utf-8") == (
-        DATA / "golden" / "survey_snippet.applied.md"
-    ).read_text(encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(full_db), "diff", "survey", str(readme), "--apply"])
+    assert result.exit_code == 0, result.output
+    golden = DATA / "golden" / "survey_snippet.applied.md"
+    assert readme.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
 
 
 @needs_readme
