@@ -262,3 +262,43 @@ def test_citation_js_reads_refs_as_committed(db, tmp_path):
                                               or e.get("doi").lower().startswith("10.48550/"))}  # fmt: skip
     expected = {k for k, e in db.entries.items() if e.get("eprint")} - kept_elsewhere
     assert set(report["lost"]) == expected
+
+
+@pytest.fixture(scope="module")
+def collections_exports(db, tmp_path_factory) -> dict[str, Path]:
+    from effllm_bib.export.groups import with_groups
+
+    out = tmp_path_factory.mktemp("collections")
+    paths = {}
+    for fmt in ("bibtex", "biblatex"):
+        text = with_groups(renderer(fmt)(db.select(), "% with groups"), db.taxonomy, db.select())
+        paths[fmt] = out / f"{fmt}.bib"
+        paths[fmt].write_text(text, encoding="utf-8")
+    return paths
+
+
+def test_the_groups_blocks_disturb_no_consumer(db, collections_exports, tmp_path):
+    need("bibtex", "biber", "pandoc")
+    shutil.copy(collections_exports["bibtex"], tmp_path / "refs.bib")
+    (tmp_path / "doc.aux").write_text(
+        "\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n"
+    )
+    assert run(["bibtex", "doc"], tmp_path).returncode == 0
+    assert "Warning--" not in (tmp_path / "doc.blg").read_text(encoding="latin-1")
+    assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == len(db)
+    result = run(["biber", "--tool", f"--output-file={tmp_path / 'out.bib'}",
+                  str(collections_exports["biblatex"])], tmp_path)  # fmt: skip
+    assert result.returncode == 0
+    assert [ln for ln in result.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
+    assert pandoc_count(collections_exports["bibtex"], "bibtex") == len(db)
+    assert pandoc_count(collections_exports["biblatex"], "biblatex") == len(db)
+
+
+def test_citation_js_reads_the_export_with_groups(db, collections_exports):
+    need_citation_js()
+    path = collections_exports["bibtex"]
+    result = subprocess.run(["node", str(JS / "read_bib.js"), str(path)], capture_output=True,
+                            text=True, timeout=300, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)[str(path)]
+    assert report["entries"] == len(db) and report["lost"] == []
