@@ -34,6 +34,9 @@ def test_zotero_imports_every_entry_and_every_arxiv_id(db, source):
     assert sorted(imported.items) == sorted(db.entries)
     got = {k: item["extra"] for k, item in imported.items.items() if item["extra"]}
     assert got == arxiv_lines(db)
+    assert {k: item["tags"] for k, item in imported.items.items()} == {
+        k: list(e.keywords) for k, e in db.entries.items()
+    }
 
 
 def test_collections_mirror_the_whole_taxonomy(db, runner, tmp_path):
