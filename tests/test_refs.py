@@ -153,6 +153,8 @@ CURATED = {
     ("gathered.bib", "ning2023skeleton", "year"),
     # published versions of issue 10, half b (data/lookups/2026-12-01-published-b.bib, each with
     # its venue page in `sources`), and the audit's corrected titles
+    ("gathered.bib", "song2025sparsified", "type"),  # TMLR; gathered.bib has the preprint
+    ("gathered.bib", "xia2023sheared", "type"),  # ICLR 2024; gathered.bib has the preprint
     ("gathered.bib", "liu2024e2", "title"),
     ("gathered.bib", "pan2024lisa", "type"),
     ("gathered.bib", "pang2024anchor", "type"),

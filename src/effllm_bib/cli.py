@@ -415,6 +415,11 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
     is_flag=True,
     help="One file per category under -o DIR, in folders mirroring the taxonomy.",
 )
+@click.option(
+    "--collections",
+    is_flag=True,
+    help="Add the taxonomy as JabRef groups: Zotero and JabRef import them as nested collections.",
+)
 @click.option("--year", metavar="YEAR[-YEAR]", help="Only these years (2023, or 2022-2024).")
 @click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
 @click.option("--venue", metavar="NAME", help="Only this venue (NeurIPS, ICLR, ACL, or any text).")
@@ -428,8 +433,8 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
 @pass_state
 @friendly_errors
 def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: str,
-           output: Path | None, all_categories: bool, year: str | None, since: int | None,
-           venue: str | None, published_only: bool, keys: tuple[str, ...],
+           output: Path | None, all_categories: bool, collections: bool, year: str | None,
+           since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
            keys_from: Path | None) -> None:  # fmt: skip
     """Export a category (and its descendants), or everything, in a citing tool's format."""
     from .bibio import write_atomic
@@ -443,8 +448,18 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
         db.get(unknown[0])  # an unknown key typed by hand is an error
     first, last = parse_years(year, since)
     filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
-    entries = with_tags(filters.apply(db.select(categories)), db.taxonomy, keyword_mode)
+    chosen = filters.apply(db.select(categories))
+    entries = with_tags(chosen, db.taxonomy, keyword_mode)
     render = renderer(fmt)
+    if collections:
+        if fmt not in ("bibtex", "biblatex") or all_categories:
+            raise click.UsageError("--collections goes with --format bibtex or biblatex, "
+                                   "into one file (not --all-categories).")  # fmt: skip
+        from .export.groups import with_groups
+
+        plain_render = render
+        within = db.taxonomy.subtree(list(categories)) if categories else None
+        render = lambda es, head: with_groups(plain_render(es, head), db.taxonomy, chosen, within)  # noqa: E731
     if all_categories:
         from .export.tree import write_tree
 
@@ -531,15 +546,28 @@ def diff_group() -> None:
 
 @diff_group.command("survey")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Rewrite the corrected bullets of PATH in place, in the list's own Markdown.",
+)
 @pass_state
 @friendly_errors
-def diff_survey(state: State, path: Path) -> None:
+def diff_survey(state: State, path: Path, apply_: bool) -> None:
     """How the database differs from the survey's list: corrections and normalisations."""
     from collections import Counter
 
-    from .importers.survey import compare_survey, parse_survey
+    from .importers.survey import parse_survey
+    from .importers.survey_diff import apply_to_readme, compare_survey
 
     db = state.load()
+    if apply_:
+        rewrites = apply_to_readme(db, path)
+        for r in rewrites:
+            click.echo(f"line {r.line}: {r.key} ({', '.join(r.kinds)})\n- {r.old}\n+ {r.new}")
+        click.echo(f"diff: rewrote {len(rewrites)} bullets of {path}")
+        return
     differences = compare_survey(db, parse_survey(path, db.taxonomy))
     for d in differences:
         click.echo(str(d))

@@ -6,6 +6,7 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -53,6 +54,29 @@ def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     if base.suffix == ".bib":
         return base, base.with_name(TAXONOMY_NAME)
     return base / BIB_NAME, base / TAXONOMY_NAME
+
+
+def reader_fields(entry: Entry) -> Entry:
+    """An entry with the standard fields readers of the canonical file need from it alone.
+
+    - ``eprinttype = {arxiv}`` beside ``archiveprefix``: Zotero's BibTeX import (translator
+      ``BibTeX.js``) takes an arXiv id only from ``eprint`` together with ``eprinttype``, and
+      biblatex prefers it; BibTeX styles ignore both.
+    - ``key`` (the title) for an entry without author or editor: BibTeX sorts and labels by it,
+      and warns "to sort, need author or key" without it. Dropped once authors arrive.
+    Idempotent, so a database read and written unchanged keeps its bytes.
+    """
+    values: dict[str, str] = {}
+    arxiv = entry.get("eprint") and entry.get("archiveprefix").lower() == "arxiv"
+    if arxiv and not entry.get("eprinttype"):
+        values["eprinttype"] = "arxiv"
+    sort_key = re.sub(r"[{}]", "", entry.get("title")).strip()
+    named = entry.get("author") or entry.get("editor")
+    if not named and not entry.get("key") and sort_key:
+        values["key"] = sort_key
+    elif named and entry.get("key") == sort_key:
+        values["key"] = ""  # written here while the entry had no author; authors now sort it
+    return entry.with_fields(**values) if values else entry
 
 
 LOCK_TIMEOUT = 30.0
@@ -218,7 +242,7 @@ class Database:
     # --- writing ----------------------------------------------------------------------------------
 
     def text(self) -> str:
-        return bibio.format_bib(self.entries.values(), self.extras)
+        return bibio.format_bib(map(reader_fields, self.entries.values()), self.extras)
 
     def save(self) -> None:
         """Write atomically. Temporary files of writers that were killed are removed first

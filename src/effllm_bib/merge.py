@@ -236,7 +236,15 @@ def merge_entry(
     result = ours
     key = ours.key
 
+    # A preprint record (no venue) says nothing about where a paper appeared: it never lowers a
+    # published entry's type, year, title or venue, even where those equal the survey's values.
+    published_by_others = any(ours.get(n) for n in VENUE_FIELDS) and not any(
+        theirs.get(n) for n in VENUE_FIELDS
+    )
+
     def weak(name: str) -> bool:
+        if published_by_others and name in ("type", "year", "title", *VENUE_FIELDS):
+            return False
         return survey_derived(ours, name)
 
     if type_authority and theirs.type != ours.type:
