@@ -151,8 +151,9 @@ def _write(db: Database, out: Path) -> SiteSummary:
         write(f"assets/{name}", (resources.files(__package__) / "static" / name).read_text("utf-8"))
     write(BIB_NAME, bib(entries, "all categories"))
     common = {"generator": GENERATOR, "total": len(ordered), "bib_name": BIB_NAME}
+    tree = category_tree(db, None, counts)
     write("index.html", env.get_template("index.html").render(
-        root="", papers=ordered, tree=category_tree(db, None, counts),
+        root="", papers=ordered, tree=tree,
         choices=filter_choices(ordered), **common))  # fmt: skip
     for slug in taxonomy.walk():
         nodes = set(taxonomy.walk(slug))
@@ -163,7 +164,8 @@ def _write(db: Database, out: Path) -> SiteSummary:
         write(f"c/{slug}.bib", bib(chosen, slug))
         write(f"c/{slug}.html", env.get_template("category.html").render(
             root="../", papers=shown, category=taxonomy.get(slug), count=counts[slug],
-            crumbs=crumbs, tree=category_tree(db, slug, counts), choices=filter_choices(shown),
+            crumbs=crumbs, tree=tree, subcategories=bool(taxonomy.children(slug)),
+            choices=filter_choices(shown),
             **common))  # fmt: skip
     pages = sum(1 for f in files if f.suffix == ".html")
     return SiteSummary(out, pages, len(files), len(ordered), len(taxonomy))
