@@ -32,6 +32,7 @@ class Page(HTMLParser):
         self.coins: dict[str, str] = {}
         self.assets: list[str] = []
         self.links: list[str] = []
+        self.paper_links: dict[str, list[str]] = {}
         self.text: list[str] = []
         self._skip = 0  # inside <pre> (BibTeX, LaTeX on purpose), <script> or <style>
         self._slug = ""
@@ -52,6 +53,8 @@ class Page(HTMLParser):
             self._slug = a["href"].rsplit("/", 1)[-1].removesuffix(".html")
         if tag == "a":
             self.links.append(a.get("href", ""))
+        if tag == "a" and self.papers and "://" in a.get("href", ""):
+            self.paper_links.setdefault(self.papers[-1]["data-key"], []).append(a["href"])
         for name in ("src", "srcset", "poster", "data"):
             if name in a:
                 self.assets.append(a[name])
@@ -100,6 +103,23 @@ def test_every_category_has_a_page_and_a_bib(db: Database, site: Path) -> None:
 def test_index_lists_every_paper_once(db: Database, site: Path) -> None:
     keys = page(site / "index.html").keys
     assert sorted(keys) == sorted(db.entries)
+
+
+def expected_links(entry: Entry) -> list[str]:
+    """Its own page (unless that is arXiv), arXiv, DOI and code, as far as the entry has them."""
+    wanted = [
+        f"https://arxiv.org/abs/{entry.get('eprint')}" if entry.get("eprint") else "",
+        f"https://doi.org/{entry.get('doi')}" if entry.get("doi") else "",
+        entry.get("code"),
+        "" if "arxiv.org/" in entry.get("url") else entry.get("url"),
+    ]
+    return sorted(w for w in wanted if w)
+
+
+def test_papers_link_to_arxiv_doi_and_code(db: Database, site: Path) -> None:
+    links = page(site / "index.html").paper_links
+    shown = {key: sorted(links.get(key, [])) for key in db.entries}
+    assert shown == {key: expected_links(e) for key, e in db.entries.items()}
 
 
 def test_tree_counts_are_the_papers_of_each_page(db: Database, site: Path) -> None:

@@ -5,6 +5,10 @@ The metadata format follows the entry type: a journal article uses the journal f
 (``rft.atitle``, ``rft.jtitle``), a conference paper the book format with genre ``proceeding``
 (``rft.atitle``, ``rft.btitle``), and preprints, software and web pages the Dublin Core format
 (``rft.title``, ``rft.creator``, ``rft.type`` naming the Zotero item type).
+
+Values are form-encoded (space as ``+``, a literal plus as ``%2B``), as KEV allows. Zotero's
+parser reads all of it except a literal plus, which it turns into a space whichever way it is
+encoded ('LoRA+' arrives as 'LoRA '); nothing on this side can avoid that.
 """
 
 from __future__ import annotations
