@@ -33,6 +33,7 @@ class Page(HTMLParser):
         self.assets: list[str] = []
         self.links: list[str] = []
         self.paper_links: dict[str, list[str]] = {}
+        self.ids: list[str] = []
         self.text: list[str] = []
         self._skip = 0  # inside <pre> (BibTeX, LaTeX on purpose), <script> or <style>
         self._slug = ""
@@ -41,6 +42,8 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.append(a["id"])
         if "data-key" in a:
             self.papers.append(a)
         if tag in ("pre", "script", "style"):
@@ -120,6 +123,16 @@ def test_papers_link_to_arxiv_doi_and_code(db: Database, site: Path) -> None:
     links = page(site / "index.html").paper_links
     shown = {key: sorted(links.get(key, [])) for key in db.entries}
     assert shown == {key: expected_links(e) for key, e in db.entries.items()}
+
+
+def test_ids_are_unique_and_labels_name_controls(site: Path) -> None:
+    for path in [site / "index.html", site / "c" / "quantization.html"]:
+        text = path.read_text(encoding="utf-8")
+        ids = page(path).ids
+        assert len(ids) == len(set(ids))
+        labelled = set(re.findall(r'<label for="([^"]+)"', text))
+        controls = set(re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', text))
+        assert labelled == controls == {"q", "venue", "from", "to", "status"}
 
 
 def test_tree_counts_are_the_papers_of_each_page(db: Database, site: Path) -> None:

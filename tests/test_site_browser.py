@@ -220,13 +220,14 @@ def test_copy_fallback_selects_the_entry(driver, db: Database, site: Path) -> No
 
 
 def test_phone_width_keeps_everything_in_view(driver, site: Path) -> None:
-    driver.set_window_size(390, 844)
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
     try:
         driver.get((site / "c" / "quantization.html").as_uri())
-        overflow = driver.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        widths = driver.execute_script(
+            "const d = document.documentElement; return [d.scrollWidth, d.clientWidth]"
         )
-        assert overflow == 0
+        assert widths == [390, 390]
         assert driver.find_element("css selector", ".tree-box").get_attribute("open") is None
     finally:
-        driver.set_window_size(1280, 1000)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
