@@ -651,6 +651,21 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
 
 
 @cli.command()
+@click.option("-o", "--output", "outdir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the site (new, empty, or a site built before).")  # fmt: skip
+@pass_state
+@friendly_errors
+def site(state: State, outdir: Path) -> None:
+    """Build a static website: search, filters, category pages, BibTeX and COinS per paper."""
+    from .site import build_site
+
+    summary = build_site(state.load(), outdir)
+    click.echo(f"wrote {summary.pages} pages ({summary.files} files, {summary.papers} papers, "
+               f"{summary.categories} categories) to {summary.outdir}", err=True)  # fmt: skip
+
+
+@cli.command()
 @click.option("--depth", type=int, default=1, show_default=True, help="Taxonomy levels to list.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw papers per year per top-level group into this PNG file.")  # fmt: skip
