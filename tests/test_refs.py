@@ -155,6 +155,17 @@ CURATED = {
     # its venue page in `sources`), and the audit's corrected titles
     ("gathered.bib", "song2025sparsified", "type"),  # TMLR; gathered.bib has the preprint
     ("gathered.bib", "xia2023sheared", "type"),  # ICLR 2024; gathered.bib has the preprint
+    # venue pages and DBLP records for published entries (data/lookups/2026-12-01-venues.bib):
+    # the venue's name, author list or title where the older facts had another
+    ("2026-11-24.bib", "hsieh2023distilling", "author"),
+    ("gathered.bib", "besta2024graph", "author"),
+    ("gathered.bib", "brandon2024reducing", "author"),
+    ("gathered.bib", "cho2024kv", "booktitle"),
+    ("gathered.bib", "dao2024flashattention", "booktitle"),
+    ("gathered.bib", "dettmers2022llmint8", "title"),
+    ("gathered.bib", "huang2025dynamic", "author"),
+    ("gathered.bib", "shah2024flashattention", "booktitle"),
+    ("gathered.bib", "sheng2023flexgen", "booktitle"),
     ("gathered.bib", "liu2024e2", "title"),
     ("gathered.bib", "pan2024lisa", "type"),
     ("gathered.bib", "pang2024anchor", "type"),
