@@ -1,4 +1,7 @@
-"""The canonical database: a directory with ``effllm.bib`` and ``taxonomy.toml``.
+"""The canonical database: a directory with ``effllm.bib`` and ``taxonomy.toml``, or any .bib file.
+
+A .bib file alone is a database too: without a ``taxonomy.toml`` beside it, everything but the
+categories works (``db.taxonomy`` is None; commands that need categories say how to add one).
 
 Load, select, change in memory, save atomically. No HTTP and no command-line concerns here.
 """
@@ -6,14 +9,14 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 from . import bibio, keys
-from .errors import BibParseError, DatabaseError, UnknownKeyError
-from .model import Entry, Extra
+from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
+from .model import Entry, Extra, Problem
 from .taxonomy import Taxonomy, load_taxonomy
 
 BIB_NAME = "effllm.bib"
@@ -46,7 +49,8 @@ def parse_cache_dir() -> Path | None:
 def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     """(bib file, taxonomy file) for ``--db``, ``$EFFLLM_BIB_DB`` or the packaged database.
 
-    ``--db`` may name the directory or the .bib file; the taxonomy sits beside the .bib file.
+    ``--db`` may name the directory or the .bib file; the taxonomy sits beside the .bib file
+    (it may not exist: a lone .bib file is a database without categories).
     """
     raw = db if db is not None else os.environ.get(ENV_VAR) or None
     base = Path(raw) if raw is not None else packaged_refs()
@@ -97,25 +101,49 @@ class Database:
     def __init__(
         self,
         bib_path: Path,
-        taxonomy: Taxonomy,
+        taxonomy: Taxonomy | None,
         entries: Iterable[Entry] = (),
         extras: Iterable[Extra] = (),
         taxonomy_path: Path | None = None,
+        strings: Mapping[str, str] | None = None,
     ) -> None:
         self.bib_path = bib_path
         self.taxonomy_path = taxonomy_path or bib_path.with_name(TAXONOMY_NAME)
-        self.taxonomy = taxonomy
+        self._taxonomy = taxonomy
         self.entries: dict[str, Entry] = {}
         for e in entries:
             self.entries[e.key] = e
         self.extras = list(extras)
+        self.strings: dict[str, str] = dict(strings or {})
+        self.problems: list[Problem] = []  # blocks a lenient load could not read
+        self._resolved: tuple[dict[str, Entry], dict[str, Entry]] | None = None
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        """The category tree; a one-line error when the database has none."""
+        if self._taxonomy is None:
+            raise TaxonomyMissingError(self.bib_path)
+        return self._taxonomy
+
+    @property
+    def has_taxonomy(self) -> bool:
+        return self._taxonomy is not None
+
+    @property
+    def taxonomy_or_none(self) -> Taxonomy | None:
+        return self._taxonomy
 
     @classmethod
-    def load(cls, db: str | os.PathLike[str] | None = None, create: bool = False) -> Database:
+    def load(
+        cls, db: str | os.PathLike[str] | None = None, create: bool = False, strict: bool = True
+    ) -> Database:
         """Open a database. With ``create``, a missing one is started in memory; :meth:`save`
         writes it, with a copy of the packaged taxonomy if the directory has none.
 
-        A .bib file with blocks that cannot be parsed is refused: saving it would lose them.
+        A .bib file with blocks that cannot be parsed is refused (saving it would lose them),
+        unless ``strict`` is false: a read-only command then gets the entries that could be read
+        and the findings in ``problems``. Without a taxonomy.toml beside the .bib file the
+        database has no categories.
         """
         bib_path, tax_path = resolve_location(db)
         if not bib_path.exists():
@@ -131,9 +159,9 @@ class Database:
                 extras=[Extra("comment", HEADER)],
                 taxonomy_path=tax_path,
             )
-        taxonomy = load_taxonomy(tax_path)
+        taxonomy = load_taxonomy(tax_path) if tax_path.exists() else None
         parsed = bibio.read_bib_cached(bib_path, parse_cache_dir())
-        if parsed.errors:
+        if parsed.errors and strict:
             first = parsed.errors[0]
             more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
             raise BibParseError(
@@ -141,12 +169,38 @@ class Database:
                 f"{first.message}{more} Run 'effllm-bib check' for the full list.",
                 first.line,
             )
-        return cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path)
+        out = cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path, parsed.strings)
+        out.problems = list(parsed.problems)
+        return out
 
     # --- reading ----------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def resolved(self, entries: Iterable[Entry] | None = None) -> list[Entry]:
+        """Entries with every field as text: macros expanded, ``#`` joined, ``crossref`` and
+        ``xdata`` inherited (see :mod:`effllm_bib.resolve`). Default: every entry, sorted by key.
+
+        The whole database is resolved once per object (until it changes); entries that are
+        not the database's own objects (changed copies) are resolved against it one by one.
+        """
+        from .resolve import resolve_entries
+
+        raw = self.entries
+        if self._resolved is None or self._resolved[0] != raw:
+            done = resolve_entries(list(raw.values()), self.strings)
+            self._resolved = (dict(raw), {e.key: e for e in done})
+        cache = self._resolved[1]
+        chosen = sorted(raw.values(), key=bibio.entry_sort_key) if entries is None else entries
+        out = []
+        for e in chosen:
+            if raw.get(e.key) is e:
+                out.append(cache[e.key])
+                continue
+            parents = [raw[k] for k in bibio.crossref_targets(e) if k in raw]
+            out.append(resolve_entries([e, *parents], self.strings)[0])
+        return out
 
     def get(self, key: str) -> Entry:
         try:
@@ -163,6 +217,8 @@ class Database:
         ordered = sorted(self.entries.values(), key=bibio.entry_sort_key)
         if not wanted:
             return ordered
+        if self._taxonomy is None:
+            raise TaxonomyMissingError(self.bib_path, "--category options")
         slugs = self.taxonomy.subtree(wanted)
         return [e for e in ordered if slugs.intersection(e.keywords)]
 
@@ -221,11 +277,14 @@ class Database:
         return bibio.format_bib(self.entries.values(), self.extras)
 
     def save(self) -> None:
-        """Write atomically. Temporary files of writers that were killed are removed first
-        (callers hold the lock, so none of them is being written)."""
+        """Write atomically, after checking that the text reads back as the same entries (else
+        :class:`WriteVerificationError` and the old file stays). Temporary files of writers that
+        were killed are removed first (callers hold the lock, so none of them is being written)."""
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
-        if not self.taxonomy_path.exists():
-            text = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
-            bibio.write_atomic(self.taxonomy_path, text)
-        bibio.write_atomic(self.bib_path, self.text())
+        text = self.text()
+        bibio.verify_text(text, self.entries.values(), self.bib_path)
+        if self._taxonomy is not None and not self.taxonomy_path.exists():
+            tax = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
+            bibio.write_atomic(self.taxonomy_path, tax)
+        bibio.write_atomic(self.bib_path, text)
