@@ -195,11 +195,11 @@ def test_match_by_doi(merged, tmp_path):
     assert report.matched == {"a": "frantar2023sparsegpt"}
 
 
-def test_add_new_adds_with_category_and_a_key(merged, tmp_path):
+def test_add_new_keeps_the_source_key_and_adds_the_category(merged, tmp_path):
     db, _ = merged
     other = _write(tmp_path, "@article{n, title={A New Paper}, author={Ada Lovelace}, year={1843}}")
     report = merge_file(db, other, add_new=True, categories=["kd"])
-    assert report.added and db.entries["lovelace1843new"].keywords == ("knowledge-distillation",)
+    assert report.added == ["n"] and db.entries["n"].keywords == ("knowledge-distillation",)
 
 
 def test_csl_json_is_merged(merged, tmp_path):

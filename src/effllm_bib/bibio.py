@@ -264,6 +264,17 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     return out
 
 
+_STRING_BLOCK = re.compile(r"@\s*string\s*[{(]\s*([^\s=]+)\s*=(.*)[})]\s*\Z", re.I | re.S)
+
+
+def string_definition(extra: Extra) -> tuple[str, str]:
+    """(lower-cased name, raw value) of a kept ``@string`` block; ("", "") for other blocks."""
+    if extra.kind != "string":
+        return "", ""
+    m = _STRING_BLOCK.match(extra.text)
+    return (m.group(1).lower(), m.group(2).strip()) if m else ("", "")
+
+
 def _restore(text: str, placeholder: bool) -> str:
     return text.replace(_PLACEHOLDER, '"') if placeholder else text
 
@@ -393,14 +404,15 @@ def crossref_targets(entry: Entry) -> list[str]:
     return out
 
 
-def canonical_order(entries: Iterable[Entry]) -> list[Entry]:
-    """Sorted by key, except that every ``crossref``/``xdata`` target comes after all the entries
-    that refer to it (BibTeX cannot resolve a target it has already read).
+def canonical_order(entries: Iterable[Entry], sort: bool = True) -> list[Entry]:
+    """Sorted by key (or as given, with ``sort`` false), except that every ``crossref``/``xdata``
+    target comes after all the entries that refer to it (BibTeX cannot resolve a target it has
+    already read).
 
     An entry's rank is the length of the longest chain of entries that refer to it (0 for an
     entry nobody refers to); entries are ordered by rank, then key. Cycles count as rank 0.
     """
-    ordered = sorted(entries, key=entry_sort_key)
+    ordered = sorted(entries, key=entry_sort_key) if sort else list(entries)
     referrers: dict[str, list[str]] = {}
     for e in ordered:
         for target in crossref_targets(e):
@@ -408,31 +420,41 @@ def canonical_order(entries: Iterable[Entry]) -> list[Entry]:
     if not referrers:
         return ordered
     rank: dict[str, int] = {}
-
-    def rank_of(key: str, seen: frozenset[str]) -> int:
-        if key in rank:
-            return rank[key]
-        parents = [r for r in referrers.get(key, ()) if r not in seen]
-        value = 1 + max((rank_of(r, seen | {key}) for r in parents), default=-1)
-        rank[key] = value
-        return value
-
-    import sys
-
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 4 * len(ordered) + 100))
-    try:
-        ranks = {e.key.lower(): rank_of(e.key.lower(), frozenset()) for e in ordered}
-    finally:
-        sys.setrecursionlimit(limit)
-    return sorted(ordered, key=lambda e: (ranks[e.key.lower()], *entry_sort_key(e)))
+    for e in ordered:  # iterative longest-path over the referrer graph, cycles cut
+        start = e.key.lower()
+        if start in rank:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        on_path = {start}
+        best: dict[str, int] = {start: 0}
+        while stack:
+            key, i = stack[-1]
+            parents = referrers.get(key, [])
+            if i < len(parents):
+                stack[-1] = (key, i + 1)
+                child = parents[i]
+                if child in rank:
+                    best[key] = max(best[key], rank[child] + 1)
+                elif child not in on_path:
+                    on_path.add(child)
+                    best[child] = 0
+                    stack.append((child, 0))
+                continue
+            stack.pop()
+            on_path.discard(key)
+            rank[key] = best[key]
+            if stack:
+                up = stack[-1][0]
+                best[up] = max(best[up], rank[key] + 1)
+    positions = {id(e): i for i, e in enumerate(ordered)}
+    return sorted(ordered, key=lambda e: (rank.get(e.key.lower(), 0), positions[id(e)]))
 
 
 def format_bib(entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True) -> str:
     """The canonical text: kept blocks first in their order, then the entries sorted by key
     (``crossref``/``xdata`` targets after the entries that refer to them)."""
     blocks = [x.text for x in extras]
-    ordered = canonical_order(entries) if sort else list(entries)
+    ordered = canonical_order(entries, sort)
     blocks.extend(format_entry(e) for e in ordered)
     return "\n\n".join(blocks) + "\n" if blocks else ""
 

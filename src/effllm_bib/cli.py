@@ -62,6 +62,19 @@ class State:
 
         return Database.load(self.db, create=create)
 
+    def read(self):  # type: ignore[no-untyped-def]
+        """Read-only and lenient: blocks that cannot be read are skipped with a note on stderr
+        (a command that writes refuses such a file instead)."""
+        from .database import Database
+        from .model import Severity
+
+        db = Database.load(self.db, strict=False)
+        errors = [p for p in db.problems if p.severity is Severity.ERROR]
+        if errors:
+            click.echo(f"note: {len(errors)} blocks of {db.bib_path} cannot be read and are left "
+                       f"out (first: {errors[0].where}); run 'effllm-bib check'.", err=True)  # fmt: skip
+        return db
+
     def update(self, create: bool = False, dry_run: bool = False):  # type: ignore[no-untyped-def]
         """The database for a change, under its lock (a dry run reads it without the lock)."""
         from contextlib import nullcontext
@@ -115,6 +128,20 @@ def _show_or_save(db: Any, before: str, dry_run: bool) -> None:
         click.echo(f"wrote {db.bib_path}")
     else:
         click.echo("no change.")
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@friendly_errors
+def init(directory: Path) -> None:
+    """Create a new database in DIRECTORY: an empty .bib and a commented taxonomy template."""
+    from .database import init_database
+
+    bib_path, tax_path = init_database(directory)
+    click.echo(f"created {bib_path} and {tax_path}; edit the categories, then use --db {directory}")
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -436,15 +463,26 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
     from .export import EXTENSIONS, renderer, with_tags
     from .export.filters import Filters, keys_from_file, parse_years
 
-    db = state.load()
+    db = state.read()
     wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
     unknown = sorted(k for k in wanted if k not in db.entries)
     if unknown and not keys_from:
         db.get(unknown[0])  # an unknown key typed by hand is an error
     first, last = parse_years(year, since)
     filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
-    entries = with_tags(filters.apply(db.select(categories)), db.taxonomy, keyword_mode)
-    render = renderer(fmt)
+    taxonomy = db.taxonomy if keyword_mode == "path" else db.taxonomy_or_none
+    chosen = filters.apply(db.select(categories))
+    if fmt in ("csl-json", "ris"):
+        chosen = db.resolved(chosen)  # text formats: macros expanded, crossref inherited
+    entries = with_tags(chosen, taxonomy, keyword_mode)
+
+    def render(some: list[Any], header: str) -> str:
+        if fmt in ("csl-json", "ris"):
+            return renderer(fmt)(some, header)
+        # .bib formats keep macros and crossref: with the @string definitions and targets used
+        complete, strings = db.with_dependencies(some)
+        return renderer(fmt, strings)(complete, header)
+
     if all_categories:
         from .export.tree import write_tree
 
@@ -504,9 +542,9 @@ def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
     from .bibio import write_atomic
     from .export.formatted import default_directory, render_entries, survey_markdown, write_list
 
-    db = state.load()
+    db = state.read()
     cache = None if no_cache else default_directory()
-    entries = [e for e in db.select(categories)]
+    entries = db.resolved(db.select(categories))
     if style == "survey" and backend == "markdown":
         if len(categories) > 1:
             raise click.UsageError("--style survey --to markdown takes at most one --category.")
@@ -632,7 +670,7 @@ def stats(state: State, depth: int, plot: Path | None) -> None:
     """Coverage per category: papers, with authors, with DOI, published or preprint; by year."""
     from .stats import coverage, format_table, plot_years
 
-    db = state.load()
+    db = state.read()
     figures = coverage(db)
     click.echo(format_table(db, figures, depth), nl=False)
     if plot is not None:

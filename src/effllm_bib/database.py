@@ -59,6 +59,53 @@ def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     return base / BIB_NAME, base / TAXONOMY_NAME
 
 
+TAXONOMY_TEMPLATE = """\
+# The categories of this bibliography, for effllm-bib (see `effllm-bib categories`).
+#
+# One [[category]] table per node, parents before children.
+#   slug     stable identifier, written in the `keywords` field of the .bib file
+#   name     the display name
+#   parent   slug of the parent node (absent for top-level nodes)
+#   aliases  other names you may type after --category; unique across the file
+#
+# Give an entry a category with `effllm-bib merge --category SLUG FILE` or by adding the slug to
+# its `keywords` field; export one category (and its descendants) with `export -c SLUG`.
+# Keywords that are not slugs belong in a field of their own (`tags`).
+#
+# effllm-bib needs at least one category; rename this one or add your own, for example:
+#
+#   [[category]]
+#   slug = "methods"
+#   name = "Methods"
+#
+#   [[category]]
+#   slug = "pruning"
+#   name = "Pruning"
+#   parent = "methods"
+#   aliases = ["sparsity"]
+
+[[category]]
+slug = "unsorted"
+name = "Unsorted"
+"""
+
+
+def init_database(directory: Path) -> tuple[Path, Path]:
+    """Create a new database in ``directory``: an empty ``effllm.bib`` and a commented
+    ``taxonomy.toml``. Refuses to replace either file."""
+    bib_path, tax_path = directory / BIB_NAME, directory / TAXONOMY_NAME
+    existing = [p for p in (bib_path, tax_path) if p.exists()]
+    if existing:
+        raise DatabaseError(
+            f"{existing[0]}: already exists; init creates a new database only, "
+            "choose an empty directory."
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    bibio.write_atomic(tax_path, TAXONOMY_TEMPLATE)
+    bibio.write_atomic(bib_path, "")
+    return bib_path, tax_path
+
+
 LOCK_TIMEOUT = 30.0
 
 
@@ -207,6 +254,36 @@ class Database:
             return self.entries[key]
         except KeyError:
             raise UnknownKeyError(key) from None
+
+    def with_dependencies(self, entries: Iterable[Entry]) -> tuple[list[Entry], list[Extra]]:
+        """What a .bib export of ``entries`` needs to be read alone: the entries, then the
+        ``crossref``/``xdata`` targets they reach (transitively), and the ``@string`` definitions
+        all of these use (with the ones those definitions use), in file order."""
+        from .resolve import uses_macros
+
+        out = list(entries)
+        seen = {e.key.lower() for e in out}
+        by_lower = {k.lower(): e for k, e in self.entries.items()}
+        i = 0
+        while i < len(out):
+            for target in bibio.crossref_targets(out[i]):
+                parent = by_lower.get(target.lower())
+                if parent is not None and parent.key.lower() not in seen:
+                    seen.add(parent.key.lower())
+                    out.append(parent)
+            i += 1
+        definitions = {name: (x, body) for x in self.extras
+                       for name, body in [bibio.string_definition(x)] if name}  # fmt: skip
+        wanted: set[str] = set()
+        todo = [m for e in out for n in e.bare for m in uses_macros(e.get(n))]
+        while todo:
+            name = todo.pop()
+            if name in wanted or name not in definitions:
+                continue
+            wanted.add(name)
+            todo.extend(uses_macros(definitions[name][1]))
+        strings = [x for x in self.extras if bibio.string_definition(x)[0] in wanted]
+        return out, strings
 
     def select(self, categories: Iterable[str] = ()) -> list[Entry]:
         """Entries in any of the categories (slugs or aliases) or their descendants, sorted by key.

@@ -73,7 +73,7 @@ class TaxonomyMissingError(EffllmBibError):
         self.bib_path = Path(bib_path)
         super().__init__(
             f"{self.bib_path}: {what} need a taxonomy, and there is no taxonomy.toml beside this "
-            f"file; run 'effllm-bib init {self.bib_path.parent}' or copy a taxonomy.toml there."
+            "file; copy one there ('effllm-bib init NEWDIR' writes a template to start from)."
         )
 
 

@@ -88,6 +88,16 @@ def first_family_name(author_field: str) -> str:
     return _ascii_word(family)
 
 
+def disambiguate(base: str, taken: Collection[str]) -> str:
+    """``base``, or ``base`` with the first free suffix (b, c, ..., then 2, 3, ...)."""
+    return _disambiguate(base, taken)
+
+
+def usable_key(key: str) -> bool:
+    """A key BibTeX and biber read back as it is (no space, comma, brace, quote, #, %, = ...)."""
+    return bool(key) and not re.search(r"[\s,{}()\"#%'=\\]", key)
+
+
 def _disambiguate(base: str, taken: Collection[str]) -> str:
     if base not in taken:
         return base
