@@ -81,7 +81,7 @@ def read_text(path: Path) -> str:
 # A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.
 _COMMENT_LIKE = re.compile(r"@\s*(comment[A-Za-z0-9_:-]+)\s*([{(])", re.I)
 _PLACEHOLDER = "\ue000"  # stands for a '"' inside braces inside a quoted value while parsing
-_TOKENS = re.compile(r'[{}"@\n]')
+_TOKENS = re.compile(r'[{}()"@%\n]')
 
 
 def _library(text: str) -> Any:
@@ -99,21 +99,24 @@ def _library(text: str) -> Any:
 
 def _repair(text: str) -> tuple[str, list[int]]:
     """The text as bibtexparser can read it the way BibTeX and biber do, and the lines of
-    ``%`` comment lines that were blanked inside entries.
+    ``%`` comments that were blanked inside entries.
 
     - a ``"`` inside braces inside a quoted value is part of the value (bibtexparser ends the
       value there): it becomes a placeholder, turned back after parsing;
-    - a line starting with ``%`` between the fields of an entry is a comment to biber (BibTeX
-      stops reading the entry): it is blanked, keeping line numbers, and reported.
+    - ``%`` between the fields of an entry starts a comment to the end of the line for biber
+      (BibTeX stops reading the entry there): it is blanked, keeping line numbers, and reported.
 
-    One pass over the text, only run when the plain parse showed one of these cases.
+    One pass over the text, only run when the plain parse showed one of these cases. Text
+    outside blocks (where BibTeX ignores everything) never changes the state.
     """
     out: list[str] = []
     blanked: list[int] = []
-    depth = 0  # brace depth within the current block
-    quoted = False  # inside a quoted value of an entry
+    depth = 0  # delimiter depth within the current block (1: between the fields)
+    header = False  # after "@type", before the block's opening delimiter
+    paren = False  # the block is delimited by ( )
+    quoted = False  # inside a quoted value
     qdepth = 0  # brace depth inside the quoted value
-    comment = False  # inside an @comment block (no value syntax there)
+    comment = False  # an @comment block (no value syntax there)
     line = 1
     last = 0
     for m in _TOKENS.finditer(text):
@@ -121,37 +124,45 @@ def _repair(text: str) -> tuple[str, list[int]]:
         i = m.start()
         if c == "\n":
             line += 1
-            if depth == 1 and not quoted and not comment:
-                end = text.find("\n", i + 1)
-                rest = text[i + 1 : end if end >= 0 else len(text)]
-                if rest.lstrip().startswith("%"):
-                    out.append(text[last : i + 1])
-                    last = i + 1 + len(rest)
-                    blanked.append(line)
             continue
         if i < last:
-            continue  # inside a blanked line
-        if c == "@" and depth == 0:
-            comment = text[i + 1 : i + 16].lstrip().lower().startswith("comment") and not (
-                _COMMENT_LIKE.match(text, i)
-            )
-        elif c == "{":
-            if quoted:
+            continue  # inside a blanked comment
+        if depth == 0:
+            if c == "@":
+                header = True
+                comment = text[i + 1 : i + 16].lstrip().lower().startswith("comment") and not (
+                    _COMMENT_LIKE.match(text, i)
+                )
+            elif header and c in "{(":
+                header, paren, depth, quoted = False, c == "(", 1, False
+            continue
+        if quoted:
+            if c == "{":
                 qdepth += 1
-            else:
-                depth += 1
-        elif c == "}":
-            if quoted and qdepth > 0:
+            elif c == "}" and qdepth > 0:
                 qdepth -= 1
-            elif not quoted and depth > 0:
-                depth -= 1
-        elif c == '"' and not comment and depth >= 1:
-            if quoted and qdepth > 0:
+            elif c == '"' and qdepth > 0:
                 out.append(text[last:i] + _PLACEHOLDER)
                 last = i + 1
-            elif depth == 1:
-                quoted = not quoted
-                qdepth = 0
+            elif c == '"':
+                quoted = False
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}" and not (paren and depth == 1):
+            depth -= 1
+        elif c == ")" and paren and depth == 1:
+            depth = 0
+        elif comment:
+            continue
+        elif c == '"' and depth == 1:
+            quoted, qdepth = True, 0
+        elif c == "%" and depth == 1:
+            end = text.find("\n", i)
+            end = len(text) if end < 0 else end
+            out.append(text[last:i])
+            last = end
+            blanked.append(line)
     out.append(text[last:])
     return "".join(out), blanked
 
@@ -199,7 +210,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     for line in blanked:
         out.problems.append(
             Problem(Severity.WARNING, "comment-in-entry",
-                    "a line starting with % inside an entry: biber skips it, BibTeX stops "
+                    "a % comment between the fields of an entry: biber skips it, BibTeX stops "
                     "reading the entry there; it is dropped on rewrite. Delete it or move it "
                     "out of the entry.", source, line)
         )  # fmt: skip
@@ -254,7 +265,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
             text_ = _restore(block.raw.strip(), placeholder)
             if text_:
                 out.extras.append(Extra("comment", text_))
-            if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(text_):
+            if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(_uncommented(text_)):
                 out.problems.append(
                     Problem(Severity.ERROR, "stray-text",
                             f"text outside any entry looks like fields ({text_[:30]!r}); a "
@@ -273,6 +284,13 @@ def string_definition(extra: Extra) -> tuple[str, str]:
         return "", ""
     m = _STRING_BLOCK.match(extra.text)
     return (m.group(1).lower(), m.group(2).strip()) if m else ("", "")
+
+
+def _uncommented(text: str) -> str:
+    """Free text without its ``%`` comment lines (which may well say ``key=value``)."""
+    if "%" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("%"))
 
 
 def _restore(text: str, placeholder: bool) -> str:

@@ -366,7 +366,8 @@ def merge_entries(
                                    "merged again, check both records", **where))  # fmt: skip
         claimed[key] = theirs.key
         report.matched[theirs.key] = key
-        merged, changes = merge_entry(db.entries[key], _news(index.entries[key], theirs), overwrite)
+        ours = db.entries[key]
+        merged, changes = merge_entry(ours, _news(ours, index.entries[key], theirs), overwrite)
         slugs, tags = _split_keywords(db, theirs)
         kws = [k for k in [*slugs, *extra_keywords] if k not in merged.keywords]
         if kws:
@@ -381,13 +382,15 @@ def merge_entries(
     return report
 
 
-def _news(ours_text: Entry, theirs: Entry) -> Entry:
-    """``theirs`` without the values the database entry already has as text (a macro it keeps
-    as a macro, a field it inherits through crossref), so neither is filled nor a conflict."""
+def _news(ours: Entry, ours_text: Entry, theirs: Entry) -> Entry:
+    """``theirs`` without the values the database entry has only as text (a macro it keeps as
+    a macro, a field it inherits through crossref), so neither is filled nor a conflict."""
     same = {
         name: ""
         for name, value in theirs.fields
-        if ours_text.get(name) and comparable(name, ours_text.get(name)) == comparable(name, value)
+        if ours_text.get(name)
+        and ours.get(name) != ours_text.get(name)
+        and comparable(name, ours_text.get(name)) == comparable(name, value)
     }
     return theirs.with_fields(**same) if same else theirs
 
