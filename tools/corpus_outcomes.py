@@ -10,6 +10,7 @@ traceback (an exception escaped), unreadable (a write left a file the reader ref
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import shutil
@@ -121,10 +122,8 @@ def main() -> None:
     results: dict[str, dict[str, tuple[str, str]]] = {}
     entries = 0
     for i, src in enumerate(files):
-        try:
+        with contextlib.suppress(Exception):
             entries += len(bibio.read_bib(src).entries)
-        except Exception:
-            pass
         with tempfile.TemporaryDirectory() as tmp:
             results[str(src)] = one_file(src, Path(tmp), taxonomy, ns.with_taxonomy)
         print(f"[{i + 1}/{len(files)}] {src.name}", file=sys.stderr)

@@ -87,12 +87,13 @@ _TOKENS = re.compile(r'[{}()"@%\n]')
 def _library(text: str) -> Any:
     import logging
 
-    import bibtexparser  # imported here: a database read from the parse cache never needs it
+    # imported here: a database read from the parse cache never needs bibtexparser
+    from bibtexparser.entrypoint import parse_string
     from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
     # bibtexparser logs every failed block; we report them as findings with their line instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    return bibtexparser.parse_string(
+    return parse_string(
         text, parse_stack=[RemoveEnclosingMiddleware(allow_inplace_modification=True)]
     )
 
@@ -254,15 +255,15 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                                 entry.key)
                     )  # fmt: skip
         elif isinstance(block, bpm.String):
-            raw = _restore(block.raw.strip(), placeholder)
+            raw = _restore((block.raw or "").strip(), placeholder)
             out.extras.append(Extra("string", raw))
             enclosing = block.parser_metadata.get("removed_enclosing")
             value = _restore(str(block.value), placeholder)
             definitions.append((block.key, value if enclosing == "no-enclosing" else f"{{{value}}}"))
         elif isinstance(block, bpm.Preamble):
-            out.extras.append(Extra("preamble", _restore(block.raw.strip(), placeholder)))
+            out.extras.append(Extra("preamble", _restore((block.raw or "").strip(), placeholder)))
         elif isinstance(block, bpm.ExplicitComment | bpm.ImplicitComment):
-            text_ = _restore(block.raw.strip(), placeholder)
+            text_ = _restore((block.raw or "").strip(), placeholder)
             if text_:
                 out.extras.append(Extra("comment", text_))
             if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(_uncommented(text_)):

@@ -23,7 +23,6 @@ from .errors import BibParseError, InputFileError
 from .importers.survey import SIMILAR_TITLE, survey_derived
 from .keys import disambiguate, provisional_key
 from .keys import usable_key as keys_usable
-from .resolve import MONTH_MACROS, resolve_entries, uses_macros
 from .model import Entry, Extra, FieldChange, Problem, Severity
 from .normalize import (
     ARXIV_DOI_PREFIX,
@@ -39,6 +38,7 @@ from .normalize import (
     person_keys,
     protect_title,
 )
+from .resolve import MONTH_MACROS, resolve_entries, uses_macros
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({
@@ -347,23 +347,25 @@ def merge_entries(
     claimed: dict[str, str] = {}
     to_add: list[tuple[Entry, Entry]] = []
     for raw, theirs in zip(bib.entries, bib.resolved, strict=True):
-        where = {"path": str(source), "key": theirs.key}
         theirs = venue_typed(theirs)
         key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
-                report.problems.append(Problem(Severity.WARNING, "match-refused", refused, **where))
+                report.problems.append(Problem(Severity.WARNING, "match-refused", refused,
+                                               path=str(source), key=theirs.key))  # fmt: skip
             if add_new:
                 to_add.append((raw, theirs))
             else:
                 report.unmatched.append(theirs.key)
                 report.problems.append(Problem(Severity.INFO, "unmatched",
-                                       "matches no entry; use --add-new to add it", **where))  # fmt: skip
+                                       "matches no entry; use --add-new to add it",
+                                       path=str(source), key=theirs.key))  # fmt: skip
             continue
         if key in claimed:
             report.problems.append(Problem(Severity.WARNING, "matched-twice",
                                    f"matches '{key}' like '{claimed[key]}' before it; "
-                                   "merged again, check both records", **where))  # fmt: skip
+                                   "merged again, check both records",
+                                   path=str(source), key=theirs.key))  # fmt: skip
         claimed[key] = theirs.key
         report.matched[theirs.key] = key
         ours = db.entries[key]

@@ -407,7 +407,7 @@ def split_and(value: str) -> list[str]:
     depth = 0
     start = 0
     depth_at: list[int] = []
-    for i, c in enumerate(value):
+    for _i, c in enumerate(value):
         if c == "{":
             depth += 1
         elif c == "}":

@@ -95,14 +95,26 @@ def uses_macros(raw: str) -> list[str]:
     return names
 
 
+def _copy(entry: Entry, fields: tuple[tuple[str, str], ...], bare: frozenset[str]) -> Entry:
+    """``entry`` with new fields, already in normal form (lower-case names, sorted): skips the
+    normalising constructor, which would cost more than the whole resolution."""
+    out = object.__new__(Entry)
+    for name, value in (("key", entry.key), ("type", entry.type), ("fields", fields),
+                        ("bare", bare), ("line", entry.line)):  # fmt: skip
+        object.__setattr__(out, name, value)
+    return out
+
+
 def _expanded(entry: Entry, strings: Mapping[str, str]) -> Entry:
     if not entry.bare:
         return entry
+    bare = entry.bare
     fields = tuple(
-        (name, expand(value, name in entry.bare, strings)) for name, value in entry.fields
+        (name, expand(value, True, strings) if name in bare else value)
+        for name, value in entry.fields
     )
-    keep = frozenset(n for n in entry.bare if entry.get(n).strip().isdigit())
-    return Entry(entry.key, entry.type, fields, keep, entry.line)
+    keep = frozenset(n for n, v in entry.fields if n in bare and v.strip().isdigit())
+    return _copy(entry, fields, keep)
 
 
 def _targets(entry: Entry) -> list[str]:
@@ -153,7 +165,7 @@ def resolve_entries(entries: Sequence[Entry], strings: Mapping[str, str]) -> lis
                 if name not in values:
                     values[name] = value
         busy.discard(lowered)
-        out = Entry(entry.key, entry.type, tuple(values.items()), entry.bare, entry.line)
+        out = _copy(entry, tuple(sorted(values.items())), entry.bare)
         done[lowered] = out
         return out
 
