@@ -22,7 +22,7 @@ from effllm_bib.export.tree import write_tree
 from .conftest import HERE, REFS
 
 JS = HERE / "js"
-pytestmark = pytest.mark.consumers
+pytestmark = [pytest.mark.consumers, pytest.mark.slow]
 
 
 def need(*tools: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -124,10 +125,16 @@ def test_bad_year_filter_is_one_line(runner, full_db):
 @pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha", "survey"])
 @pytest.mark.parametrize("backend", ["text", "markdown", "html", "latex"])
 def test_every_style_and_backend(runner, full_db, style, backend, tmp_path, monkeypatch):
+    """Each pair against its golden file. After a deliberate change of output, rewrite the
+    goldens with EFFLLM_BIB_UPDATE_GOLDEN=1 and review their diff."""
     monkeypatch.setenv("EFFLLM_BIB_CACHE_DIR", str(tmp_path))
     result = run(runner, full_db, "refs", "-c", "pruning", "--style", style, "--to", backend)
     assert result.exit_code == 0, result.output
-    assert "SparseGPT" in result.output
+    golden = GOLDEN / "refs" / f"pruning.{style}.{backend}"
+    if os.environ.get("EFFLLM_BIB_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
 
 
 def test_plain_text_golden(runner, full_db, tmp_path, monkeypatch):
@@ -147,39 +154,68 @@ def test_output_is_escaped_for_its_target(full_db):
     assert "q\\&a" in latex and "100\\%" in latex and "\\$5" in latex
 
 
-def test_formatting_cache_formats_only_what_changed(full_db, tmp_path):
-    from effllm_bib.export import formatted
-
+def test_formatting_cache_formats_only_what_changed(full_db, tmp_path, monkeypatch):
     db = Database.load(full_db)
     entries = db.select(["pruning"])
-    render_entries(entries, "plain", "text", tmp_path)
-    calls = []
+    first = render_entries(entries, "plain", "text", tmp_path)
+    calls = _counting_formats(monkeypatch)
+    again = render_entries(entries, "plain", "text", tmp_path)
+    assert calls == []
+    changed = [
+        e.with_fields(pages="1--2") if e.key == "frantar2023sparsegpt" else e for e in entries
+    ]
+    render_entries(changed, "plain", "text", tmp_path)
+    assert calls == ["frantar2023sparsegpt"]
+    assert again == first
+
+
+def _counting_formats(monkeypatch) -> list[str]:
+    """Patch the style lookup so that every entry pybtex really formats is recorded."""
+    from effllm_bib.export import formatted
+
+    calls: list[str] = []
     original = formatted._find
 
     def counting(kind, name):
         plugin = original(kind, name)
-        if kind == "pybtex.style.formatting":
+        if kind != "pybtex.style.formatting":
+            return plugin
 
-            class Counting(plugin):  # type: ignore[misc, valid-type]
-                def format_entry(self, label, entry, bib_data=None):
-                    calls.append(entry.key)
-                    return super().format_entry(label, entry, bib_data)
+        class Counting(plugin):  # type: ignore[misc, valid-type]  # a subclass of a plugin found at run time
+            def format_entry(self, label, entry, bib_data=None):
+                calls.append(entry.key)
+                return super().format_entry(label, entry, bib_data)
 
-            return Counting
-        return plugin
+        Counting.__module__ = plugin.__module__  # the cache hashes the style's own module
+        return Counting
 
-    formatted._find = counting
-    try:
-        again = render_entries(entries, "plain", "text", tmp_path)
-        assert calls == []
-        changed = [
-            e.with_fields(pages="1--2") if e.key == "frantar2023sparsegpt" else e for e in entries
-        ]
-        render_entries(changed, "plain", "text", tmp_path)
-        assert calls == ["frantar2023sparsegpt"]
-    finally:
-        formatted._find = original
-    assert again == render_entries(entries, "plain", "text", None)
+    monkeypatch.setattr(formatted, "_find", counting)
+    return calls
+
+
+def test_a_line_shift_in_the_file_reformats_nothing(full_db, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    render_entries(Database.load(full_db).select(["pruning"]), "plain", "text", cache)
+    bib = full_db / "effllm.bib"
+    # One new paper near the top moves every entry below it down the file.
+    bib.write_text("@misc{aaa2099new,\n  title = {A New Paper},\n  year = {2099},\n}\n\n"
+                   + bib.read_text())  # fmt: skip
+    shifted = Database.load(full_db).select(["pruning"])
+    calls = _counting_formats(monkeypatch)
+    render_entries(shifted, "plain", "text", cache)
+    assert calls == []
+
+
+def test_another_formatter_version_formats_again(full_db, tmp_path, monkeypatch):
+    from effllm_bib.export import formatted
+
+    entries = Database.load(full_db).select(["pruning"])
+    render_entries(entries, "plain", "text", tmp_path)
+    real = formatted._formatter_salt
+    monkeypatch.setattr(formatted, "_formatter_salt", lambda *a: real(*a) + "pybtex 9.9")
+    calls = _counting_formats(monkeypatch)
+    render_entries(entries, "plain", "text", tmp_path)
+    assert set(calls) == {e.key for e in entries}
 
 
 # --- the survey's own format ---------------------------------------------------------------------

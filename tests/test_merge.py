@@ -169,8 +169,6 @@ def test_a_retitled_published_version_matches_by_arxiv_id_and_the_same_authors(m
 @pytest.mark.parametrize(
     "record",
     [
-        pytest.param("@misc{a, title={Anything}, eprint={2301.00774}, archiveprefix={arXiv}, "
-                     "author={Elias Frantar}}", id="by-arxiv-needs-title"),
         pytest.param("@misc{a, title={SparseGPT: Massive language models can be accurately pruned in one shot}, "
                      "author={Frantar, Elias}}", id="by-title-and-author"),
         pytest.param("@misc{a, title={{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
@@ -180,10 +178,15 @@ def test_a_retitled_published_version_matches_by_arxiv_id_and_the_same_authors(m
 def test_matches(merged, tmp_path, record):
     db, _ = merged
     report = merge_file(db, _write(tmp_path, record))
-    if "Anything" in record:  # an arXiv id alone is not enough when the titles disagree
-        assert report.matched == {}
-    else:
-        assert report.matched == {"a": "frantar2023sparsegpt"}
+    assert report.matched == {"a": "frantar2023sparsegpt"}
+
+
+def test_an_arxiv_id_alone_does_not_match_when_the_titles_disagree(merged, tmp_path):
+    db, _ = merged
+    record = ("@misc{a, title={Anything}, eprint={2301.00774}, archiveprefix={arXiv}, "
+              "author={Elias Frantar}}")  # fmt: skip
+    report = merge_file(db, _write(tmp_path, record))
+    assert report.matched == {}
 
 
 def test_match_by_doi(merged, tmp_path):
@@ -301,3 +304,20 @@ def test_merge_into_a_lone_file_writes_a_file_that_reads_back(tmp_path):
     again = Database.load(target)
     assert set(again.entries) == {"Lovelace:1843", "taken", "proc"}
     assert again.entries["Lovelace:1843"].keywords == ("history", "quantization")
+
+
+@pytest.mark.parametrize(
+    ("overwrite", "expected"),
+    [
+        pytest.param((), "{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot",
+                     id="a-case-difference-alone-changes-nothing"),
+        pytest.param(("title",), "{SparseGPT}: Massive language models can be accurately pruned in one-shot",
+                     id="overwrite-takes-the-source-form"),
+    ],
+)  # fmt: skip
+def test_overwrite_applies_a_correction_of_case_or_spacing(merged, tmp_path, overwrite, expected):
+    db, _ = merged
+    record = ("@misc{x, title={SparseGPT: Massive language models can be accurately pruned in "
+              "one-shot}, eprint={2301.00774}, archiveprefix={arXiv}}")  # fmt: skip
+    merge_file(db, _write(tmp_path, record), overwrite=overwrite)
+    assert db.entries["frantar2023sparsegpt"].get("title") == expected

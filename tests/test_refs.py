@@ -91,11 +91,72 @@ CURATED = {
     ("gathered.bib", "guo2023olive", "booktitle"),
     # the Anthology's final page numbers (the XML version that carries the DOI)
     ("gathered.bib", "song2025accelerated", "pages"),
+    # published versions of issue 10, half a (data/lookups/2026-12-01-published-a.bib, each with
+    # its venue page in `sources`): gathered.bib holds the arXiv preprint's type, year, title,
+    # author list and arXiv DOI
+    ("gathered.bib", "ankner2024perplexed", "type"),
+    ("gathered.bib", "ankner2024perplexed", "year"),
+    ("gathered.bib", "cao2023instruction", "title"),
+    ("gathered.bib", "cao2023instruction", "type"),
+    ("gathered.bib", "cao2023instruction", "year"),
+    ("gathered.bib", "chang2024palu", "title"),
+    ("gathered.bib", "chang2024palu", "type"),
+    ("gathered.bib", "chang2024palu", "year"),
+    ("gathered.bib", "chen2023frugalgpt", "type"),
+    ("gathered.bib", "chen2023frugalgpt", "year"),
+    ("gathered.bib", "chen2023tegit", "doi"),
+    ("gathered.bib", "chen2023tegit", "title"),
+    ("gathered.bib", "chen2023tegit", "type"),
+    ("gathered.bib", "chen2023tegit", "year"),
+    ("gathered.bib", "dettmers2023spqr", "type"),
+    ("gathered.bib", "dettmers2023spqr", "year"),
+    ("gathered.bib", "elhoushi2024layerskip", "author"),
+    ("gathered.bib", "elhoushi2024layerskip", "doi"),
+    ("gathered.bib", "elhoushi2024layerskip", "type"),
+    ("gathered.bib", "fu2024moa", "title"),
+    ("gathered.bib", "fu2024moa", "type"),
+    ("gathered.bib", "fu2024moa", "year"),
+    ("gathered.bib", "gu2023mamba", "type"),
+    ("gathered.bib", "gu2023mamba", "year"),
+    ("gathered.bib", "he2024sparse", "title"),
+    ("gathered.bib", "he2024sparse", "type"),
+    ("gathered.bib", "he2024sparse", "year"),
+    ("gathered.bib", "hong2023flashdecoding", "title"),
+    ("gathered.bib", "hong2023flashdecoding", "type"),
+    ("gathered.bib", "hong2023flashdecoding", "year"),
+    ("gathered.bib", "huang2023lorahub", "type"),
+    ("gathered.bib", "huang2023lorahub", "year"),
+    ("gathered.bib", "jung2023discrete", "doi"),
+    ("gathered.bib", "jung2023discrete", "type"),
+    ("gathered.bib", "jung2023discrete", "year"),
+    ("gathered.bib", "kou2024cllms", "author"),
+    ("gathered.bib", "kou2024cllms", "type"),
+    ("gathered.bib", "lester2024training", "author"),
+    ("gathered.bib", "lester2024training", "type"),
+    ("gathered.bib", "lin2023awq", "title"),
+    ("gathered.bib", "lin2023awq", "type"),
+    ("gathered.bib", "lin2023awq", "year"),
+    ("gathered.bib", "liu2023llm", "doi"),
+    ("gathered.bib", "liu2023llm", "type"),
+    ("gathered.bib", "liu2023llm", "year"),
+    ("gathered.bib", "liu2024ddk", "type"),
+    ("gathered.bib", "lv2023full", "author"),
+    ("gathered.bib", "lv2023full", "doi"),
+    ("gathered.bib", "lv2023full", "type"),
+    ("gathered.bib", "lv2023full", "year"),
+    ("gathered.bib", "men2024shortgpt", "author"),
+    ("gathered.bib", "men2024shortgpt", "doi"),
+    ("gathered.bib", "men2024shortgpt", "type"),
+    ("gathered.bib", "men2024shortgpt", "year"),
+    ("gathered.bib", "ning2023skeleton", "title"),
+    ("gathered.bib", "ning2023skeleton", "type"),
+    ("gathered.bib", "ning2023skeleton", "year"),
 }
 
 
-@needs_shared
-@pytest.mark.parametrize("source", [FACTS, *LOOKUPS], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "source", [pytest.param(FACTS, marks=needs_shared), *LOOKUPS], ids=lambda p: p.name
+)
 def test_remerging_the_sources_changes_nothing(refs_copy, source):
     db = Database.load(refs_copy)
     before = db.text()
@@ -106,7 +167,6 @@ def test_remerging_the_sources_changes_nothing(refs_copy, source):
     assert db.text() == before
 
 
-@needs_shared
 def test_survey_has_432_papers_and_17_frameworks():
     db = Database.load(REFS)
     assert sum(e.type != "software" for e in db.entries.values()) == 432

@@ -288,8 +288,10 @@ def merge_entry(
         if not current:
             changes.append(FieldChange(key, name, "", value, "fill"))
             result = result.with_fields(**{name: value})
-        elif comparable(name, current) == comparable(name, value):
-            continue
+        elif comparable(name, current) == comparable(name, value) and (
+            name not in overwrite or current == value
+        ):
+            continue  # the same value; under --overwrite, only the very same form is
         elif weak(name) or name in overwrite:
             changes.append(FieldChange(key, name, current, value, "correct"))
             result = result.with_fields(**{name: value})

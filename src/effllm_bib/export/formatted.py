@@ -1,8 +1,10 @@
 """Formatted reference lists through pybtex's plugin registry (styles and backends).
 
 pybtex sorts the entries and makes the labels; the formatting of each entry, which is nearly
-all of pybtex's time, is cached on disk by style, backend, label and the entry's own text, so
-a run formats only the entries that changed since the last one.
+all of pybtex's time, is cached on disk. The key is the entry's canonical BibTeX text, its
+label, and what formats it: the style's code, the backend, and the versions of effllm-bib and
+pybtex. So a run formats only the entries that changed, a line shift in the file changes
+nothing, and a new style or pybtex never serves stale text.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from ..bibio import write_atomic
+from ..bibio import format_entry, write_atomic
 from ..errors import EffllmBibError
 from ..model import Entry
 from ..normalize import fold
@@ -27,7 +30,7 @@ class FormatCache:
     def __init__(self, directory: Path | None, style: str, backend: str) -> None:
         self.path = directory / f"{style}-{backend}.json" if directory else None
         self.data: dict[str, str] = {}
-        self.hits = self.misses = 0
+        self.misses = 0
         if self.path and self.path.exists():
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -47,10 +50,30 @@ def default_directory() -> Path:
     return cache_root() / "formatted"
 
 
-def _find(kind: str, name: str):  # type: ignore[no-untyped-def]
+def _find(kind: str, name: str) -> Any:
     from pybtex.plugin import find_plugin
 
     return find_plugin(kind, name)
+
+
+def _formatter_salt(style_class: type, backend: str) -> str:
+    """What the formatted text depends on besides the entry: the style's own source (so an edit
+    to a style re-formats), the backend, and the installed versions of effllm-bib and pybtex."""
+    import inspect
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "unknown"
+
+    try:
+        code = inspect.getsource(inspect.getmodule(style_class) or style_class)
+    except (OSError, TypeError):
+        code = style_class.__qualname__
+    digest = hashlib.sha256(code.encode()).hexdigest()
+    return f"{installed('effllm-bib')}\0{installed('pybtex')}\0{backend}\0{digest}"
 
 
 def render_entries(
@@ -72,7 +95,9 @@ def render_entries(
     # pybtex's styles print eprint themselves, and pybtex reads Unicode better than LaTeX macros.
     text = export_bibtex(entries, arxiv_note=False, ascii_only=False)
     data = parse_string(text, "bibtex")
-    fmt = _find("pybtex.style.formatting", style)()
+    style_class = _find("pybtex.style.formatting", style)
+    fmt = style_class()
+    salt = _formatter_salt(style_class, backend)
     out = _find("pybtex.backends", backend)()
     ordered = (
         fmt.sort(list(data.entries.values())) if style != "survey" else list(data.entries.values())
@@ -84,13 +109,10 @@ def render_entries(
     rendered = []
     for label, entry in zip(labels, ordered, strict=True):
         source = ours.get(entry.key)
-        digest = hashlib.sha256(
-            f"{label}\0{entry.key}\0{for_bibtex(source, False, False) if source else entry}".encode()
-        ).hexdigest()
+        text_ = format_entry(for_bibtex(source, False, False)) if source else entry.to_string("bibtex")
+        digest = hashlib.sha256(f"{salt}\0{label}\0{text_}".encode()).hexdigest()
         used.add(digest)
-        if digest in cache.data:
-            cache.hits += 1
-        else:
+        if digest not in cache.data:
             cache.misses += 1
             try:
                 formatted = fmt.format_entry(label, entry)
