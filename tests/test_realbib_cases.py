@@ -38,6 +38,12 @@ def test_case_is_read_as_bibtex_and_biber_read_it(name, key, field, value):
     assert parsed.errors == []
 
 
+def test_an_entry_commented_out_with_percent_is_a_kept_comment():
+    parsed = bibio.read_bib(CASES / "percent_entry.bib")
+    assert [e.key for e in parsed.entries] == ["kept"] and parsed.errors == []
+    assert any("%@BOOK{gone," in x.text for x in parsed.extras)
+
+
 def test_commented_type_keeps_its_type():
     (entry, _) = bibio.read_bib(CASES / "commented_type.bib").entries
     assert entry.type == "commented"
@@ -87,9 +93,13 @@ def test_every_entry_biber_reads_we_read(tmp_path, name):
     assert _biber_keys(tmp_path, name) == ours
 
 
+# BibTeX reads "%@BOOK{" as an entry; biber and effllm-bib do not (percent_entry.bib).
+BIBTEX_AGREES = sorted(p.name for p in CASES.glob("*.bib") if p.name != "percent_entry.bib")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bibtex") is None, reason="bibtex not installed")
-@pytest.mark.parametrize("name", sorted(p.name for p in CASES.glob("*.bib")))
+@pytest.mark.parametrize("name", BIBTEX_AGREES)
 def test_every_entry_bibtex_reads_we_read(tmp_path, name):
     ours = {e.key for e in bibio.read_bib(CASES / name).entries}
     assert _bibtex_keys(tmp_path, name) == ours

@@ -81,6 +81,7 @@ def read_text(path: Path) -> str:
 # A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.
 _COMMENT_LIKE = re.compile(r"@\s*(comment[A-Za-z0-9_:-]+)\s*([{(])", re.I)
 _PLACEHOLDER = "\ue000"  # stands for a '"' inside braces inside a quoted value while parsing
+_AT = "\ue001"  # stands for an '@' in a % comment line outside entries while parsing
 _TOKENS = re.compile(r'[{}()"@%\n]')
 
 
@@ -129,7 +130,14 @@ def _repair(text: str) -> tuple[str, list[int]]:
         if i < last:
             continue  # inside a blanked comment
         if depth == 0:
-            if c == "@":
+            if c == "%" and not header:
+                # biber: a comment to the end of the line, so "%@BOOK{...}" is no entry (BibTeX
+                # would read it; a file that comments an entry out this way means biber's way)
+                end = text.find("\n", i)
+                end = len(text) if end < 0 else end
+                out.append(text[last:i] + text[i:end].replace("@", _AT))
+                last = end
+            elif c == "@":
                 header = True
                 comment = text[i + 1 : i + 16].lstrip().lower().startswith("comment") and not (
                     _COMMENT_LIKE.match(text, i)
@@ -205,7 +213,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     placeholder = False
     if _needs_repair(library):
         repaired, blanked = _repair(text)
-        placeholder = _PLACEHOLDER in repaired
+        placeholder = _PLACEHOLDER in repaired or _AT in repaired
         library = _library(repaired)
     out = ParsedBib()
     for line in blanked:
@@ -295,7 +303,7 @@ def _uncommented(text: str) -> str:
 
 
 def _restore(text: str, placeholder: bool) -> str:
-    return text.replace(_PLACEHOLDER, '"') if placeholder else text
+    return text.replace(_PLACEHOLDER, '"').replace(_AT, "@") if placeholder else text
 
 
 def _to_entry(block: Any, line: int, renamed: dict[str, str], placeholder: bool) -> Entry:

@@ -38,7 +38,7 @@ from .normalize import (
     person_keys,
     protect_title,
 )
-from .resolve import MONTH_MACROS, resolve_entries, uses_macros
+from .resolve import resolve_entries, uses_macros
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({
@@ -145,6 +145,12 @@ def _incoming_value(name: str, value: str) -> str:
     if name in ("author", "editor"):
         return normalize_authors(value)
     if name == "title":
+        if "{" in value:
+            return value  # braces: curated LaTeX, taken as it is
+        if "\\" in value or "$" in value:
+            from .fix import protect_unprotected
+
+            return protect_unprotected(value)  # LaTeX: control sequences and math untouched
         return protect_title(value)
     if name == "doi":
         return normalize_doi(value) or value
@@ -469,10 +475,9 @@ def _added_entry(
             continue
         if name in raw.bare:
             macros = uses_macros(value)
-            portable = all(
-                (m in theirs and (m not in ours or ours[m].text == theirs[m].text))
-                or (m in MONTH_MACROS and m not in theirs and m not in ours)
-                for m in macros
+            # a macro stays a macro unless the database defines the name otherwise
+            portable = not any(
+                m in ours and (m not in theirs or ours[m].text != theirs[m].text) for m in macros
             )
             if portable:
                 values[name] = value

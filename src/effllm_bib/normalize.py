@@ -439,7 +439,9 @@ def _top_level_words(name: str) -> list[str]:
             current += c
     if current:
         words.append(current)
-    return words
+    # "L.\ Thiele": the control space only kept TeX from widening the space after a period;
+    # left at the end of a word it would escape the closing brace of the written field.
+    return [w[:-1] if w.endswith("\\") and not w.endswith("\\\\") else w for w in words]
 
 
 def to_last_first(name: str) -> str:

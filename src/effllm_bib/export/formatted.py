@@ -94,7 +94,11 @@ def render_entries(
 
     # pybtex's styles print eprint themselves, and pybtex reads Unicode better than LaTeX macros.
     text = export_bibtex(entries, arxiv_note=False, ascii_only=False)
-    data = parse_string(text, "bibtex")
+    try:
+        data = parse_string(text, "bibtex")
+    except PybtexError as exc:  # names pybtex cannot split, keys that differ only in case
+        raise EffllmBibError(f"pybtex cannot read the entries ({exc}); fix the entry it "
+                             "names, or export to another format.") from None  # fmt: skip
     style_class = _find("pybtex.style.formatting", style)
     fmt = style_class()
     salt = _formatter_salt(style_class, backend)
