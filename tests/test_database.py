@@ -89,3 +89,17 @@ def test_lenient_load_keeps_what_can_be_read(tmp_path):
     path.write_text("@misc{a, title={A}}\n@misc{a, title={again}}\n")
     db = Database.load(path, strict=False)
     assert list(db.entries) == ["a"] and db.problems[0].code == "duplicate-key"
+
+
+@pytest.mark.parametrize(
+    "key, ok",
+    [
+        pytest.param("O'Hara_1999_B", True, id="apostrophe"),
+        pytest.param("Lovelace:1843", True, id="colon"),
+        pytest.param("has space", False, id="space"),
+        pytest.param("a,b", False, id="comma"),
+        pytest.param("a{b", False, id="brace"),
+    ],
+)
+def test_keys_bibtex_accepts(key, ok):
+    assert bibio.is_valid_key(key) is ok

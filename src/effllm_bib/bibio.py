@@ -555,5 +555,6 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def is_valid_key(key: str) -> bool:
-    """Keys BibTeX and biber accept without trouble."""
-    return bool(re.fullmatch(r"[A-Za-z0-9_:.\-+/]+", key))
+    """Keys BibTeX and biber read back as they are: no white space, none of ``, { } ( ) " # % =
+    \\ ~`` (``O'Hara_1999_B`` and ``Lovelace:1843`` are fine)."""
+    return bool(key) and not re.search(r'[\s,{}()"#%=\\~]', key)

@@ -381,8 +381,9 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
 
 @cli.command()
 @click.argument("identifier")
-@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG", required=True,
-              help="Category of the paper (repeatable).")  # fmt: skip
+@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG",
+              help="Category of the paper (repeatable; required when the database has a "
+                   "taxonomy).")  # fmt: skip
 @source_options
 @pass_state
 @friendly_errors
@@ -392,6 +393,8 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
 
     opts = _source_kwargs(kwargs)
     with state.update() as db:
+        if not categories and db.has_taxonomy:
+            raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
         crossref, arxiv = _sources(opts)
         try:
             result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)

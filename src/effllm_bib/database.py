@@ -322,7 +322,7 @@ class Database:
             return
         if not bibio.is_valid_key(new):
             raise DatabaseError(
-                f"'{new}' is not a usable citation key; use letters, digits and - _ : . only."
+                f"'{new}' is not a usable citation key; leave out spaces and , {{ }} ( ) \" # % = \\ ~."
             )
         if new in self.entries:
             raise DatabaseError(f"key '{new}' is already taken; choose another.")

@@ -94,8 +94,10 @@ def disambiguate(base: str, taken: Collection[str]) -> str:
 
 
 def usable_key(key: str) -> bool:
-    """A key BibTeX and biber read back as it is (no space, comma, brace, quote, #, %, = ...)."""
-    return bool(key) and not re.search(r"[\s,{}()\"#%'=\\]", key)
+    """A key BibTeX and biber read back as it is (see :func:`effllm_bib.bibio.is_valid_key`)."""
+    from .bibio import is_valid_key
+
+    return is_valid_key(key)
 
 
 def _disambiguate(base: str, taken: Collection[str]) -> str:
