@@ -82,7 +82,9 @@ def _bibtex_keys(tmp_path: Path, name: str) -> set[str]:
     (tmp_path / "t.aux").write_text(f"\\citation{{*}}\n\\bibstyle{{plain}}\n\\bibdata{{{stem}}}\n")
     subprocess.run(["bibtex", "-terse", "t"], cwd=tmp_path, capture_output=True)
     bbl = (tmp_path / "t.bbl").read_text(encoding="utf-8")
-    return {line[len("\\bibitem{"):-1] for line in bbl.splitlines() if line.startswith("\\bibitem{")}
+    return {
+        line[len("\\bibitem{") : -1] for line in bbl.splitlines() if line.startswith("\\bibitem{")
+    }
 
 
 @pytest.mark.slow

@@ -74,8 +74,10 @@ def test_cycles_and_missing_targets_are_left_alone(entries):
 def test_resolution_costs_a_few_entry_copies_per_entry():
     """Linear: on 20,000 entries sharing 50 targets, resolving costs no more than a few plain
     copies of every entry (a quadratic resolver would cost thousands)."""
-    es = [e(f"c{i}", "inproceedings", crossref=f"p{i % 50}", month="jan", bare=["month"])
-          for i in range(20000)] + [e(f"p{i}", "proceedings", title="P") for i in range(50)]
+    es = [
+        e(f"c{i}", "inproceedings", crossref=f"p{i % 50}", month="jan", bare=["month"])
+        for i in range(20000)
+    ] + [e(f"p{i}", "proceedings", title="P") for i in range(50)]
     start = time.perf_counter()
     copies = [Entry(x.key, x.type, x.fields, x.bare) for x in es]
     copy_time = time.perf_counter() - start

@@ -113,8 +113,11 @@ def one_file(
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json")
-    ap.add_argument("--with-taxonomy", action="store_true",
-                    help="Put the project's taxonomy.toml beside each file (no lone files).")
+    ap.add_argument(
+        "--with-taxonomy",
+        action="store_true",
+        help="Put the project's taxonomy.toml beside each file (no lone files).",
+    )
     ap.add_argument("files", nargs="*", type=Path)
     ns = ap.parse_args()
     files = ns.files or corpus()

@@ -267,7 +267,9 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
             out.extras.append(Extra("string", raw))
             enclosing = block.parser_metadata.get("removed_enclosing")
             value = _restore(str(block.value), placeholder)
-            definitions.append((block.key, value if enclosing == "no-enclosing" else f"{{{value}}}"))
+            definitions.append(
+                (block.key, value if enclosing == "no-enclosing" else f"{{{value}}}")
+            )
         elif isinstance(block, bpm.Preamble):
             out.extras.append(Extra("preamble", _restore((block.raw or "").strip(), placeholder)))
         elif isinstance(block, bpm.ExplicitComment | bpm.ImplicitComment):

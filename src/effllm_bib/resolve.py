@@ -90,7 +90,7 @@ def uses_macros(raw: str) -> list[str]:
     """The macro names a bare value refers to, lower-cased, in order."""
     names = []
     for part in split_parts(raw):
-        if part and part[0] not in "\"{" and not part.isdigit() and _NAME.fullmatch(part):
+        if part and part[0] not in '"{' and not part.isdigit() and _NAME.fullmatch(part):
             names.append(part.lower())
     return names
 

@@ -113,7 +113,9 @@ def render_entries(
     rendered = []
     for label, entry in zip(labels, ordered, strict=True):
         source = ours.get(entry.key)
-        text_ = format_entry(for_bibtex(source, False, False)) if source else entry.to_string("bibtex")
+        text_ = (
+            format_entry(for_bibtex(source, False, False)) if source else entry.to_string("bibtex")
+        )
         digest = hashlib.sha256(f"{salt}\0{label}\0{text_}".encode()).hexdigest()
         used.add(digest)
         if digest not in cache.data:
