@@ -62,19 +62,6 @@ class State:
 
         return Database.load(self.db, create=create)
 
-    def read(self):  # type: ignore[no-untyped-def]
-        """Read-only and lenient: blocks that cannot be read are skipped with a note on stderr
-        (a command that writes refuses such a file instead)."""
-        from .database import Database
-        from .model import Severity
-
-        db = Database.load(self.db, strict=False)
-        errors = [p for p in db.problems if p.severity is Severity.ERROR]
-        if errors:
-            click.echo(f"note: {len(errors)} blocks of {db.bib_path} cannot be read and are left "
-                       f"out (first: {errors[0].where}); run 'effllm-bib check'.", err=True)  # fmt: skip
-        return db
-
     def update(self, create: bool = False, dry_run: bool = False):  # type: ignore[no-untyped-def]
         """The database for a change, under its lock (a dry run reads it without the lock)."""
         from contextlib import nullcontext
@@ -466,7 +453,7 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
     from .export import EXTENSIONS, renderer, with_tags
     from .export.filters import Filters, keys_from_file, parse_years
 
-    db = state.read()
+    db = state.load()
     wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
     unknown = sorted(k for k in wanted if k not in db.entries)
     if unknown and not keys_from:
@@ -545,7 +532,7 @@ def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
     from .bibio import write_atomic
     from .export.formatted import default_directory, render_entries, survey_markdown, write_list
 
-    db = state.read()
+    db = state.load()
     cache = None if no_cache else default_directory()
     entries = db.resolved(db.select(categories))
     if style == "survey" and backend == "markdown":
@@ -673,7 +660,7 @@ def stats(state: State, depth: int, plot: Path | None) -> None:
     """Coverage per category: papers, with authors, with DOI, published or preprint; by year."""
     from .stats import coverage, format_table, plot_years
 
-    db = state.read()
+    db = state.load()
     figures = coverage(db)
     click.echo(format_table(db, figures, depth), nl=False)
     if plot is not None:
