@@ -103,11 +103,11 @@ def test_parse_cache_follows_the_file_and_survives_damage(tmp_path):
     path = tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}}\n")
     assert bibio.read_bib_cached(path, cache).entries[0].get("title") == "One"
-    assert len(list(cache.glob("*.pickle"))) == 1
+    assert len(list(cache.glob("*.json"))) == 1
     path.write_text("@misc{a, title={Two}}\n")  # edited: a new key, parsed afresh
     assert bibio.read_bib_cached(path, cache).entries[0].get("title") == "Two"
-    for pickle_file in cache.glob("*.pickle"):
-        pickle_file.write_bytes(b"not a pickle")
+    for cached_file in cache.glob("*.json"):
+        cached_file.write_bytes(b"{not json")
     assert bibio.read_bib_cached(path, cache).entries[0].get("title") == "Two"
 
 

@@ -257,3 +257,42 @@ def test_malformed_accepted_file_is_one_line_and_exit_1(runner, full_db):
     assert result.exit_code == 1
     assert "accepted.toml: [[accepted]] number 1 needs rule, key and reason" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_lone_bib_file_exports_with_its_strings_and_crossref_targets(tmp_path):
+    from click.testing import CliRunner
+
+    from effllm_bib.cli import cli
+
+    path = tmp_path / "paper.bib"
+    path.write_text('@string{j = "Journal of Things"}\n@string{unused = "U"}\n'
+                    "@article{a, title={A}, journal=j, crossref={p}}\n@book{p, title={P}, year=1999}\n")  # fmt: skip
+    result = CliRunner().invoke(cli, ["--db", str(path), "export", "-k", "a"])
+    assert result.exit_code == 0, result.output
+    assert '@string{j = "Journal of Things"}' in result.output and "unused" not in result.output
+    assert result.output.index("@article{a,") < result.output.index("@book{p,")
+    ris = CliRunner().invoke(cli, ["--db", str(path), "export", "-f", "ris", "-k", "a"]).output
+    assert "JO  - Journal of Things" in ris and "PY  - 1999" in ris
+
+
+def test_init_then_categories(tmp_path):
+    from click.testing import CliRunner
+
+    from effllm_bib.cli import cli
+
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "mine")])
+    assert result.exit_code == 0 and (tmp_path / "mine" / "taxonomy.toml").exists()
+    listing = CliRunner().invoke(cli, ["--db", str(tmp_path / "mine"), "categories"])
+    assert listing.output == "unsorted: Unsorted [0]\n"
+
+
+def test_category_option_on_a_lone_file_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from effllm_bib.cli import cli
+
+    path = tmp_path / "paper.bib"
+    path.write_text("@misc{a, title={A}}\n")
+    result = CliRunner().invoke(cli, ["--db", str(path), "export", "-c", "quantization"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "taxonomy.toml" in result.output

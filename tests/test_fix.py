@@ -39,3 +39,18 @@ def test_fix_is_idempotent_and_keeps_good_entries():
 
 def test_protect_leaves_nested_braces_alone():
     assert protect_unprotected("{A {GPT} b} with LoRA") == "{A {GPT} b} with {LoRA}"
+
+
+@pytest.mark.parametrize(
+    "title, fixed",
+    [
+        pytest.param(r"The \TeX book", r"The \TeX book", id="control-word"),
+        pytest.param(r"\LaTeX{} for GPT", r"\LaTeX{} for {GPT}", id="control-word-with-group"),
+        pytest.param(r"\mbox{GPT} and BERT", r"\mbox{GPT} and {BERT}", id="mbox-argument"),
+        pytest.param(r"M\"uller on LLaMA", r"M\"uller on {LLaMA}", id="control-symbol"),
+        pytest.param(r"Cost $O(N^2)$ on GPUs", r"Cost $O(N^2)$ on {GPUs}", id="math"),
+        pytest.param(r"Cost $O(NM on GPUs", r"Cost $O(NM on GPUs", id="unclosed-math"),
+    ],
+)
+def test_protect_never_touches_control_sequences_or_math(title, fixed):
+    assert protect_unprotected(title) == fixed

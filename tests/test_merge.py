@@ -198,11 +198,11 @@ def test_match_by_doi(merged, tmp_path):
     assert report.matched == {"a": "frantar2023sparsegpt"}
 
 
-def test_add_new_adds_with_category_and_a_key(merged, tmp_path):
+def test_add_new_keeps_the_source_key_and_adds_the_category(merged, tmp_path):
     db, _ = merged
     other = _write(tmp_path, "@article{n, title={A New Paper}, author={Ada Lovelace}, year={1843}}")
     report = merge_file(db, other, add_new=True, categories=["kd"])
-    assert report.added and db.entries["lovelace1843new"].keywords == ("knowledge-distillation",)
+    assert report.added == ["n"] and db.entries["n"].keywords == ("knowledge-distillation",)
 
 
 def test_csl_json_is_merged(merged, tmp_path):
@@ -244,6 +244,66 @@ def test_a_source_entry_takes_the_type_its_venue_has(tmp_path, record, expected)
     typed = venue_typed(entry)
     assert (typed.type, expected[1], typed.get(expected[1])) == expected
     assert not (typed.get("booktitle") and typed.get("journal"))
+
+
+LONE_SOURCE = """@string{j = "Journal of " # "Things"}
+@string{unused = "Unused"}
+@article{Lovelace:1843,
+  author = "Ada Lovelace and
+     Charles Babbage",
+  title = {Notes},
+  journal = j,
+  keywords = {quantization, history},
+  abstract = {An abstract.},
+  year = 1843,
+}
+@inproceedings{taken, author = {Erik {Van Blokland}}, title = {Child}, crossref = {proc}}
+@proceedings{proc, title = {Proceedings}, year = 1999}
+"""
+
+
+@pytest.fixture
+def lone_merge(tmp_path, db_dir):
+    source = tmp_path / "source.bib"
+    source.write_text(LONE_SOURCE)
+    (db_dir / "effllm.bib").write_text("@misc{taken, title={Something else}}\n")
+    db = Database.load(db_dir)
+    return db, merge_file(db, source, add_new=True)
+
+
+def test_add_new_keeps_keys_fields_and_used_strings(lone_merge):
+    db, report = lone_merge
+    entry = db.entries["Lovelace:1843"]
+    assert entry.get("journal") == "j" and "journal" in entry.bare
+    assert entry.get("abstract") == "An abstract."
+    assert entry.get("author") == "Lovelace, Ada and Babbage, Charles"
+    assert '@string{j = "Journal of " # "Things"}' in db.text() and "Unused" not in db.text()
+
+
+def test_add_new_renames_only_on_a_collision_and_follows_crossref(lone_merge):
+    db, report = lone_merge
+    assert report.renamed == [("taken", "takenb")]
+    assert db.entries["takenb"].get("crossref") == "proc"
+    assert db.entries["takenb"].get("author") == "{Van Blokland}, Erik"
+
+
+def test_keywords_that_are_not_categories_go_to_tags(lone_merge):
+    db, _ = lone_merge
+    entry = db.entries["Lovelace:1843"]
+    assert entry.keywords == ("quantization",) and entry.get("tags") == "history"
+
+
+def test_merge_into_a_lone_file_writes_a_file_that_reads_back(tmp_path):
+    source = tmp_path / "source.bib"
+    source.write_text(LONE_SOURCE)
+    target = tmp_path / "mine.bib"
+    target.write_text("")
+    db = Database.load(target)
+    merge_file(db, source, add_new=True)
+    db.save()
+    again = Database.load(target)
+    assert set(again.entries) == {"Lovelace:1843", "taken", "proc"}
+    assert again.entries["Lovelace:1843"].keywords == ("history", "quantization")
 
 
 @pytest.mark.parametrize(

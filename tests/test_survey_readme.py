@@ -111,7 +111,7 @@ def test_survey_markdown_writes_bullets_as_the_readme_does(runner):
     assert len(bullets) > 400
     assert [b for b in bullets if not BULLET.match(b)] == []
     assert "- I-LLM: Efficient Integer-Only Inference" in result.output
-    assert "- LLM.int8(): 8-bit Matrix Multiplication" in result.output
+    assert "- GPT3.int8(): 8-bit Matrix Multiplication" in result.output  # NeurIPS 2022 title
 
 
 def test_survey_style_and_apply_write_the_same_bullet():

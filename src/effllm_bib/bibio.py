@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ class ParsedBib:
     entries: list[Entry] = field(default_factory=list)
     extras: list[Extra] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # every @string macro, lower-cased name -> expanded text, in file order
+    strings: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -76,33 +78,166 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
-    """Parse BibTeX text. Blocks that fail become problems with their line, never vanish."""
+# A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.
+_COMMENT_LIKE = re.compile(r"@\s*(comment[A-Za-z0-9_:-]+)\s*([{(])", re.I)
+_PLACEHOLDER = "\ue000"  # stands for a '"' inside braces inside a quoted value while parsing
+_AT = "\ue001"  # stands for an '@' in a % comment line outside entries while parsing
+_TOKENS = re.compile(r'[{}()"@%\n]')
+
+
+def _library(text: str) -> Any:
     import logging
 
-    import bibtexparser  # imported here: a database read from the parse cache never needs it
-    from bibtexparser import model as bpm
+    # imported here: a database read from the parse cache never needs bibtexparser
+    from bibtexparser.entrypoint import parse_string
     from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
     # bibtexparser logs every failed block; we report them as findings with their line instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-
-    library = bibtexparser.parse_string(
+    return parse_string(
         text, parse_stack=[RemoveEnclosingMiddleware(allow_inplace_modification=True)]
     )
+
+
+def _repair(text: str) -> tuple[str, list[int]]:
+    """The text as bibtexparser can read it the way BibTeX and biber do, and the lines of
+    ``%`` comments that were blanked inside entries.
+
+    - a ``"`` inside braces inside a quoted value is part of the value (bibtexparser ends the
+      value there): it becomes a placeholder, turned back after parsing;
+    - ``%`` between the fields of an entry starts a comment to the end of the line for biber
+      (BibTeX stops reading the entry there): it is blanked, keeping line numbers, and reported.
+
+    One pass over the text, only run when the plain parse showed one of these cases. Text
+    outside blocks (where BibTeX ignores everything) never changes the state.
+    """
+    out: list[str] = []
+    blanked: list[int] = []
+    depth = 0  # delimiter depth within the current block (1: between the fields)
+    header = False  # after "@type", before the block's opening delimiter
+    paren = False  # the block is delimited by ( )
+    quoted = False  # inside a quoted value
+    qdepth = 0  # brace depth inside the quoted value
+    comment = False  # an @comment block (no value syntax there)
+    line = 1
+    last = 0
+    for m in _TOKENS.finditer(text):
+        c = m.group()
+        i = m.start()
+        if c == "\n":
+            line += 1
+            continue
+        if i < last:
+            continue  # inside a blanked comment
+        if depth == 0:
+            if c == "%" and not header:
+                # biber: a comment to the end of the line, so "%@BOOK{...}" is no entry (BibTeX
+                # would read it; a file that comments an entry out this way means biber's way)
+                end = text.find("\n", i)
+                end = len(text) if end < 0 else end
+                out.append(text[last:i] + text[i:end].replace("@", _AT))
+                last = end
+            elif c == "@":
+                header = True
+                comment = text[i + 1 : i + 16].lstrip().lower().startswith("comment") and not (
+                    _COMMENT_LIKE.match(text, i)
+                )
+            elif header and c in "{(":
+                header, paren, depth, quoted = False, c == "(", 1, False
+            continue
+        if quoted:
+            if c == "{":
+                qdepth += 1
+            elif c == "}" and qdepth > 0:
+                qdepth -= 1
+            elif c == '"' and qdepth > 0:
+                out.append(text[last:i] + _PLACEHOLDER)
+                last = i + 1
+            elif c == '"':
+                quoted = False
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}" and not (paren and depth == 1):
+            depth -= 1
+        elif c == ")" and paren and depth == 1:
+            depth = 0
+        elif comment:
+            continue
+        elif c == '"' and depth == 1:
+            quoted, qdepth = True, 0
+        elif c == "%" and depth == 1:
+            end = text.find("\n", i)
+            end = len(text) if end < 0 else end
+            out.append(text[last:i])
+            last = end
+            blanked.append(line)
+    out.append(text[last:])
+    return "".join(out), blanked
+
+
+def _needs_repair(library: Any) -> bool:
+    from bibtexparser import model as bpm
+
+    for block in library.blocks:
+        if isinstance(block, bpm.ParsingFailedBlock):
+            return True
+        if isinstance(block, bpm.Entry):
+            for f in block.fields:
+                if "%" in f.key:
+                    return True
+                value = str(f.value)
+                if value.startswith('"') and not value.endswith('"'):
+                    return True
+    return False
+
+
+def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
+    """Parse BibTeX text. Blocks that fail become problems with their line, never vanish."""
+    from bibtexparser import model as bpm
+
+    from .resolve import expand_strings
+
+    # @COMMENTED{...} is an entry of an unknown type to BibTeX and biber, not a comment.
+    renamed: dict[str, str] = {}
+
+    def rename(m: re.Match[str]) -> str:
+        alias = f"effllmcommentlike{len(renamed)}"
+        renamed[alias] = m.group(1).lower()
+        return f"@{alias}{m.group(2)}"
+
+    if "@" in text and _COMMENT_LIKE.search(text):
+        text = _COMMENT_LIKE.sub(rename, text)
+    library = _library(text)
+    blanked: list[int] = []
+    placeholder = False
+    if _needs_repair(library):
+        repaired, blanked = _repair(text)
+        placeholder = _PLACEHOLDER in repaired or _AT in repaired
+        library = _library(repaired)
     out = ParsedBib()
+    for line in blanked:
+        out.problems.append(
+            Problem(Severity.WARNING, "comment-in-entry",
+                    "a % comment between the fields of an entry: biber skips it, BibTeX stops "
+                    "reading the entry there; it is dropped on rewrite. Delete it or move it "
+                    "out of the entry.", source, line)
+        )  # fmt: skip
+    definitions: list[tuple[str, str]] = []
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, bpm.DuplicateBlockKeyBlock):
             out.problems.append(
                 Problem(Severity.ERROR, "duplicate-key",
-                        f"key '{block.key}' is used twice; rename or remove one.", source, line)
+                        f"key '{block.key}' is used twice; rename or remove one.", source, line,
+                        block.key)
             )  # fmt: skip
         elif isinstance(block, bpm.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
             out.problems.append(
                 Problem(Severity.ERROR, "duplicate-field",
-                        f"field(s) {names} given twice in one entry; keep one.", source, line)
+                        f"field(s) {names} given twice in one entry; keep one.", source, line,
+                        getattr(block.ignore_error_block, "key", "") or "")
             )  # fmt: skip
         elif isinstance(block, bpm.ParsingFailedBlock):
             error = block.error
@@ -117,60 +252,129 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                         f"cannot parse this block ({reason}); check braces and commas.", source, line)
             )  # fmt: skip
         elif isinstance(block, bpm.Entry):
-            entry = _to_entry(block, line)
+            entry = _to_entry(block, line, renamed, placeholder)
             out.entries.append(entry)
             for name, value in entry.fields:
                 if _SWALLOWED_FIELD.search(value):
                     out.problems.append(
                         Problem(Severity.ERROR, "missing-comma",
                                 f"field '{name}' of '{entry.key}' swallows the next field "
-                                f"({value[:30]!r}...); add the missing comma.", source, line)
+                                f"({value[:30]!r}...); add the missing comma.", source, line,
+                                entry.key)
                     )  # fmt: skip
         elif isinstance(block, bpm.String):
-            out.extras.append(Extra("string", block.raw.strip()))
+            raw = _restore((block.raw or "").strip(), placeholder)
+            out.extras.append(Extra("string", raw))
+            enclosing = block.parser_metadata.get("removed_enclosing")
+            value = _restore(str(block.value), placeholder)
+            definitions.append(
+                (block.key, value if enclosing == "no-enclosing" else f"{{{value}}}")
+            )
         elif isinstance(block, bpm.Preamble):
-            out.extras.append(Extra("preamble", block.raw.strip()))
+            out.extras.append(Extra("preamble", _restore((block.raw or "").strip(), placeholder)))
         elif isinstance(block, bpm.ExplicitComment | bpm.ImplicitComment):
-            text_ = block.raw.strip()
+            text_ = _restore((block.raw or "").strip(), placeholder)
             if text_:
                 out.extras.append(Extra("comment", text_))
-            if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(text_):
+            if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(_uncommented(text_)):
                 out.problems.append(
                     Problem(Severity.ERROR, "stray-text",
                             f"text outside any entry looks like fields ({text_[:30]!r}); a "
                             "closing brace too many cut the entry before it short.", source, line)
                 )  # fmt: skip
+    out.strings = expand_strings(definitions)
     return out
 
 
-def _to_entry(block: Any, line: int) -> Entry:
+_STRING_BLOCK = re.compile(r"@\s*string\s*[{(]\s*([^\s=]+)\s*=(.*)[})]\s*\Z", re.I | re.S)
+
+
+def string_definition(extra: Extra) -> tuple[str, str]:
+    """(lower-cased name, raw value) of a kept ``@string`` block; ("", "") for other blocks."""
+    if extra.kind != "string":
+        return "", ""
+    m = _STRING_BLOCK.match(extra.text)
+    return (m.group(1).lower(), m.group(2).strip()) if m else ("", "")
+
+
+def _uncommented(text: str) -> str:
+    """Free text without its ``%`` comment lines (which may well say ``key=value``)."""
+    if "%" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("%"))
+
+
+def _restore(text: str, placeholder: bool) -> str:
+    return text.replace(_PLACEHOLDER, '"').replace(_AT, "@") if placeholder else text
+
+
+def _to_entry(block: Any, line: int, renamed: dict[str, str], placeholder: bool) -> Entry:
     removed = block.parser_metadata.get("removed_enclosing", {}) or {}
     fields: list[tuple[str, str]] = []
     bare: set[str] = set()
     for f in block.fields:
         name = f.key.lower()
-        value = str(f.value)
+        value = _restore(str(f.value), placeholder)
         if removed.get(f.key) == "no-enclosing" and not value.isdigit():
             bare.add(name)
         fields.append((name, value))
-    return Entry(block.key, block.entry_type, tuple(fields), frozenset(bare), line=line)
+    entry_type = renamed.get(block.entry_type.lower(), block.entry_type)
+    return Entry(block.key, entry_type, tuple(fields), frozenset(bare), line=line)
 
 
 def read_bib(path: Path) -> ParsedBib:
     return parse_bib(read_text(path), str(path))
 
 
-PARSE_CACHE_VERSION = b"effllm-bib parse cache 1"
+PARSE_CACHE_VERSION = "effllm-bib parse cache 2"
+
+
+def _cache_salt() -> bytes:
+    """What a cached parse depends on besides the file: this format and the installed versions."""
+    from importlib import metadata
+
+    versions = []
+    for dist in ("effllm-bib", "bibtexparser"):
+        try:
+            versions.append(metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            versions.append("?")
+    from . import __version__
+
+    return f"{PARSE_CACHE_VERSION} {__version__} {' '.join(versions)}\n".encode()
+
+
+def _to_plain(parsed: ParsedBib) -> dict[str, Any]:
+    return {
+        "entries": [[e.key, e.type, [list(f) for f in e.fields], sorted(e.bare), e.line]
+                    for e in parsed.entries],
+        "extras": [[x.kind, x.text] for x in parsed.extras],
+        "problems": [p.as_dict() for p in parsed.problems],
+        "strings": list(parsed.strings.items()),
+    }  # fmt: skip
+
+
+def _from_plain(data: dict[str, Any]) -> ParsedBib:
+    entries = [
+        Entry(key, type_, tuple((n, v) for n, v in fields), frozenset(bare), line=line)
+        for key, type_, fields, bare, line in data["entries"]
+    ]
+    extras = [Extra(kind, text) for kind, text in data["extras"]]
+    problems = [
+        Problem(Severity(p["severity"]), p["code"], p["message"], p["path"], p["line"], p["key"])
+        for p in data["problems"]
+    ]
+    return ParsedBib(entries, extras, problems, dict(data["strings"]))
 
 
 def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
     """``read_bib`` through an on-disk cache keyed by the file's bytes (so never stale).
 
-    Reading a large, unchanged database then costs an unpickle instead of a parse. Files with
-    parse errors are never cached.
+    The cache holds plain JSON data (never code to run), keyed by the file's bytes and the
+    installed versions of effllm-bib and bibtexparser. Files with parse errors are never cached.
     """
     import hashlib
-    import pickle
+    import json
 
     if cache_dir is None:
         return read_bib(path)
@@ -178,25 +382,22 @@ def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
         data = path.read_bytes()
     except OSError:
         return read_bib(path)  # read_bib says what is wrong
-    from . import __version__
-
-    salt = PARSE_CACHE_VERSION + __version__.encode()
-    digest = hashlib.blake2b(salt + data, digest_size=20).hexdigest()
-    cached = cache_dir / f"{digest}.pickle"
+    digest = hashlib.blake2b(_cache_salt() + data, digest_size=20).hexdigest()
+    cached = cache_dir / f"{digest}.json"
     try:
-        with cached.open("rb") as fh:
-            parsed = pickle.load(fh)
-        if isinstance(parsed, ParsedBib):
-            return parsed
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        parsed = _from_plain(json.loads(cached.read_text(encoding="utf-8")))
+        # the same bytes may sit at another path
+        parsed.problems = [replace(p, path=str(path)) for p in parsed.problems]
+        return parsed
+    except (OSError, ValueError, KeyError, TypeError):
         pass  # a missing or damaged cache file is rebuilt
     parsed = read_bib(path)
     if not parsed.errors:
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(_to_plain(parsed), fh, ensure_ascii=False)
             os.replace(tmp, cached)
         except OSError:
             pass  # a cache that cannot be written only costs speed
@@ -224,12 +425,115 @@ def entry_sort_key(entry: Entry) -> tuple[str, str]:
     return (entry.key.lower(), entry.key)
 
 
-def format_bib(entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True) -> str:
-    """The canonical text: kept blocks first in their order, then entries sorted by key."""
-    blocks = [x.text for x in extras]
+def crossref_targets(entry: Entry) -> list[str]:
+    """The keys an entry inherits from (``crossref``, then ``xdata``), as written."""
+    out = []
+    for name in ("crossref", "xdata"):
+        out += [k.strip() for k in entry.get(name).split(",") if k.strip()]
+    return out
+
+
+def canonical_order(entries: Iterable[Entry], sort: bool = True) -> list[Entry]:
+    """Sorted by key (or as given, with ``sort`` false), except that every ``crossref``/``xdata``
+    target comes after all the entries that refer to it (BibTeX cannot resolve a target it has
+    already read).
+
+    An entry's rank is the length of the longest chain of entries that refer to it (0 for an
+    entry nobody refers to); entries are ordered by rank, then key. Cycles count as rank 0.
+    """
     ordered = sorted(entries, key=entry_sort_key) if sort else list(entries)
+    referrers: dict[str, list[str]] = {}
+    for e in ordered:
+        for target in crossref_targets(e):
+            referrers.setdefault(target.lower(), []).append(e.key.lower())
+    if not referrers:
+        return ordered
+    rank: dict[str, int] = {}
+    for e in ordered:  # iterative longest-path over the referrer graph, cycles cut
+        start = e.key.lower()
+        if start in rank:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        on_path = {start}
+        best: dict[str, int] = {start: 0}
+        while stack:
+            key, i = stack[-1]
+            parents = referrers.get(key, [])
+            if i < len(parents):
+                stack[-1] = (key, i + 1)
+                child = parents[i]
+                if child in rank:
+                    best[key] = max(best[key], rank[child] + 1)
+                elif child not in on_path:
+                    on_path.add(child)
+                    best[child] = 0
+                    stack.append((child, 0))
+                continue
+            stack.pop()
+            on_path.discard(key)
+            rank[key] = best[key]
+            if stack:
+                up = stack[-1][0]
+                best[up] = max(best[up], rank[key] + 1)
+    positions = {id(e): i for i, e in enumerate(ordered)}
+    return sorted(ordered, key=lambda e: (rank.get(e.key.lower(), 0), positions[id(e)]))
+
+
+def format_bib(entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True) -> str:
+    """The canonical text: kept blocks first in their order, then the entries sorted by key
+    (``crossref``/``xdata`` targets after the entries that refer to them)."""
+    blocks = [x.text for x in extras]
+    ordered = canonical_order(entries, sort)
     blocks.extend(format_entry(e) for e in ordered)
     return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def _comparable(entry: Entry) -> tuple[str, str, tuple[tuple[str, str], ...], frozenset[str]]:
+    bare = frozenset(n for n in entry.bare if not entry.get(n).isdigit())
+    return (entry.key, entry.type, entry.fields, bare)
+
+
+def verify_text(text: str, entries: Iterable[Entry], target: Path | str) -> None:
+    """Refuse ``text`` (about to be written to ``target``) unless it reads back as ``entries``.
+
+    Raises :class:`WriteVerificationError` naming the first entry that does not come back the
+    same (lost, changed, or a block that no longer parses).
+    """
+    from .errors import WriteVerificationError
+
+    wanted = {e.key: e for e in entries}
+    parsed = parse_bib(text, str(target))
+    got: dict[str, Entry] = {}
+    for e in parsed.entries:
+        got.setdefault(e.key, e)
+    for key, entry in wanted.items():
+        back = got.get(key)
+        if back is None or _comparable(back) != _comparable(entry):
+            field_ = ""
+            if back is not None:
+                ours, theirs = dict(entry.fields), dict(back.fields)
+                diff = sorted(n for n in set(ours) | set(theirs) if ours.get(n) != theirs.get(n))
+                field_ = f" (field {diff[0]})" if diff else " (type or delimiters)"
+            what = "would be lost" if back is None else f"would not read back the same{field_}"
+            raise WriteVerificationError(target, key, what)
+    extra = [e.key for e in parsed.entries if e.key not in wanted]
+    if extra or len(parsed.entries) != len(wanted):
+        name = extra[0] if extra else next(iter(wanted), "")
+        raise WriteVerificationError(target, name, "would be read as more than one entry")
+    if parsed.errors:
+        first = parsed.errors[0]
+        raise WriteVerificationError(target, first.key or f"line {first.line}", first.message)
+
+
+def write_verified(
+    path: Path, entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True
+) -> str:
+    """Format, check that the text reads back as the same entries, then write atomically."""
+    entries = list(entries)
+    text = format_bib(entries, extras, sort)
+    verify_text(text, entries, path)
+    write_atomic(path, text)
+    return text
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -253,5 +557,6 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def is_valid_key(key: str) -> bool:
-    """Keys BibTeX and biber accept without trouble."""
-    return bool(re.fullmatch(r"[A-Za-z0-9_:.\-+/]+", key))
+    """Keys BibTeX and biber read back as they are: no white space, none of ``, { } ( ) " # % =
+    \\ ~`` (``O'Hara_1999_B`` and ``Lovelace:1843`` are fine)."""
+    return bool(key) and not re.search(r'[\s,{}()"#%=\\~]', key)

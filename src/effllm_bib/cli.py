@@ -117,6 +117,20 @@ def _show_or_save(db: Any, before: str, dry_run: bool) -> None:
         click.echo("no change.")
 
 
+# --- init ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@friendly_errors
+def init(directory: Path) -> None:
+    """Create a new database in DIRECTORY: an empty .bib and a commented taxonomy template."""
+    from .database import init_database
+
+    bib_path, tax_path = init_database(directory)
+    click.echo(f"created {bib_path} and {tax_path}; edit the categories, then use --db {directory}")
+
+
 # --- import ----------------------------------------------------------------------------------
 
 
@@ -354,8 +368,9 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
 
 @cli.command()
 @click.argument("identifier")
-@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG", required=True,
-              help="Category of the paper (repeatable).")  # fmt: skip
+@click.option("-c", "--category", "categories", multiple=True, metavar="SLUG",
+              help="Category of the paper (repeatable; required when the database has a "
+                   "taxonomy).")  # fmt: skip
 @source_options
 @pass_state
 @friendly_errors
@@ -365,6 +380,8 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
 
     opts = _source_kwargs(kwargs)
     with state.update() as db:
+        if not categories and db.has_taxonomy:
+            raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
         crossref, arxiv = _sources(opts)
         try:
             result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
@@ -448,18 +465,28 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
         db.get(unknown[0])  # an unknown key typed by hand is an error
     first, last = parse_years(year, since)
     filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
+    taxonomy = db.taxonomy if keyword_mode == "path" else db.taxonomy_or_none
     chosen = filters.apply(db.select(categories))
-    entries = with_tags(chosen, db.taxonomy, keyword_mode)
-    render = renderer(fmt)
-    if collections:
-        if fmt not in ("bibtex", "biblatex") or all_categories:
-            raise click.UsageError("--collections goes with --format bibtex or biblatex, "
-                                   "into one file (not --all-categories).")  # fmt: skip
-        from .export.groups import with_groups
+    if fmt in ("csl-json", "ris"):
+        chosen = db.resolved(chosen)  # text formats: macros expanded, crossref inherited
+    entries = with_tags(chosen, taxonomy, keyword_mode)
 
-        plain_render = render
-        within = db.taxonomy.subtree(list(categories)) if categories else None
-        render = lambda es, head: with_groups(plain_render(es, head), db.taxonomy, chosen, within)  # noqa: E731
+    def render(some: list[Any], header: str) -> str:
+        if fmt in ("csl-json", "ris"):
+            return renderer(fmt)(some, header)
+        # .bib formats keep macros and crossref: with the @string definitions and targets used
+        complete, strings = db.with_dependencies(some)
+        text = renderer(fmt, strings)(complete, header)
+        if collections:
+            from .export.groups import with_groups
+
+            within = db.taxonomy.subtree(list(categories)) if categories else None
+            text = with_groups(text, db.taxonomy, chosen, within)
+        return text
+
+    if collections and (fmt not in ("bibtex", "biblatex") or all_categories):
+        raise click.UsageError("--collections goes with --format bibtex or biblatex, "
+                               "into one file (not --all-categories).")  # fmt: skip
     if all_categories:
         from .export.tree import write_tree
 
@@ -521,7 +548,7 @@ def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
 
     db = state.load()
     cache = None if no_cache else default_directory()
-    entries = [e for e in db.select(categories)]
+    entries = db.resolved(db.select(categories))
     if style == "survey" and backend == "markdown":
         if len(categories) > 1:
             raise click.UsageError("--style survey --to markdown takes at most one --category.")

@@ -1,4 +1,7 @@
-"""The canonical database: a directory with ``effllm.bib`` and ``taxonomy.toml``.
+"""The canonical database: a directory with ``effllm.bib`` and ``taxonomy.toml``, or any .bib file.
+
+A .bib file alone is a database too: without a ``taxonomy.toml`` beside it, everything but the
+categories works (``db.taxonomy`` is None; commands that need categories say how to add one).
 
 Load, select, change in memory, save atomically. No HTTP and no command-line concerns here.
 """
@@ -7,14 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 from . import bibio, keys
-from .errors import BibParseError, DatabaseError, UnknownKeyError
-from .model import Entry, Extra
+from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
+from .model import Entry, Extra, Problem
 from .taxonomy import Taxonomy, load_taxonomy
 
 BIB_NAME = "effllm.bib"
@@ -47,7 +50,8 @@ def parse_cache_dir() -> Path | None:
 def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     """(bib file, taxonomy file) for ``--db``, ``$EFFLLM_BIB_DB`` or the packaged database.
 
-    ``--db`` may name the directory or the .bib file; the taxonomy sits beside the .bib file.
+    ``--db`` may name the directory or the .bib file; the taxonomy sits beside the .bib file
+    (it may not exist: a lone .bib file is a database without categories).
     """
     raw = db if db is not None else os.environ.get(ENV_VAR) or None
     base = Path(raw) if raw is not None else packaged_refs()
@@ -77,6 +81,53 @@ def reader_fields(entry: Entry) -> Entry:
     elif named and entry.get("key") == sort_key:
         values["key"] = ""  # written here while the entry had no author; authors now sort it
     return entry.with_fields(**values) if values else entry
+
+
+TAXONOMY_TEMPLATE = """\
+# The categories of this bibliography, for effllm-bib (see `effllm-bib categories`).
+#
+# One [[category]] table per node, parents before children.
+#   slug     stable identifier, written in the `keywords` field of the .bib file
+#   name     the display name
+#   parent   slug of the parent node (absent for top-level nodes)
+#   aliases  other names you may type after --category; unique across the file
+#
+# Give an entry a category with `effllm-bib merge --category SLUG FILE` or by adding the slug to
+# its `keywords` field; export one category (and its descendants) with `export -c SLUG`.
+# Keywords that are not slugs belong in a field of their own (`tags`).
+#
+# effllm-bib needs at least one category; rename this one or add your own, for example:
+#
+#   [[category]]
+#   slug = "methods"
+#   name = "Methods"
+#
+#   [[category]]
+#   slug = "pruning"
+#   name = "Pruning"
+#   parent = "methods"
+#   aliases = ["sparsity"]
+
+[[category]]
+slug = "unsorted"
+name = "Unsorted"
+"""
+
+
+def init_database(directory: Path) -> tuple[Path, Path]:
+    """Create a new database in ``directory``: an empty ``effllm.bib`` and a commented
+    ``taxonomy.toml``. Refuses to replace either file."""
+    bib_path, tax_path = directory / BIB_NAME, directory / TAXONOMY_NAME
+    existing = [p for p in (bib_path, tax_path) if p.exists()]
+    if existing:
+        raise DatabaseError(
+            f"{existing[0]}: already exists; init creates a new database only, "
+            "choose an empty directory."
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    bibio.write_atomic(tax_path, TAXONOMY_TEMPLATE)
+    bibio.write_atomic(bib_path, "")
+    return bib_path, tax_path
 
 
 LOCK_TIMEOUT = 30.0
@@ -121,25 +172,49 @@ class Database:
     def __init__(
         self,
         bib_path: Path,
-        taxonomy: Taxonomy,
+        taxonomy: Taxonomy | None,
         entries: Iterable[Entry] = (),
         extras: Iterable[Extra] = (),
         taxonomy_path: Path | None = None,
+        strings: Mapping[str, str] | None = None,
     ) -> None:
         self.bib_path = bib_path
         self.taxonomy_path = taxonomy_path or bib_path.with_name(TAXONOMY_NAME)
-        self.taxonomy = taxonomy
+        self._taxonomy = taxonomy
         self.entries: dict[str, Entry] = {}
         for e in entries:
             self.entries[e.key] = e
         self.extras = list(extras)
+        self.strings: dict[str, str] = dict(strings or {})
+        self.problems: list[Problem] = []  # blocks a lenient load could not read
+        self._resolved: tuple[dict[str, Entry], dict[str, Entry]] | None = None
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        """The category tree; a one-line error when the database has none."""
+        if self._taxonomy is None:
+            raise TaxonomyMissingError(self.bib_path)
+        return self._taxonomy
+
+    @property
+    def has_taxonomy(self) -> bool:
+        return self._taxonomy is not None
+
+    @property
+    def taxonomy_or_none(self) -> Taxonomy | None:
+        return self._taxonomy
 
     @classmethod
-    def load(cls, db: str | os.PathLike[str] | None = None, create: bool = False) -> Database:
+    def load(
+        cls, db: str | os.PathLike[str] | None = None, create: bool = False, strict: bool = True
+    ) -> Database:
         """Open a database. With ``create``, a missing one is started in memory; :meth:`save`
         writes it, with a copy of the packaged taxonomy if the directory has none.
 
-        A .bib file with blocks that cannot be parsed is refused: saving it would lose them.
+        A .bib file with blocks that cannot be parsed is refused (saving it would lose them),
+        unless ``strict`` is false: a read-only command then gets the entries that could be read
+        and the findings in ``problems``. Without a taxonomy.toml beside the .bib file the
+        database has no categories.
         """
         bib_path, tax_path = resolve_location(db)
         if not bib_path.exists():
@@ -155,9 +230,9 @@ class Database:
                 extras=[Extra("comment", HEADER)],
                 taxonomy_path=tax_path,
             )
-        taxonomy = load_taxonomy(tax_path)
+        taxonomy = load_taxonomy(tax_path) if tax_path.exists() else None
         parsed = bibio.read_bib_cached(bib_path, parse_cache_dir())
-        if parsed.errors:
+        if parsed.errors and strict:
             first = parsed.errors[0]
             more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
             raise BibParseError(
@@ -165,18 +240,74 @@ class Database:
                 f"{first.message}{more} Run 'effllm-bib check' for the full list.",
                 first.line,
             )
-        return cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path)
+        out = cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path, parsed.strings)
+        out.problems = list(parsed.problems)
+        return out
 
     # --- reading ----------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self.entries)
 
+    def resolved(self, entries: Iterable[Entry] | None = None) -> list[Entry]:
+        """Entries with every field as text: macros expanded, ``#`` joined, ``crossref`` and
+        ``xdata`` inherited (see :mod:`effllm_bib.resolve`). Default: every entry, sorted by key.
+
+        The whole database is resolved once per object (until it changes); entries that are
+        not the database's own objects (changed copies) are resolved against it one by one.
+        """
+        from .resolve import resolve_entries
+
+        raw = self.entries
+        if self._resolved is None or self._resolved[0] != raw:
+            done = resolve_entries(list(raw.values()), self.strings)
+            self._resolved = (dict(raw), {e.key: e for e in done})
+        cache = self._resolved[1]
+        chosen = sorted(raw.values(), key=bibio.entry_sort_key) if entries is None else entries
+        out = []
+        for e in chosen:
+            if raw.get(e.key) is e:
+                out.append(cache[e.key])
+                continue
+            parents = [raw[k] for k in bibio.crossref_targets(e) if k in raw]
+            out.append(resolve_entries([e, *parents], self.strings)[0])
+        return out
+
     def get(self, key: str) -> Entry:
         try:
             return self.entries[key]
         except KeyError:
             raise UnknownKeyError(key) from None
+
+    def with_dependencies(self, entries: Iterable[Entry]) -> tuple[list[Entry], list[Extra]]:
+        """What a .bib export of ``entries`` needs to be read alone: the entries, then the
+        ``crossref``/``xdata`` targets they reach (transitively), and the ``@string`` definitions
+        all of these use (with the ones those definitions use), in file order."""
+        from .resolve import uses_macros
+
+        out = list(entries)
+        seen = {e.key.lower() for e in out}
+        by_lower = {k.lower(): e for k, e in self.entries.items()}
+        i = 0
+        while i < len(out):
+            for target in bibio.crossref_targets(out[i]):
+                parent = by_lower.get(target.lower())
+                if parent is not None and parent.key.lower() not in seen:
+                    seen.add(parent.key.lower())
+                    out.append(parent)
+            i += 1
+        definitions = {name: (x, body) for x in self.extras
+                       for name, body in [bibio.string_definition(x)] if name}  # fmt: skip
+        wanted: set[str] = set()
+        todo = [m for e in out for n in e.bare for m in uses_macros(e.get(n))]
+        while todo:
+            name = todo.pop()
+            if name in wanted or name not in definitions:
+                continue
+            wanted.add(name)
+            todo.extend(uses_macros(definitions[name][1]))
+        strings = [x for x in self.extras if bibio.string_definition(x)[0] in wanted]
+        return out, strings
 
     def select(self, categories: Iterable[str] = ()) -> list[Entry]:
         """Entries in any of the categories (slugs or aliases) or their descendants, sorted by key.
@@ -187,6 +318,8 @@ class Database:
         ordered = sorted(self.entries.values(), key=bibio.entry_sort_key)
         if not wanted:
             return ordered
+        if self._taxonomy is None:
+            raise TaxonomyMissingError(self.bib_path, "--category options")
         slugs = self.taxonomy.subtree(wanted)
         return [e for e in ordered if slugs.intersection(e.keywords)]
 
@@ -213,7 +346,7 @@ class Database:
             return
         if not bibio.is_valid_key(new):
             raise DatabaseError(
-                f"'{new}' is not a usable citation key; use letters, digits and - _ : . only."
+                f"'{new}' is not a usable citation key; leave out spaces and , {{ }} ( ) \" # % = \\ ~."
             )
         if new in self.entries:
             raise DatabaseError(f"key '{new}' is already taken; choose another.")
@@ -241,15 +374,26 @@ class Database:
 
     # --- writing ----------------------------------------------------------------------------------
 
+    def written_entries(self) -> list[Entry]:
+        """The entries as the file holds them. A categorised database (one with a taxonomy) is
+        written for every reader (:func:`reader_fields`); a lone .bib keeps its fields as given."""
+        if self.has_taxonomy:
+            return [reader_fields(e) for e in self.entries.values()]
+        return list(self.entries.values())
+
     def text(self) -> str:
-        return bibio.format_bib(map(reader_fields, self.entries.values()), self.extras)
+        return bibio.format_bib(self.written_entries(), self.extras)
 
     def save(self) -> None:
-        """Write atomically. Temporary files of writers that were killed are removed first
-        (callers hold the lock, so none of them is being written)."""
+        """Write atomically, after checking that the text reads back as the same entries (else
+        :class:`WriteVerificationError` and the old file stays). Temporary files of writers that
+        were killed are removed first (callers hold the lock, so none of them is being written)."""
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
-        if not self.taxonomy_path.exists():
-            text = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
-            bibio.write_atomic(self.taxonomy_path, text)
-        bibio.write_atomic(self.bib_path, self.text())
+        written = self.written_entries()
+        text = bibio.format_bib(written, self.extras)
+        bibio.verify_text(text, written, self.bib_path)
+        if self._taxonomy is not None and not self.taxonomy_path.exists():
+            tax = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
+            bibio.write_atomic(self.taxonomy_path, tax)
+        bibio.write_atomic(self.bib_path, text)

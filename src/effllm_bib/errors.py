@@ -62,3 +62,28 @@ class UnknownKeyError(EffllmBibError):
 
 class DatabaseError(EffllmBibError):
     """The database cannot be used as asked (missing, or a change would break it)."""
+
+
+class TaxonomyMissingError(EffllmBibError):
+    """A command needs categories, but the database has no taxonomy beside its .bib file."""
+
+    exit_code = 2
+
+    def __init__(self, bib_path: Path | str, what: str = "categories") -> None:
+        self.bib_path = Path(bib_path)
+        super().__init__(
+            f"{self.bib_path}: {what} need a taxonomy, and there is no taxonomy.toml beside this "
+            "file; copy one there ('effllm-bib init NEWDIR' writes a template to start from)."
+        )
+
+
+class WriteVerificationError(EffllmBibError):
+    """The text about to be written would not read back as the same entries; nothing written."""
+
+    def __init__(self, path: Path | str, key: str, what: str) -> None:
+        self.path = Path(path)
+        self.key = key
+        super().__init__(
+            f"{self.path}: entry '{key}' {what} after writing; the file was left as it was. "
+            "Please report this with the entry."
+        )

@@ -65,8 +65,10 @@ def fix_pages(e: Entry) -> Entry:
 
 
 def protect_unprotected(title: str) -> str:
-    """Brace the depth-0 tokens with an inner capital; braced parts stay as they are."""
-    out, depth, token = [], 0, ""
+    """Brace the depth-0 words with an inner capital; braced parts, control sequences
+    (``\\TeX``, ``\\LaTeX{}``, ``\\mbox{...}``, ``\\"o``) and math (``$...$``) stay as they are."""
+    out: list[str] = []
+    depth, token, i, n = 0, "", 0, len(title)
 
     def flush() -> None:
         nonlocal token
@@ -74,16 +76,33 @@ def protect_unprotected(title: str) -> str:
             out.append(f"{{{token}}}" if depth == 0 and needs_protection(token) else token)
             token = ""
 
-    for c in title:
+    while i < n:
+        c = title[i]
         if c.isalnum() and depth == 0:
             token += c
+            i += 1
             continue
         flush()
+        if c == "\\" and i + 1 < n:
+            j = i + 1
+            while j < n and title[j].isalpha():
+                j += 1
+            j = max(j, i + 2)  # a control symbol such as \\" or \\&
+            out.append(title[i:j])
+            i = j
+            continue
+        if c == "$" and depth == 0:
+            end = title.find("$", i + 1)
+            end = n - 1 if end < 0 else end
+            out.append(title[i : end + 1])
+            i = end + 1
+            continue
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
         out.append(c)
+        i += 1
     flush()
     return "".join(out)
 

@@ -88,6 +88,18 @@ def first_family_name(author_field: str) -> str:
     return _ascii_word(family)
 
 
+def disambiguate(base: str, taken: Collection[str]) -> str:
+    """``base``, or ``base`` with the first free suffix (b, c, ..., then 2, 3, ...)."""
+    return _disambiguate(base, taken)
+
+
+def usable_key(key: str) -> bool:
+    """A key BibTeX and biber read back as it is (see :func:`effllm_bib.bibio.is_valid_key`)."""
+    from .bibio import is_valid_key
+
+    return is_valid_key(key)
+
+
 def _disambiguate(base: str, taken: Collection[str]) -> str:
     if base not in taken:
         return base

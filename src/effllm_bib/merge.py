@@ -21,8 +21,9 @@ from . import bibio
 from .database import Database
 from .errors import BibParseError, InputFileError
 from .importers.survey import SIMILAR_TITLE, survey_derived
-from .keys import provisional_key
-from .model import Entry, FieldChange, Problem, Severity
+from .keys import disambiguate, provisional_key
+from .keys import usable_key as keys_usable
+from .model import Entry, Extra, FieldChange, Problem, Severity
 from .normalize import (
     ARXIV_DOI_PREFIX,
     VENUE_FIELD,
@@ -37,6 +38,7 @@ from .normalize import (
     person_keys,
     protect_title,
 )
+from .resolve import resolve_entries, uses_macros
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({
@@ -47,6 +49,7 @@ IGNORED_FIELDS = frozenset({
 # re-checked the record), never filled or reported otherwise.
 REVIEWABLE = frozenset({"confidence"})
 VENUE_FIELDS = ("booktitle", "journal", "howpublished")
+TAGS_FIELD = "tags"  # keywords of a merged file that are not taxonomy categories
 FUZZY_TITLE = 95
 
 
@@ -74,19 +77,37 @@ class MergeReport:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def read_bibliography(path: Path) -> list[Entry]:
-    """Entries of a .bib or CSL-JSON file; a file with unparseable blocks is refused whole."""
+@dataclass
+class Bibliography:
+    """What a merge reads from a file: the entries as written, the same as text (macros
+    expanded, crossref inherited) for matching, and the ``@string`` blocks."""
+
+    entries: list[Entry]
+    resolved: list[Entry]
+    strings: list[Extra] = field(default_factory=list)
+
+
+def read_source(path: Path) -> Bibliography:
+    """A .bib or CSL-JSON file to merge; a file with unparseable blocks is refused whole."""
     if path.suffix.lower() in (".json", ".csljson"):
         from .importers.csljson import read_csl_json
 
-        return read_csl_json(path)
+        items = read_csl_json(path)
+        return Bibliography(items, items)
     parsed = bibio.read_bib(path)
     if parsed.errors:
         first = parsed.errors[0]
         raise BibParseError(path, f"{first.message} Nothing was merged.", first.line)
     if not parsed.entries:
         raise InputFileError(path, "holds no entries; is it a BibTeX file?")
-    return parsed.entries
+    resolved = resolve_entries(parsed.entries, parsed.strings)
+    strings = [x for x in parsed.extras if x.kind == "string"]
+    return Bibliography(parsed.entries, resolved, strings)
+
+
+def read_bibliography(path: Path) -> list[Entry]:
+    """Entries of a .bib or CSL-JSON file as text (macros expanded, crossref inherited)."""
+    return read_source(path).resolved
 
 
 # --- comparing -------------------------------------------------------------------------------
@@ -124,6 +145,12 @@ def _incoming_value(name: str, value: str) -> str:
     if name in ("author", "editor"):
         return normalize_authors(value)
     if name == "title":
+        if "{" in value:
+            return value  # braces: curated LaTeX, taken as it is
+        if "\\" in value or "$" in value:
+            from .fix import protect_unprotected
+
+            return protect_unprotected(value)  # LaTeX: control sequences and math untouched
         return protect_title(value)
     if name == "doi":
         return normalize_doi(value) or value
@@ -138,11 +165,14 @@ def _incoming_value(name: str, value: str) -> str:
 
 
 class MatchIndex:
+    """The database's entries by DOI, arXiv id and folded title, read as text."""
+
     def __init__(self, db: Database) -> None:
         self.by_doi: dict[str, str] = {}
         self.by_arxiv: dict[str, list[str]] = defaultdict(list)
         self.by_title: dict[str, list[str]] = defaultdict(list)
-        for key, e in db.entries.items():
+        self.entries: dict[str, Entry] = {e.key: e for e in db.resolved()}
+        for key, e in self.entries.items():
             doi = normalize_doi(e.get("doi"))
             if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX):
                 self.by_doi[doi.lower()] = key
@@ -202,21 +232,21 @@ def find_match(db: Database, incoming: Entry, index: MatchIndex) -> tuple[str | 
     aid = _arxiv_of(incoming)
     if aid:
         for key in index.by_arxiv.get(aid, []):
-            if _titles_agree(db.entries[key], incoming):
+            if _titles_agree(index.entries[key], incoming):
                 return key, "arxiv", ""
-            if _same_authors(db.entries[key], incoming):  # a published version, retitled
+            if _same_authors(index.entries[key], incoming):  # a published version, retitled
                 return key, "arxiv and authors", ""
             refused = f"arXiv id {aid} is on '{key}' but the titles and authors differ"
     for t in _titles(incoming):
         for key in index.by_title.get(t, []):
-            if _plausible(db.entries[key], incoming, exact=True):
+            if _plausible(index.entries[key], incoming, exact=True):
                 return key, "title", ""
             refused = f"title matches '{key}' but neither year nor authors agree"
     for t in _titles(incoming):
         best = process.extractOne(t, index.titles, scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE)
         if best:
             for key in index.by_title[best[0]]:
-                if _plausible(db.entries[key], incoming, exact=False):
+                if _plausible(index.entries[key], incoming, exact=False):
                     return key, "similar title", ""
     return None, "", refused
 
@@ -317,63 +347,174 @@ def venue_typed(entry: Entry) -> Entry:
 
 def merge_entries(
     db: Database,
-    incoming: Iterable[Entry],
+    incoming: Iterable[Entry] | Bibliography,
     source: str,
     overwrite: Collection[str] = (),
     add_new: bool = False,
     categories: Iterable[str] = (),
 ) -> MergeReport:
-    """Merge entries into the database in memory; the caller saves or shows the diff."""
+    """Merge entries into the database in memory; the caller saves or shows the diff.
+
+    Entries are matched and merged as text (macros expanded, crossref inherited). An entry added
+    with ``add_new`` keeps its key (renamed only when the database has it: see ``renamed``),
+    every field as written, and the ``@string`` definitions it uses.
+    """
+    bib = incoming if isinstance(incoming, Bibliography) else Bibliography(
+        list(incoming), list(incoming))  # fmt: skip
     report = MergeReport()
     index = MatchIndex(db)
     extra_keywords = sorted(db.taxonomy.resolve(c) for c in categories)
     claimed: dict[str, str] = {}
-    for theirs in incoming:
+    to_add: list[tuple[Entry, Entry]] = []
+    for raw, theirs in zip(bib.entries, bib.resolved, strict=True):
         theirs = venue_typed(theirs)
         key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
-                report.problems.append(Problem(Severity.WARNING, "match-refused", refused, path=str(source), key=theirs.key))
+                report.problems.append(Problem(Severity.WARNING, "match-refused", refused,
+                                               path=str(source), key=theirs.key))  # fmt: skip
             if add_new:
-                report.added.append(_add(db, theirs, extra_keywords, report))
+                to_add.append((raw, theirs))
             else:
                 report.unmatched.append(theirs.key)
                 report.problems.append(Problem(Severity.INFO, "unmatched",
-                                       "matches no entry; use --add-new to add it", path=str(source), key=theirs.key))  # fmt: skip
+                                       "matches no entry; use --add-new to add it",
+                                       path=str(source), key=theirs.key))  # fmt: skip
             continue
         if key in claimed:
             report.problems.append(Problem(Severity.WARNING, "matched-twice",
                                    f"matches '{key}' like '{claimed[key]}' before it; "
-                                   "merged again, check both records", path=str(source), key=theirs.key))  # fmt: skip
+                                   "merged again, check both records",
+                                   path=str(source), key=theirs.key))  # fmt: skip
         claimed[key] = theirs.key
         report.matched[theirs.key] = key
-        merged, changes = merge_entry(db.entries[key], theirs, overwrite)
-        kws = [k for k in _taxonomy_keywords(db, theirs) if k not in merged.keywords]
-        kws += [k for k in extra_keywords if k not in merged.keywords]
+        ours = db.entries[key]
+        merged, changes = merge_entry(ours, _news(ours, index.entries[key], theirs), overwrite)
+        slugs, tags = _split_keywords(db, theirs)
+        kws = [k for k in [*slugs, *extra_keywords] if k not in merged.keywords]
         if kws:
             changes.append(FieldChange(key, "keywords", "", ", ".join(kws), "keyword"))
             merged = merged.with_keywords([*merged.keywords, *kws])
+        merged = _with_tags(merged, tags)
         report.changes.extend(changes)
         db.put(merged)
-    report.renamed = db.assign_keys()
+    if to_add:
+        _add_all(db, to_add, bib.strings, extra_keywords, report)
+    report.renamed += db.assign_keys()
     return report
 
 
-def _taxonomy_keywords(db: Database, entry: Entry) -> list[str]:
-    return [k for k in entry.keywords if k in db.taxonomy]
-
-
-def _add(db: Database, theirs: Entry, keywords: list[str], report: MergeReport) -> str:
-    values = {
-        n: _incoming_value(n, v) for n, v in theirs.fields if n not in IGNORED_FIELDS and v.strip()
+def _news(ours: Entry, ours_text: Entry, theirs: Entry) -> Entry:
+    """``theirs`` without the values the database entry has only as text (a macro it keeps as
+    a macro, a field it inherits through crossref), so neither is filled nor a conflict."""
+    same = {
+        name: ""
+        for name, value in theirs.fields
+        if ours_text.get(name)
+        and ours.get(name) != ours_text.get(name)
+        and comparable(name, ours_text.get(name)) == comparable(name, value)
     }
-    entry = Entry.make("", theirs.type, values)
-    entry = entry.with_keywords([*_taxonomy_keywords(db, theirs), *keywords])
-    entry = _provenance(entry, theirs, [FieldChange("", "", "", "", "fill")])
-    entry = entry.with_key(provisional_key(entry, set(db.entries)))
-    db.put(entry)
-    report.changes.append(FieldChange(entry.key, "", "", "", "add-entry"))
-    return entry.key
+    return theirs.with_fields(**same) if same else theirs
+
+
+def _split_keywords(db: Database, entry: Entry) -> tuple[list[str], list[str]]:
+    """(taxonomy slugs, other keywords) of an incoming entry; without a taxonomy all are slugs
+    (they stay in ``keywords``)."""
+    if not db.has_taxonomy:
+        return list(entry.keywords), []
+    slugs = [k for k in entry.keywords if k in db.taxonomy]
+    return slugs, [k for k in entry.keywords if k not in db.taxonomy]
+
+
+def _with_tags(entry: Entry, tags: list[str]) -> Entry:
+    """Keywords that are not categories, kept in ``tags`` (never dropped, never an error)."""
+    have = [t.strip() for t in entry.get(TAGS_FIELD).split(",") if t.strip()]
+    new = [t for t in tags if t not in have]
+    return entry.with_fields(**{TAGS_FIELD: ", ".join([*have, *new])}) if new else entry
+
+
+def _add_all(
+    db: Database,
+    pairs: list[tuple[Entry, Entry]],
+    strings: list[Extra],
+    keywords: list[str],
+    report: MergeReport,
+) -> None:
+    """Add unmatched entries with their own keys (renamed on a collision, crossref fields
+    following the renames) and the @string definitions they use."""
+    taken = set(db.entries)
+    keymap: dict[str, str] = {}
+    for raw, _ in pairs:
+        new = raw.key if keys_usable(raw.key) else ""
+        if not new or new in taken:
+            new = disambiguate(raw.key, taken) if new or keys_usable(raw.key) else ""
+        if new:
+            taken.add(new)
+            keymap[raw.key] = new
+    ours = {name: x for x in db.extras for name in [bibio.string_definition(x)[0]] if name}
+    theirs = {name: x for x in strings for name in [bibio.string_definition(x)[0]] if name}
+    for raw, text in pairs:
+        entry = _added_entry(db, raw, text, keywords, ours, theirs)
+        old = raw.key
+        new = keymap.get(old) or provisional_key(entry, set(db.entries))
+        retarget = {n: ", ".join(keymap.get(t.strip(), t.strip()) for t in entry.get(n).split(","))
+                    for n in ("crossref", "xdata") if entry.get(n)}  # fmt: skip
+        entry = entry.with_key(new)
+        if retarget:
+            entry = Entry(new, entry.type, tuple({**entry.as_dict(), **retarget}.items()),
+                          entry.bare, entry.line)  # fmt: skip
+        if new != old:
+            report.renamed.append((old, new))
+        db.put(entry)
+        report.added.append(new)
+        report.changes.append(FieldChange(new, "", "", "", "add-entry"))
+
+
+def _added_entry(
+    db: Database,
+    raw: Entry,
+    text: Entry,
+    keywords: list[str],
+    ours: dict[str, Extra],
+    theirs: dict[str, Extra],
+) -> Entry:
+    """One incoming entry as the database will hold it: its fields as written (a macro stays a
+    macro when its definition comes along; else its text is used), values in canonical form."""
+    values: dict[str, str] = {}
+    bare: set[str] = set()
+    for name, value in raw.fields:
+        if not value.strip() or name == "keywords":
+            continue
+        if name in raw.bare:
+            macros = uses_macros(value)
+            # a macro stays a macro unless the database defines the name otherwise
+            portable = not any(
+                m in ours and (m not in theirs or ours[m].text != theirs[m].text) for m in macros
+            )
+            if portable:
+                values[name] = value
+                bare.add(name)
+                for m in macros:
+                    if m in theirs and m not in ours:
+                        ours[m] = theirs[m]
+                        _add_string(db, theirs[m])
+                continue
+            value = text.get(name)
+        values[name] = _incoming_value(name, value) if name not in IGNORED_FIELDS else value
+    slugs, tags = _split_keywords(db, raw)
+    entry = Entry("", raw.type, tuple(values.items()), frozenset(bare))
+    entry = entry.with_keywords([*slugs, *keywords]) if (slugs or keywords) else entry
+    entry = _with_tags(entry, tags)
+    return _provenance(entry, raw, [FieldChange("", "", "", "", "fill")])
+
+
+def _add_string(db: Database, extra: Extra) -> None:
+    """Add an @string block after the database's own (before the first other kept block that
+    follows them), so that definitions still come before every entry."""
+    last = max((i for i, x in enumerate(db.extras) if x.kind == "string"), default=-1)
+    if last < 0:
+        last = len(db.extras) - 1
+    db.extras.insert(last + 1, extra)
 
 
 def merge_file(
@@ -383,4 +524,4 @@ def merge_file(
     add_new: bool = False,
     categories: Iterable[str] = (),
 ) -> MergeReport:
-    return merge_entries(db, read_bibliography(path), str(path), overwrite, add_new, categories)
+    return merge_entries(db, read_source(path), str(path), overwrite, add_new, categories)

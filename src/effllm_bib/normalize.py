@@ -402,27 +402,51 @@ _PARTICLES = {
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
+_AND = re.compile(r"\s+and\s+", re.I)
+
+
 def split_and(value: str) -> list[str]:
-    """Split an author field at top-level `` and `` (not inside braces)."""
+    """Split an author field at top-level ``and`` between any white space (newlines too, any
+    case, as BibTeX does), never inside braces."""
     parts: list[str] = []
     depth = 0
     start = 0
-    i = 0
-    lowered = value.lower()
-    while i < len(value):
-        c = value[i]
+    depth_at: list[int] = []
+    for _i, c in enumerate(value):
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
-        elif depth == 0 and lowered.startswith(" and ", i):
-            parts.append(value[start:i])
-            i += 5
-            start = i
-            continue
-        i += 1
+        depth_at.append(depth)
+    for m in _AND.finditer(value):
+        if depth_at[m.start()] == 0:
+            parts.append(value[start : m.start()])
+            start = m.end()
     parts.append(value[start:])
     return [clean_text(p) for p in parts if clean_text(p)]
+
+
+def _top_level_words(name: str) -> list[str]:
+    """The words of a name split at spaces outside braces (``{Van Blokland}`` is one word)."""
+    words: list[str] = []
+    depth = 0
+    current = ""
+    for c in name:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        if c == " " and depth == 0:
+            if current:
+                words.append(current)
+            current = ""
+        else:
+            current += c
+    if current:
+        words.append(current)
+    # "L.\ Thiele": the control space only kept TeX from widening the space after a period;
+    # left at the end of a word it would escape the closing brace of the written field.
+    return [w[:-1] if w.endswith("\\") and not w.endswith("\\\\") else w for w in words]
 
 
 def to_last_first(name: str) -> str:
@@ -434,7 +458,7 @@ def to_last_first(name: str) -> str:
     name = clean_text(name)
     if "," in name or (name.startswith("{") and name.endswith("}")) or name == "others":
         return name
-    words = name.split(" ")
+    words = _top_level_words(name)
     if len(words) == 1:
         return name
     suffix = ""

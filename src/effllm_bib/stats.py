@@ -39,11 +39,13 @@ class Coverage:
 
 
 def coverage(db: Database) -> dict[str, Coverage]:
-    """Coverage of every taxonomy node (descendants included) and of the whole database ('*')."""
-    out = {slug: Coverage() for slug in ["*", *db.taxonomy.walk()]}
-    for e in db.entries.values():
+    """Coverage of every taxonomy node (descendants included) and of the whole database ('*');
+    only '*' for a database without a taxonomy. Entries are read as text (macros, crossref)."""
+    taxonomy = db.taxonomy_or_none
+    out = {slug: Coverage() for slug in ["*", *(taxonomy.walk() if taxonomy else ())]}
+    for e in db.resolved():
         out["*"].add(e)
-        for slug in db.taxonomy.nodes_of(e.keywords):
+        for slug in taxonomy.nodes_of(e.keywords) if taxonomy else ():
             out[slug].add(e)
     return out
 
@@ -51,11 +53,12 @@ def coverage(db: Database) -> dict[str, Coverage]:
 def format_table(db: Database, stats: dict[str, Coverage], depth: int = 1) -> str:
     """A fixed-width table: one row per node down to ``depth``, then papers by year."""
     rows = [("category", "papers", "authors", "DOI", "published", "preprint", "software")]
-    for slug in ["*", *db.taxonomy.walk()]:
-        if slug != "*" and db.taxonomy.depth(slug) > depth:
+    taxonomy = db.taxonomy_or_none
+    for slug in ["*", *(taxonomy.walk() if taxonomy else ())]:
+        if slug != "*" and taxonomy and taxonomy.depth(slug) > depth:
             continue
         c = stats[slug]
-        name = "all papers" if slug == "*" else "  " * db.taxonomy.depth(slug) + slug
+        name = "all papers" if slug == "*" or not taxonomy else "  " * taxonomy.depth(slug) + slug
         rows.append(
             (
                 name,
@@ -70,8 +73,8 @@ def format_table(db: Database, stats: dict[str, Coverage], depth: int = 1) -> st
         "  ".join(v.ljust(width[0]) if i == 0 else v.rjust(width[i]) for i, v in enumerate(r))
         for r in rows
     ]
-    roots = db.taxonomy.roots()
-    years = sorted({y for slug in roots for y in stats[slug].years})
+    roots = taxonomy.roots() if taxonomy else []
+    years = sorted({y for slug in [*roots, "*"] for y in stats[slug].years})
     head = ["year", *roots, "all"]
     table = [head] + [
         [y, *(str(stats[r].years[y]) for r in roots), str(stats["*"].years[y])] for y in years

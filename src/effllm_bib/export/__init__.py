@@ -6,9 +6,9 @@ slugs stored in the database or as full paths of ancestors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
-from ..model import Entry
+from ..model import Entry, Extra
 from ..taxonomy import Taxonomy
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
@@ -28,22 +28,23 @@ def keyword_tags(entry: Entry, taxonomy: Taxonomy, mode: str = "leaf") -> list[s
     return tags
 
 
-def with_tags(entries: Iterable[Entry], taxonomy: Taxonomy, mode: str) -> list[Entry]:
-    if mode == "leaf":
+def with_tags(entries: Iterable[Entry], taxonomy: Taxonomy | None, mode: str) -> list[Entry]:
+    if mode == "leaf" or taxonomy is None:
         return list(entries)
     return [e.with_fields(keywords=", ".join(keyword_tags(e, taxonomy, mode))) for e in entries]
 
 
-def renderer(fmt: str) -> Callable[[list[Entry], str], str]:
-    """The function that writes entries in ``fmt`` (header comment where the format has one)."""
+def renderer(fmt: str, strings: Sequence[Extra] = ()) -> Callable[[list[Entry], str], str]:
+    """The function that writes entries in ``fmt`` (header comment where the format has one);
+    .bib formats write the ``@string`` definitions given before the entries."""
     if fmt == "bibtex":
         from .bibtex import export_bibtex
 
-        return export_bibtex
+        return lambda entries, header: export_bibtex(entries, header, strings=strings)
     if fmt == "biblatex":
         from .biblatex import export_biblatex
 
-        return export_biblatex
+        return lambda entries, header: export_biblatex(entries, header, strings=strings)
     if fmt == "csl-json":
         from .csljson import export_csl_json
 

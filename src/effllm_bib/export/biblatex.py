@@ -35,6 +35,9 @@ def for_biblatex(entry: Entry) -> Entry:
     return Entry(out.key, entry_type, tuple(values.items()), frozenset(bare))
 
 
-def export_biblatex(entries: Iterable[Entry], header: str = "") -> str:
+def export_biblatex(
+    entries: Iterable[Entry], header: str = "", strings: Iterable[Extra] = ()
+) -> str:
     extras = [Extra("comment", header)] if header else []
+    extras += list(strings)
     return format_bib([for_biblatex(e) for e in entries], extras)

@@ -52,7 +52,15 @@ def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -
 
 
 def export_bibtex(
-    entries: Iterable[Entry], header: str = "", arxiv_note: bool = True, ascii_only: bool = True
+    entries: Iterable[Entry],
+    header: str = "",
+    arxiv_note: bool = True,
+    ascii_only: bool = True,
+    strings: Iterable[Extra] = (),
 ) -> str:
+    """Entries in their order (``crossref`` targets moved after the entries that refer to them),
+    after the ``@string`` definitions given."""
     extras = [Extra("comment", header)] if header else []
-    return format_bib([for_bibtex(e, arxiv_note, ascii_only) for e in entries], extras, sort=False)
+    extras += list(strings)
+    converted = [for_bibtex(e, arxiv_note, ascii_only) for e in entries]
+    return format_bib(converted, extras, sort=False)

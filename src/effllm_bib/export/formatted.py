@@ -94,7 +94,11 @@ def render_entries(
 
     # pybtex's styles print eprint themselves, and pybtex reads Unicode better than LaTeX macros.
     text = export_bibtex(entries, arxiv_note=False, ascii_only=False)
-    data = parse_string(text, "bibtex")
+    try:
+        data = parse_string(text, "bibtex")
+    except PybtexError as exc:  # names pybtex cannot split, keys that differ only in case
+        raise EffllmBibError(f"pybtex cannot read the entries ({exc}); fix the entry it "
+                             "names, or export to another format.") from None  # fmt: skip
     style_class = _find("pybtex.style.formatting", style)
     fmt = style_class()
     if style == "survey" and backend == "markdown":  # the README's own Markdown, unescaped
@@ -114,7 +118,9 @@ def render_entries(
     rendered = []
     for label, entry in zip(labels, ordered, strict=True):
         source = ours.get(entry.key)
-        text_ = format_entry(for_bibtex(source, False, False)) if source else entry.to_string("bibtex")
+        text_ = (
+            format_entry(for_bibtex(source, False, False)) if source else entry.to_string("bibtex")
+        )
         digest = hashlib.sha256(f"{salt}\0{label}\0{text_}".encode()).hexdigest()
         used.add(digest)
         if digest not in cache.data:

@@ -1,0 +1,105 @@
+"""A lone .bib file is a database; resolved text, export dependencies, verified writes."""
+
+import shutil
+
+import pytest
+
+from effllm_bib import bibio
+from effllm_bib.database import Database, init_database
+from effllm_bib.errors import DatabaseError, TaxonomyMissingError, WriteVerificationError
+from effllm_bib.model import Entry
+
+from .conftest import DATA
+
+CASES = DATA / "realbib_cases"
+
+
+@pytest.fixture
+def lone(tmp_path):
+    path = tmp_path / "paper.bib"
+    shutil.copyfile(CASES / "string_concat.bib", path)
+    return path
+
+
+def test_a_lone_bib_file_loads_without_taxonomy(lone):
+    db = Database.load(lone)
+    assert not db.has_taxonomy and set(db.entries) == {"str1", "str2"}
+    assert db.select() and db.strings["j"] == "Journal of Things"
+
+
+def test_categories_need_a_taxonomy_with_a_one_line_message(lone):
+    db = Database.load(lone)
+    with pytest.raises(TaxonomyMissingError, match="taxonomy.toml") as info:
+        db.select(["quantization"])
+    assert "\n" not in str(info.value)
+
+
+def test_resolved_expands_macros_and_keeps_raw_for_writing(lone):
+    db = Database.load(lone)
+    by_key = {x.key: x for x in db.resolved()}
+    assert by_key["str1"].get("month") == "June-August"
+    assert db.entries["str1"].get("month") == 'jun # "-" # aug'
+    assert db.text() == bibio.format_bib(db.entries.values(), db.extras)
+
+
+def test_export_dependencies_bring_strings_and_crossref_targets(tmp_path):
+    path = tmp_path / "x.bib"
+    path.write_text('@string{a = "A"}\n@string{b = a # "B"}\n@string{unused = "U"}\n'
+                    "@inproceedings{c, title={C}, booktitle=b, crossref={p}}\n"
+                    "@proceedings{p, title={P}}\n@misc{other, title={O}}\n")  # fmt: skip
+    db = Database.load(path)
+    entries, strings = db.with_dependencies([db.entries["c"]])
+    assert [x.key for x in entries] == ["c", "p"]
+    assert [bibio.string_definition(x)[0] for x in strings] == ["a", "b"]
+
+
+def test_save_refuses_text_that_does_not_read_back(lone):
+    db = Database.load(lone)
+    before = lone.read_bytes()
+    db.put(Entry("bad", "misc", (("title", "unbalanced {brace"),)))
+    with pytest.raises(WriteVerificationError, match="'bad'"):
+        db.save()
+    assert lone.read_bytes() == before
+
+
+def test_save_of_a_lone_file_writes_no_taxonomy(lone):
+    db = Database.load(lone)
+    db.save()
+    assert not lone.with_name("taxonomy.toml").exists()
+
+
+def test_crossref_targets_are_written_after_their_children(tmp_path):
+    path = tmp_path / "x.bib"
+    shutil.copyfile(CASES / "crossref.bib", path)
+    text = Database.load(path).text()
+    assert text.index("@inproceedings{child") < text.index("@proceedings{proc")
+
+
+def test_init_creates_a_database_and_refuses_to_overwrite(tmp_path):
+    bib, tax = init_database(tmp_path / "new")
+    db = Database.load(tmp_path / "new")
+    assert db.has_taxonomy and len(db) == 0 and bib.read_text() == ""
+    assert "[[category]]" in tax.read_text()
+    with pytest.raises(DatabaseError, match="already exists"):
+        init_database(tmp_path / "new")
+
+
+def test_lenient_load_keeps_what_can_be_read(tmp_path):
+    path = tmp_path / "x.bib"
+    path.write_text("@misc{a, title={A}}\n@misc{a, title={again}}\n")
+    db = Database.load(path, strict=False)
+    assert list(db.entries) == ["a"] and db.problems[0].code == "duplicate-key"
+
+
+@pytest.mark.parametrize(
+    "key, ok",
+    [
+        pytest.param("O'Hara_1999_B", True, id="apostrophe"),
+        pytest.param("Lovelace:1843", True, id="colon"),
+        pytest.param("has space", False, id="space"),
+        pytest.param("a,b", False, id="comma"),
+        pytest.param("a{b", False, id="brace"),
+    ],
+)
+def test_keys_bibtex_accepts(key, ok):
+    assert bibio.is_valid_key(key) is ok
