@@ -135,6 +135,9 @@ def _fallback_resolve(entries: Sequence[Entry], strings: Mapping[str, str]) -> l
         own = texts.get(key)
         if own is None or key in seen:
             return None
+        if not own.get("crossref").strip() and not own.get("xdata").strip():
+            done[key] = own
+            return own
         values = own.as_dict()
         parents = [p.strip().lower() for p in own.get("xdata").split(",") if p.strip()]
         if own.get("crossref").strip():
@@ -160,6 +163,8 @@ def _fallback_resolve(entries: Sequence[Entry], strings: Mapping[str, str]) -> l
 
 
 def _as_text(e: Entry, strings: Mapping[str, str]) -> Entry:
+    if not e.bare:
+        return e
     fields = tuple((k, expand(v, k in e.bare, strings)) for k, v in e.fields)
     return Entry(e.key, e.type, fields, frozenset(), e.line)
 

@@ -9,6 +9,7 @@ rapidfuzz ratio is 85 or more have most of their words in common, so they share 
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -52,9 +53,9 @@ def similar_titles(titles: Sequence[str], cutoff: float) -> list[tuple[int, int,
     Candidates share one of their ``RARE_WORDS`` rarest words (or are both short and start
     alike); identical titles are the caller's business (group them before calling).
     """
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
-    words = [sorted(set(t.split())) for t in titles]
+    words = [set(t.split()) for t in titles]
     frequency: Counter[str] = Counter(w for ws in words for w in ws)
     index: dict[str, list[int]] = defaultdict(list)  # every word -> the titles that have it
     for i, ws in enumerate(words):
@@ -62,19 +63,18 @@ def similar_titles(titles: Sequence[str], cutoff: float) -> list[tuple[int, int,
             index[w].append(i)
         if len(ws) <= 2:  # short titles: one changed word is a large share, so block by prefix
             index["\0" + titles[i][:3]].append(i)
-    candidates: set[tuple[int, int]] = set()
+    found: dict[tuple[int, int], float] = {}
     for i, ws in enumerate(words):
-        rare = sorted(ws, key=lambda w: (frequency[w], w))[:RARE_WORDS]
+        rare = heapq.nsmallest(RARE_WORDS, ws, key=lambda w: (frequency[w], w))
         if len(ws) <= 2:
             rare.append("\0" + titles[i][:3])
-        for w in rare:
-            candidates.update((min(i, j), max(i, j)) for j in index[w] if j != i)
-    pairs = []
-    for i, j in sorted(candidates):
-        score = fuzz.ratio(titles[i], titles[j], score_cutoff=cutoff)
-        if score:
-            pairs.append((i, j, score))
-    return pairs
+        candidates = {j for w in rare for j in index[w]}
+        candidates.discard(i)
+        choices = {j: titles[j] for j in candidates}
+        hits = process.extract(titles[i], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        for _, score, j in hits:
+            found[min(i, j), max(i, j)] = score
+    return [(i, j, score) for (i, j), score in sorted(found.items())]
 
 
 def _keys(entries: Sequence[Entry], group: list[int]) -> str:

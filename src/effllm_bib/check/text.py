@@ -45,15 +45,18 @@ def unescaped_special(value: str) -> bool:
     return bool(_SPECIAL.search(_VERBATIM.sub("", value)))
 
 
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
 def balanced(value: str) -> bool:
+    """Braces (not ``\\{``, ``\\}``) pair up and never close before they open."""
+    if "{" not in value and "}" not in value:
+        return True
     depth = 0
-    for i, c in enumerate(value):
-        if c == "{" and (i == 0 or value[i - 1] != "\\"):
-            depth += 1
-        elif c == "}" and (i == 0 or value[i - 1] != "\\"):
-            depth -= 1
-            if depth < 0:
-                return False
+    for match in _BRACE.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
 
 
