@@ -110,7 +110,7 @@ def _macros_and_crossrefs(
             missing = undefined_macros(e.get(name), ctx.strings)
             if missing:
                 yield ctx.problem("undefined-macro", f"field '{name}' uses @string {', '.join(missing)}, "
-                                  "which the file never defines; define it or brace the value.", e)  # fmt: skip
+                                  "which this file never defines (BibTeX leaves the field empty); define it, or brace the value.", e)  # fmt: skip
         targets = [("crossref", e.get("crossref").strip())]
         targets += [("xdata", t.strip()) for t in e.get("xdata").split(",") if t.strip()]
         for field, target in targets:

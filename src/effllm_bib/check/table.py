@@ -44,7 +44,7 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     _r("unreadable", E, "general", "a .bib file that cannot be opened"),
     _r("stale-acceptance", W, "general", "an entry of accepted.toml that no longer matches a warning"),
     # macros and cross-references
-    _r("undefined-macro", E, "general", "a bare value naming a @string that the file never defines"),
+    _r("undefined-macro", W, "general", "a bare value naming a @string the file never defines (BibTeX leaves it empty)"),
     _r("bad-crossref", E, "general", "a crossref or xdata naming no entry, or a cycle of them"),
     # types and fields
     _r("missing-field", E, "general", "fields BibTeX/biblatex require for the type, crossref inheritance included"),
