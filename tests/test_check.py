@@ -249,3 +249,25 @@ def test_survey_rules_run_only_with_a_taxonomy(taxonomy):
     entries = [entry(keywords="not-a-slug", sources="https://tomesphere.com/paper/1")]
     assert {p.code for p in check_entries(entries, None)} == set()
     assert {"unknown-keyword", "secondary-sources"} <= {p.code for p in check_entries(entries, taxonomy)}
+
+
+def test_json_gives_path_line_and_key_as_fields():
+    data = check_database(LONE).as_json()
+    assert (data["errors"], data["warnings"]) == (5, 2)
+    first = next(p for p in data["problems"] if p["code"] == "bad-crossref")
+    assert (first["path"], first["line"], first["key"], first["severity"]) == (str(LONE), 44, "orphan", "error")
+
+
+def test_only_a_current_warning_can_be_accepted(tmp_path):
+    import shutil
+
+    from effllm_bib.check import NotAWarningError, accept_warning
+    from effllm_bib.decisions import Acceptance, load_accepted
+
+    bib = tmp_path / "lone.bib"
+    shutil.copyfile(LONE, bib)
+    with pytest.raises(NotAWarningError, match="only a current warning"):
+        accept_warning(bib, None, Acceptance("bad-year", "broken", "an error"))
+    path = accept_warning(bib, None, Acceptance("key-portability", "O'Hara_1999_B", "BibTeX only"))
+    assert [a.key for a in load_accepted(path)] == ["O'Hara_1999_B"]
+    assert "key-portability" not in {p.code for p in check_database(bib).problems}
