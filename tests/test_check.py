@@ -22,11 +22,7 @@ def test_a_good_entry_has_no_findings(taxonomy):
 
 
 def test_taxonomy_nodes_without_papers_are_reported(taxonomy):
-    empty = {
-        p.key
-        for p in check_entries([entry()], taxonomy)
-        if p.code == "empty-category"
-    }
+    empty = {p.key for p in check_entries([entry()], taxonomy) if p.code == "empty-category"}
     assert (
         "unstructured-pruning" not in empty and "parameter-pruning" not in empty
     )  # the paper's node and ancestors
@@ -178,7 +174,10 @@ def test_a_lone_file_gets_the_general_rules_only():
     """lone.bib as bibtex 0.99d reads it (run by hand: `bibtex` with \\citation{*}): it reports
     the undefined macro jexamples, the bad cross reference of 'orphan' and its empty title and
     year, and accepts O'Hara_1999_B, the 1931 year, `jun # "-" # aug` and the untitled @misc."""
-    found = [(p.code, p.line, p.key) for p in check_database(LONE, LONE.with_name("taxonomy.toml")).problems]
+    found = [
+        (p.code, p.line, p.key)
+        for p in check_database(LONE, LONE.with_name("taxonomy.toml")).problems
+    ]
     assert sorted(found) == sorted([
         ("undefined-macro", 36, "broken"),
         ("bad-year", 36, "broken"),
@@ -248,14 +247,21 @@ def test_near_duplicates_come_as_one_finding_per_cluster():
 def test_survey_rules_run_only_with_a_taxonomy(taxonomy):
     entries = [entry(keywords="not-a-slug", sources="https://tomesphere.com/paper/1")]
     assert {p.code for p in check_entries(entries, None)} == set()
-    assert {"unknown-keyword", "secondary-sources"} <= {p.code for p in check_entries(entries, taxonomy)}
+    assert {"unknown-keyword", "secondary-sources"} <= {
+        p.code for p in check_entries(entries, taxonomy)
+    }
 
 
 def test_json_gives_path_line_and_key_as_fields():
     data = check_database(LONE).as_json()
     assert (data["errors"], data["warnings"]) == (5, 2)
     first = next(p for p in data["problems"] if p["code"] == "bad-crossref")
-    assert (first["path"], first["line"], first["key"], first["severity"]) == (str(LONE), 44, "orphan", "error")
+    assert (first["path"], first["line"], first["key"], first["severity"]) == (
+        str(LONE),
+        44,
+        "orphan",
+        "error",
+    )
 
 
 def test_only_a_current_warning_can_be_accepted(tmp_path):

@@ -71,7 +71,9 @@ def similar_titles(titles: Sequence[str], cutoff: float) -> list[tuple[int, int,
         candidates = {j for w in rare for j in index[w]}
         candidates.discard(i)
         choices = {j: titles[j] for j in candidates}
-        hits = process.extract(titles[i], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        hits = process.extract(
+            titles[i], choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        )
         for _, score, j in hits:
             found[min(i, j), max(i, j)] = score
     return [(i, j, score) for (i, j), score in sorted(found.items())]
