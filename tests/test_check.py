@@ -203,6 +203,8 @@ GENERAL = [
     pytest.param([lone(title="T", month="13")], "bad-month", id="month-13"),
     pytest.param([lone(title="T", month="smarch", bare={"month"})], "undefined-macro", id="month-undefined-macro"),
     pytest.param([lone(title="T", month="June")], "month-format", id="month-braced-name"),
+    pytest.param([lone(title="T", month="june", bare={"month"})], "month-format", id="month-full-name-macro"),
+    pytest.param([lone(title="T", month="Jun", bare={"month"})], None, id="month-macro-any-case"),
     pytest.param([lone()], None, id="misc-needs-no-title"),
     pytest.param([lone(type_="article", title="T", journaltitle="J", date="2020")], None, id="biblatex-fields"),
     pytest.param([lone(type_="inproceedings", title="T", crossref="p"),

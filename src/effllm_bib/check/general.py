@@ -212,7 +212,7 @@ def _months(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> It
             continue
         text = r.get("month")
         short = MONTHS.get(month.lower())
-        if short and ("month" not in e.bare or month != short):  # what fix.fix_month changes
+        if short and ("month" not in e.bare or month.lower() != short):  # braced, or no macro
             yield ctx.problem("month-format", f"month '{month}' should be the macro {short} "
                               "(--fix does).", e)  # fmt: skip
         elif not is_month_text(text) and not undefined_macros(
