@@ -78,8 +78,11 @@ TEXT_FILES = [p for p in FILES if _utf8(p)]
 LONE_REFUSED = (
     "reader: a lone .bib is not a database yet ('no such taxonomy file'), so export refuses it"
 )
-MERGE_UNREADABLE = ("reader/names-export: merge --add-new writes a database it cannot read back "
-                    "(names split inside braces and # concatenations, no re-read before replacing)")  # fmt: skip
+MERGE_UNREADABLE = (
+    "reader/names-export: merge --add-new writes a database it cannot read back (names split "
+    "inside braces and # concatenations; etc_tugboat.bib and t_tdata_labelalpha.bib: check --fix "
+    "too), and neither re-reads the text before replacing the file"
+)
 MERGE_BROKEN = {"etc_papers.bib", "etc_tugboat.bib", "t_tdata_labelalpha.bib", "t_tdata_names.bib",
                 "t_tdata_names_x.bib", "epodd.bib", "font.bib", "serif.bib", "texbook3.bib",
                 "texgraph.bib"}  # fmt: skip
