@@ -633,9 +633,8 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
 
     Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage.
     """
-    from .check import ACCEPTED_NAME, check_database
+    from .check import check_database
     from .database import resolve_location
-    from .model import Severity
 
     if fix:
         from .fix import fix_entry
@@ -644,36 +643,28 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
             before = db.text()
             for entry in list(db.entries.values()):
                 db.put(fix_entry(entry))
-            _show_or_save(db, before, dry_run=True)
-            if not dry_run and db.text() != before:
+            after = db.text()
+            sys.stdout.writelines(difflib.unified_diff(
+                before.splitlines(keepends=True), after.splitlines(keepends=True),
+                fromfile=f"{db.bib_path} (now)", tofile=f"{db.bib_path} (fixed)"))  # fmt: skip
+            if after == before:
+                click.echo("--fix: nothing to change.")
+            elif dry_run:
+                click.echo("dry run: nothing written.")
+            else:
                 db.save()
                 click.echo(f"fixed and wrote {db.bib_path}")
     bib_path, tax_path = resolve_location(state.db)
     result = check_database(bib_path, tax_path)
-    problems = result.problems
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(p.severity is Severity.WARNING for p in problems)
     if fmt == "json":
-        click.echo(json.dumps({
-            "database": str(bib_path),
-            "errors": errors,
-            "warnings": warnings,
-            "problems": [
-                p.as_dict() for p in problems
-            ],
-            "accepted": [
-                {**p.as_dict(), "reason": a.reason, "source": a.source}
-                for p, a in result.accepted
-            ],
-        }, indent=2))  # fmt: skip
+        click.echo(json.dumps(result.as_json(), indent=2))
     else:
-        _print_problems(problems, verbose)
+        _print_problems(result.problems, verbose)
         if verbose:
             for p, a in result.accepted:
                 click.echo(f"accepted: {p.where}: {a.reason} [{p.code}]")
-        also = f" ({len(result.accepted)} accepted in {ACCEPTED_NAME})" if result.accepted else ""
-        click.echo(f"check: {bib_path}: {errors} errors, {warnings} warnings{also}")
-    if errors:
+        click.echo(result.summary())
+    if result.errors:
         sys.exit(1)
 
 
@@ -747,21 +738,13 @@ def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> No
     the acceptance instead if the warning ever goes away. Only a warning check currently gives
     for KEY can be accepted.
     """
-    from .check import check_database
+    from .check import accept_warning
     from .database import resolve_location
-    from .decisions import Acceptance, record_accepted
-    from .model import Severity
+    from .decisions import Acceptance
 
     bib_path, tax_path = resolve_location(state.db)
-    current = {(p.code, p.key): p for p in check_database(bib_path, tax_path).problems}
-    found = current.get((rule_id, key))
-    if found is None or found.severity is not Severity.WARNING:
-        given = sorted(c for c, k in current if k == key)
-        hint = f" (it gives: {', '.join(given)})" if given else ""
-        _fail(f"check gives no '{rule_id}' warning for '{key}'{hint}; only a current warning "
-              "can be accepted.", 2)  # fmt: skip
     with state.update():
-        path = record_accepted(bib_path, Acceptance(rule_id, key, reason, source))
+        path = accept_warning(bib_path, tax_path, Acceptance(rule_id, key, reason, source))
     click.echo(f"recorded in {path}: '{rule_id}' accepted for {key}")
 
 
