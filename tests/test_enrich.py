@@ -516,10 +516,37 @@ def test_rate_limiter_follows_announced_limits():
     assert waited == [0.5, 0.5]
 
 
-def test_crossref_limiter_learns_from_response_headers(services, tmp_path, sleeps):
+def test_crossref_keeps_documented_limits_and_leaves_habanero_alone(services, tmp_path, sleeps):
+    import httpx2
+    from habanero import request as hb_request
+    from habanero import request_class as hb_request_class
+
+    seen = []
+    original = services._crossref
+
+    def spy(request):  # runs while habanero's request is in flight
+        seen.append(hb_request.httpx2 is httpx2 and hb_request_class.httpx2 is httpx2)
+        return original(request)
+
+    services.server.clear()
+    services.server.expect_request(__import__("re").compile(r"^/works.*")).respond_with_handler(spy)
     source = crossref(services, tmp_path, sleeps)
     source.lookup_doi("10.18653/v1/d19-1410")
-    assert source.client.limiter.limit == 50.0 and source.client.limiter.interval == 1.0
+    source.search("Distilling Step-by-Step!")
+    assert seen == [True, True]
+    # the polite pool's documented limit; the answers' headers are not read on success
+    assert source.client.limiter.limit == 10.0 and source.client.limiter.interval == 1.0
+
+
+def test_a_doi_found_by_search_is_not_fetched_again(services, tmp_path, sleeps):
+    source = crossref(services, tmp_path, sleeps)
+    items = source.search("Distilling Step-by-Step!")
+    dois = [i["DOI"] for i in items]
+    assert "10.18653/v1/2023.findings-acl.507" in dois
+    sent = len(services.log)
+    message = source.lookup_doi("10.18653/v1/2023.findings-acl.507")
+    assert message is not None and message["DOI"] == "10.18653/v1/2023.findings-acl.507"
+    assert len(services.log) == sent
 
 
 def test_library_run_counts(edb, services, tmp_path):
