@@ -27,6 +27,14 @@ SEARCHES = {
     "Distilling": "crossref/search_distilling_step_by_step.json",
     "Bfloat16": "crossref/search_ambiguous_bfloat16.json",
 }
+DBLP_SEARCHES = {  # first query word -> DBLP answer (tests/data/http/dblp)
+    "distilling": "search_distilling.json",
+    "spqr": "search_spqr.json",
+    "galore": "search_galore.json",
+    "flashattention": "search_flashattention2.json",
+    "sheared": "search_sheared_llama.json",
+    "bayesian": "search_bayesian_lora.json",
+}
 
 
 class Services:
@@ -35,8 +43,10 @@ class Services:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.log: list[Request] = []
+        self.times: dict[str, list[float]] = {}  # path -> when each request arrived
         self.faults: list[Response | str] = []  # answered, in order, before the real routes
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
+        server.expect_request("/search/publ/api").respond_with_handler(self._dblp)
         server.expect_request("/works").respond_with_handler(self._crossref)
         server.expect_request(__import__("re").compile(r"^/works/.+")).respond_with_handler(
             self._crossref
@@ -89,6 +99,16 @@ class Services:
             (HTTP / name).read_text(), content_type="application/json", headers=json_headers
         )
 
+    def _dblp(self, request: Request) -> Response:
+        self.log.append(request)
+        self.times.setdefault(request.path, []).append(time.monotonic())
+        fault = self._fault()
+        if fault is not None:
+            return fault
+        first = request.args.get("q", "").split(" ")[0].lower()
+        name = DBLP_SEARCHES.get(first, "search_empty.json")
+        return Response((HTTP / "dblp" / name).read_text(), content_type="application/json")
+
     def _arxiv(self, request: Request) -> Response:
         self.log.append(request)
         fault = self._fault()
@@ -135,6 +155,7 @@ def run_cli(runner, edb: Path, services: Services, tmp_path: Path, *args: str):
     env = {
         "EFFLLM_BIB_CROSSREF_URL": services.base,
         "EFFLLM_BIB_ARXIV_URL": services.base + "/api/query",
+        "EFFLLM_BIB_DBLP_URL": services.base,
         "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
         "EFFLLM_BIB_MAILTO": "maintainers@example.org",
     }
@@ -248,6 +269,7 @@ def test_second_run_sends_no_request_and_offline_works(runner, edb, services, tm
     second = run_cli(runner, edb, services, tmp_path, "enrich")
     assert len(services.log) == first, "the second run must be served from the cache"
     assert "Crossref: 0 requests" in second.output and "arXiv: 0 requests" in second.output
+    assert "DBLP: 0 requests" in second.output
     offline = run_cli(runner, edb, services, tmp_path, "enrich", "--offline")
     assert offline.exit_code == 0 and len(services.log) == first
 
@@ -297,11 +319,11 @@ def fail_at_fifth_entry(monkeypatch, error: BaseException) -> None:
     calls = {"n": 0}
     original = engine.Enricher.from_crossref
 
-    def failing(self, key, report):
+    def failing(self, key, report, *rest):
         calls["n"] += 1
         if calls["n"] == 5:
             raise error
-        return original(self, key, report)
+        return original(self, key, report, *rest)
 
     monkeypatch.setattr(engine.Enricher, "from_crossref", failing)
 
