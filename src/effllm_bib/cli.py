@@ -297,7 +297,7 @@ def _requests_line(*sources: Any) -> str:
         if source is not None:
             st = source.client.stats
             parts.append(f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
-                         f" {st.retries} retries")  # fmt: skip
+                         f" {st.retries} retries, {st.seconds:.1f} s")  # fmt: skip
     return "; ".join(parts)
 
 

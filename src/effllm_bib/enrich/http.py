@@ -141,6 +141,7 @@ class Stats:
     sent: int = 0
     cache_hits: int = 0
     retries: int = 0
+    seconds: float = 0.0  # wall time spent in requests, rate-limit waits and back-offs included
 
 
 class HttpClient:
@@ -219,6 +220,15 @@ class HttpClient:
             raise NotCached(
                 self.service, f"{url} is not in the cache (--offline); run once online."
             )
+        start = time.monotonic()
+        try:
+            return self._send(url, params, send)
+        finally:
+            self.stats.seconds += time.monotonic() - start
+
+    def _send(
+        self, url: str, params: Mapping[str, Any] | None, send: Callable[[], httpx2.Response]
+    ) -> httpx2.Response:
         attempt = 0
         while True:
             if self.limiter is not None:
