@@ -311,6 +311,16 @@ def test_no_hit_changes_nothing(ddb, services, tmp_path):
     assert any(r.args["q"].startswith("I LLM Efficient") for r in services.requests("/search"))
 
 
+def test_a_venue_outside_the_table_is_reported_with_dblps_name_not_cited(ddb, services, tmp_path):
+    db, report, _ = dblp_only(ddb, services, tmp_path)
+    assert db.entries["xiong2021nystromformer"].type == "misc"
+    (found,) = [p for p in report.problems if p.key == "xiong2021nystromformer"]
+    assert found.code == "dblp-venue-unknown"
+    assert "AAAI 2021 (https://dblp.org/rec/conf/aaai/XiongZCTFLS21: 'Thirty-Fifth AAAI " \
+        "Conference on Artificial Intelligence, AAAI 2021," in found.message
+    assert services.requests("/rec/conf/aaai/XiongZCTFLS21.bib")
+
+
 def test_without_the_flag_a_published_version_is_only_reported(ddb, services, tmp_path):
     db, report, _ = dblp_only(ddb, services, tmp_path, upgrade=False)
     assert db.entries["dettmers2023spqr"].type == "misc"
@@ -350,7 +360,7 @@ def test_manners_user_agent_and_one_request_a_second(runner, ddb, services, tmp_
     result = run_cli(runner, ddb, services, tmp_path, "enrich", "--no-crossref", "--no-arxiv")
     assert result.exit_code == 0, result.output
     asked = services.requests("/search/publ/api")
-    assert len(asked) == 6
+    assert len(asked) == 7
     assert all(r.headers.get("User-Agent", "").startswith("effllm-bib/") for r in asked)
     times = services.times["/search/publ/api"]
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.95
@@ -360,7 +370,7 @@ def test_second_run_sends_zero_requests(runner, ddb, services, tmp_path):
     first = run_cli(runner, ddb, services, tmp_path, "enrich", "--upgrade-preprints")
     assert first.exit_code == 0, first.output
     sent = len(services.log)
-    assert sent > 0 and "DBLP: 6 requests" in first.output
+    assert sent > 0 and "DBLP: 8 requests" in first.output  # 7 searches, 1 BibTeX
     second = run_cli(runner, ddb, services, tmp_path, "enrich", "--upgrade-preprints")
     assert second.exit_code == 0, second.output
     assert len(services.log) == sent

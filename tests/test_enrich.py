@@ -34,6 +34,7 @@ DBLP_SEARCHES = {  # first query word -> DBLP answer (tests/data/http/dblp)
     "flashattention": "search_flashattention2.json",
     "sheared": "search_sheared_llama.json",
     "bayesian": "search_bayesian_lora.json",
+    "nyströmformer": "search_nystromformer.json",
 }
 
 
@@ -47,6 +48,9 @@ class Services:
         self.faults: list[Response | str] = []  # answered, in order, before the real routes
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
         server.expect_request("/search/publ/api").respond_with_handler(self._dblp)
+        server.expect_request(__import__("re").compile(r"^/rec/.+\.bib$")).respond_with_handler(
+            self._dblp
+        )
         server.expect_request("/works").respond_with_handler(self._crossref)
         server.expect_request(__import__("re").compile(r"^/works/.+")).respond_with_handler(
             self._crossref
@@ -105,6 +109,11 @@ class Services:
         fault = self._fault()
         if fault is not None:
             return fault
+        if request.path.startswith("/rec/"):  # a record's BibTeX: rec_<key with _>.bib
+            path = HTTP / "dblp" / ("rec_" + request.path[5:].replace("/", "_"))
+            if not path.exists():
+                return Response("Error 404: Not Found", status=404, content_type="text/plain")
+            return Response(path.read_text(), content_type="application/x-bibtex")
         first = request.args.get("q", "").split(" ")[0].lower()
         name = DBLP_SEARCHES.get(first, "search_empty.json")
         return Response((HTTP / "dblp" / name).read_text(), content_type="application/json")

@@ -131,6 +131,19 @@ class DblpSource:
         return response.text
 
 
+def venue_from_bibtex(text: str) -> str:
+    """The booktitle or journal of a record's BibTeX as DBLP writes it, in plain text ('' when
+    the text holds no entry)."""
+    from ..bibio import parse_bib
+
+    parsed = parse_bib(text, "DBLP BibTeX")
+    for entry in parsed.entries:
+        name = entry.get("booktitle") or entry.get("journal")
+        if name:
+            return clean_text(latex_to_plain(name))
+    return ""
+
+
 def search_terms(title: str) -> str:
     """A title as DBLP query words: plain text, no operators (``|``, ``-``, ``$``, ``:``...)."""
     words = re.sub(r"[^\w\s]", " ", latex_to_plain(title)).split()

@@ -23,7 +23,7 @@ from ..model import Entry, FieldChange, Problem, Severity
 from ..normalize import latex_to_plain, lookup_venue, normalize_arxiv_id, normalize_doi
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
-from .dblp import DblpSource
+from .dblp import DblpSource, venue_from_bibtex
 from .http import NotCached, ServiceError
 from .matching import TITLE_MIN, is_author_prefix, judge
 from .upgrade import Candidate, combined, dblp_findings, decide
@@ -202,10 +202,12 @@ class Enricher:
         ours = self.db.entries[key]
         found = dblp_findings(ours, self.dblp.search(latex_to_plain(ours.get("title"))))
         for record in found.unknown_venues:
+            bibtex = self.dblp.bibtex(record.key)  # the venue's full name, for the reader
+            name = venue_from_bibtex(bibtex) if bibtex else ""
             report.problems.append(Problem(Severity.INFO, "dblp-venue-unknown",
-                                   f"DBLP lists it at '{record.venue}' {record.year} ({record.url}), "
-                                   "a venue the DBLP venue table has no row for; cite it by hand",
-                                   key=key))  # fmt: skip
+                                   f"DBLP lists it at {record.venue} {record.year} ({record.url}"
+                                   f"{': ' + repr(name) if name else ''}), a venue the DBLP "
+                                   "venue table has no row for; cite it by hand", key=key))  # fmt: skip
         for fit in found.refused:
             if fit.title_score >= TITLE_MIN:  # our title, but not our paper
                 report.problems.append(Problem(Severity.INFO, "dblp-refused",
