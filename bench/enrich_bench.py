@@ -93,7 +93,9 @@ def dblp_hits(e) -> list[dict]:
     """DBLP's records of one paper: its venue record (when published) and its CoRR record."""
     title = latex_to_plain(e.get("title")) + "."
     hits = []
-    venue = match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle"))) if e.type in VENUE_FIELD else None
+    venue = (
+        match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle"))) if e.type in VENUE_FIELD else None
+    )
     if venue is not None:
         hits.append({"authors": dblp_people(e), "title": title,
                      "venue": DBLP_NAMES.get(venue.short, venue.short), "year": e.get("year"),
@@ -132,8 +134,18 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
                 e = by_terms.get(fold(query.get("q", [""])[0]))
                 hits = dblp_hits(e) if e is not None else []
                 n = str(len(hits))
-                body = {"result": {"status": {"@code": "200", "text": "OK"}, "hits": {
-                    "@total": n, "@computed": n, "@sent": n, "@first": "0", "hit": hits}}}
+                body = {
+                    "result": {
+                        "status": {"@code": "200", "text": "OK"},
+                        "hits": {
+                            "@total": n,
+                            "@computed": n,
+                            "@sent": n,
+                            "@first": "0",
+                            "hit": hits,
+                        },
+                    }
+                }
                 return self.reply(json.dumps(body))
             if url.path.startswith("/api/query"):
                 ids = query.get("id_list", [""])[0].split(",")
@@ -156,9 +168,10 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("x-rate-limit-limit", "10")
-            self.send_header("x-rate-limit-interval", "1s")
-            self.send_header("x-concurrency-limit", "3")
+            if self.path.startswith("/works"):  # Crossref's polite-pool announcement
+                self.send_header("x-rate-limit-limit", "10")
+                self.send_header("x-rate-limit-interval", "1s")
+                self.send_header("x-concurrency-limit", "3")
             self.end_headers()
             self.wfile.write(data)
 
@@ -171,8 +184,12 @@ def turn_back(db: Database, n: int) -> list[str]:
     for e in sorted(db.entries.values(), key=lambda e: e.key):
         venue = match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle")))
         if len(chosen) < n and e.get("eprint") and venue and venue.short in DBLP_NAMES:
-            keep = {k: v for k, v in e.fields if k not in
-                    ("booktitle", "journal", "volume", "number", "pages", "publisher", "doi")}
+            keep = {
+                k: v
+                for k, v in e.fields
+                if k
+                not in ("booktitle", "journal", "volume", "number", "pages", "publisher", "doi")
+            }
             db.put(type(e).make(e.key, "misc", keep))
             chosen.append(e.key)
     return chosen
@@ -204,15 +221,19 @@ def main() -> None:
                "PYTHONPATH": str(ROOT / "src")}  # this checkout's code, not an installed one  # fmt: skip
         cmd = [sys.executable, "-m", "effllm_bib", "--db", str(work), "enrich",
                "--upgrade-preprints"]  # fmt: skip
-        print(f"stand-in latency {args.latency * 1000:.0f} ms; {len(source)} entries, "
-              f"{len(turned)} turned back into preprints")
+        print(
+            f"stand-in latency {args.latency * 1000:.0f} ms; {len(source)} entries, "
+            f"{len(turned)} turned back into preprints"
+        )
         for run in (1, 2):
             before = dict(counter)
             start = time.perf_counter()
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             wall = time.perf_counter() - start
             sent = {k: counter.get(k, 0) - before.get(k, 0) for k in ("crossref", "arxiv", "dblp")}
-            lines = [ln for ln in out.stdout.splitlines() if ln.startswith(("enrich:", "Crossref:"))]
+            lines = [
+                ln for ln in out.stdout.splitlines() if ln.startswith(("enrich:", "Crossref:"))
+            ]
             print(f"run {run}: {sum(sent.values())} requests, {wall:.1f} s wall")
             print("  stand-in saw: " + ", ".join(f"{k} {v}" for k, v in sent.items()))
             for ln in lines:

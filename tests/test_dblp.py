@@ -78,7 +78,10 @@ def test_dois_and_pages_of_an_anthology_record():
     assert findings.doi == "10.18653/v1/2023.findings-acl.507"  # DBLP writes DOIs upper case
     entry = findings.to_entry()
     assert entry.type == "inproceedings" and entry.get("pages") == "8003--8017"
-    assert entry.get("booktitle") == "Findings of the Association for Computational Linguistics: ACL 2023"
+    assert (
+        entry.get("booktitle")
+        == "Findings of the Association for Computational Linguistics: ACL 2023"
+    )
 
 
 def test_no_hit_is_an_empty_list():
@@ -196,7 +199,9 @@ def test_every_row_names_a_venue_of_the_venue_table(row):
     ],
 )  # fmt: skip
 def test_variants(ours, theirs, reason):
-    assert variant_of(ours, theirs).startswith(reason) and bool(variant_of(ours, theirs)) == bool(reason)
+    assert variant_of(ours, theirs).startswith(reason) and bool(variant_of(ours, theirs)) == bool(
+        reason
+    )
 
 
 def test_a_near_title_that_is_another_version_is_refused_though_the_title_is_close():
@@ -238,10 +243,18 @@ def test_author_prefix(ours, theirs, prefix):
 
 
 def test_sources_that_name_different_venues_decide_nothing():
-    findings = Entry.make("a", "inproceedings", {"year": "2023", "booktitle":
-                          "Findings of the Association for Computational Linguistics: ACL 2023"})
-    main = findings.with_fields(booktitle="Proceedings of the 61st Annual Meeting of the "
-                                "Association for Computational Linguistics (Volume 1: Long Papers)")
+    findings = Entry.make(
+        "a",
+        "inproceedings",
+        {
+            "year": "2023",
+            "booktitle": "Findings of the Association for Computational Linguistics: ACL 2023",
+        },
+    )
+    main = findings.with_fields(
+        booktitle="Proceedings of the 61st Annual Meeting of the "
+        "Association for Computational Linguistics (Volume 1: Long Papers)"
+    )
     agreeing = decide([Candidate("dblp", findings, "d"), Candidate("crossref", findings, "c")])
     assert agreeing.chosen is not None and agreeing.chosen.source == "crossref"
     split = decide([Candidate("dblp", findings, "d"), Candidate("crossref", main, "c")])
@@ -273,14 +286,21 @@ def test_the_venue_record_wins_over_its_corr_twin_and_decoys(ddb, services, tmp_
     db, report, _ = dblp_only(ddb, services, tmp_path)
     spqr = db.entries["dettmers2023spqr"]  # the key stays
     assert spqr.type == "inproceedings" and spqr.get("year") == "2024"
-    assert spqr.get("booktitle") == "The Twelfth International Conference on Learning Representations"
+    assert (
+        spqr.get("booktitle") == "The Twelfth International Conference on Learning Representations"
+    )
     assert spqr.get("eprint") == "2306.03078" and spqr.get("doi") == ""  # the arXiv DOI goes
-    assert spqr.get("sources").split() == ["https://dblp.org/rec/conf/iclr/DettmersSEKFABH24",
-                                           "https://openreview.net/forum?id=Q1u25ahSuy"]
+    assert spqr.get("sources").split() == [
+        "https://dblp.org/rec/conf/iclr/DettmersSEKFABH24",
+        "https://openreview.net/forum?id=Q1u25ahSuy",
+    ]
     assert "dblp 2026-12-01: booktitle" in spqr.get("provenance")
     galore = db.entries["zhao2024galore"]
     assert (galore.get("booktitle"), galore.get("volume"), galore.get("publisher")) == (
-        "Proceedings of the 41st International Conference on Machine Learning", "235", "PMLR")
+        "Proceedings of the 41st International Conference on Machine Learning",
+        "235",
+        "PMLR",
+    )
     assert db.entries["dao2023flashattention"].get("year") == "2024"  # the single-author record
     assert db.entries["xia2023sheared"].type == "inproceedings"
     assert not [c for c in report.changes if c.kind == "conflict"]  # homonym numbers stripped
@@ -290,7 +310,8 @@ def test_a_first_author_alone_is_completed_not_a_conflict(ddb, services, tmp_pat
     db, report, _ = dblp_only(ddb, services, tmp_path)
     assert db.entries["zhao2024galore"].get("author") == (
         "Zhao, Jiawei and Zhang, Zhenyu and Chen, Beidi and Wang, Zhangyang and "
-        "Anandkumar, Anima and Tian, Yuandong")
+        "Anandkumar, Anima and Tian, Yuandong"
+    )
     (change,) = [c for c in report.changes if c.key == "zhao2024galore" and c.field == "author"]
     assert change.kind == "complete" and change.old == "Zhao, Jiawei"
 
@@ -316,8 +337,10 @@ def test_a_venue_outside_the_table_is_reported_with_dblps_name_not_cited(ddb, se
     assert db.entries["xiong2021nystromformer"].type == "misc"
     (found,) = [p for p in report.problems if p.key == "xiong2021nystromformer"]
     assert found.code == "dblp-venue-unknown"
-    assert "AAAI 2021 (https://dblp.org/rec/conf/aaai/XiongZCTFLS21: 'Thirty-Fifth AAAI " \
+    assert (
+        "AAAI 2021 (https://dblp.org/rec/conf/aaai/XiongZCTFLS21: 'Thirty-Fifth AAAI "
         "Conference on Artificial Intelligence, AAAI 2021," in found.message
+    )
     assert services.requests("/rec/conf/aaai/XiongZCTFLS21.bib")
 
 
@@ -326,6 +349,12 @@ def test_without_the_flag_a_published_version_is_only_reported(ddb, services, tm
     assert db.entries["dettmers2023spqr"].type == "misc"
     assert any(p.code == "published-version" and p.key == "dettmers2023spqr"
                and "The Twelfth International Conference" in p.message for p in report.problems)  # fmt: skip
+
+
+def test_announced_limits_never_speed_dblp_up(services, tmp_path):
+    source = DblpSource(HttpClient("DBLP", "effllm-bib/test"), services.base)
+    source.client.limiter.update({"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"})
+    assert source.client.limiter.limit / source.client.limiter.interval == 1.0
 
 
 def search_through_fault(services, tmp_path, fault):
@@ -393,8 +422,13 @@ def test_sources_that_disagree_are_reported_and_none_applied(runner, services, t
                      "-k", "pending:distilling2023")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "the sources name different published versions" in result.output
-    assert "EMNLP 2023 (arxiv" in result.output and "Findings of ACL 2023 (crossref" in result.output
-    assert "Findings of ACL 2023 (dblp: https://dblp.org/rec/conf/acl/HsiehLYNFRKLP23)" in result.output
+    assert (
+        "EMNLP 2023 (arxiv" in result.output and "Findings of ACL 2023 (crossref" in result.output
+    )
+    assert (
+        "Findings of ACL 2023 (dblp: https://dblp.org/rec/conf/acl/HsiehLYNFRKLP23)"
+        in result.output
+    )
     assert Database.load(d).entries["hsieh2023distilling"].type == "misc"
 
 

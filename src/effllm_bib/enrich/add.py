@@ -103,7 +103,9 @@ def _published(enricher: Enricher, record: ArxivRecord) -> Entry | None:
             message = enricher.crossref.lookup_doi(doi)
             works = [work_to_entry(message)] if message else []
         else:
-            items = enricher.crossref.search(latex_to_plain(paper.get("title")), "", paper.get("year"))
+            items = enricher.crossref.search(
+                latex_to_plain(paper.get("title")), "", paper.get("year")
+            )
             verdict = judge(paper, [work_to_entry(i) for i in items])
             works = [verdict.accepted] if verdict.accepted is not None else []
         candidates += [Candidate("crossref", w, w.get("doi")) for w in works

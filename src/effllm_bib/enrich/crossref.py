@@ -61,7 +61,9 @@ def _answer(call: Callable[[], Any], url: str) -> httpx2.Response:
             raise cause from None
         raise httpx2.TransportError(str(exc)) from None
     except (ValueError, KeyError, TypeError) as exc:  # JSON that does not parse
-        raise ServiceError(SERVICE, f"malformed JSON for {url} ({exc.__class__.__name__}).") from None
+        raise ServiceError(
+            SERVICE, f"malformed JSON for {url} ({exc.__class__.__name__})."
+        ) from None
     return httpx2.Response(200, json=payload, request=request)
 
 
@@ -142,7 +144,8 @@ def _message(payload: Any, what: str) -> dict[str, Any]:
         raise ServiceError(
             SERVICE, f"answer for {what} has no 'message' object; malformed response."
         )
-    return payload["message"]
+    message: dict[str, Any] = payload["message"]
+    return message
 
 
 # --- Crossref JSON -> Entry --------------------------------------------------------------------

@@ -103,7 +103,7 @@ class DblpSource:
         self.base_url = base_url.rstrip("/")
         if client.limiter is None:
             # DBLP asks API users for restraint: one request a second at most.
-            client.limiter = RateLimiter(limit=1.0, interval=1.0)
+            client.limiter = RateLimiter(limit=1.0, interval=1.0, ceiling=1.0)
 
     def search(self, title: str, hits: int = HITS) -> list[DblpRecord]:
         """Records whose title matches ``title`` (DBLP's own ranking, best first)."""

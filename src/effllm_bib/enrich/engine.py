@@ -216,8 +216,8 @@ class Enricher:
                                        key=key))  # fmt: skip
         return found.candidates
 
-    def settle(self, key: str, candidates: list[Candidate], report: EnrichReport) -> list[FieldChange]:
-        decision = decide(candidates)
+    def settle(self, key: str, found: list[Candidate], report: EnrichReport) -> list[FieldChange]:
+        decision = decide(found)
         if decision.conflicting:
             shown = "; ".join(c.label() for c in decision.conflicting)
             report.problems.append(Problem(Severity.WARNING, "venue-disagreement",
@@ -236,18 +236,15 @@ class Enricher:
         changes: list[FieldChange] = []
         outcome = ""
         if record is not None and record.journal_ref:
-            found = self.journal_ref_candidate(key, record, report)
-            candidates += [found] if found else []
+            candidates += filter(None, [self.journal_ref_candidate(key, record, report)])
         if self.crossref is not None:
             more, outcome = self.from_crossref(key, report, candidates)
             changes += more
         if self.dblp is not None:
             candidates += self.dblp_candidates(key, report)
         changes += self.settle(key, candidates, report)
-        if candidates and outcome == "not found":
-            outcome = ""
         changes += self.derive_arxiv_doi(key, report)
-        return changes, outcome
+        return changes, "" if candidates and outcome == "not found" else outcome
 
     # --- the sources, one by one ---
 

@@ -92,6 +92,7 @@ class RateLimiter:
 
     limit: float
     interval: float = 1.0
+    ceiling: float | None = None  # requests a second never exceeded, whatever is announced
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     _next: float = 0.0
@@ -119,6 +120,8 @@ class RateLimiter:
                     self.interval = float(m.group(1)) * scale
         except ValueError:
             pass  # a malformed header changes nothing
+        if self.ceiling is not None and self.limit / self.interval > self.ceiling:
+            self.limit = self.ceiling * self.interval
 
 
 def retry_after(response: httpx2.Response, now: float | None = None) -> float | None:

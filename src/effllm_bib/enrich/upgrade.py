@@ -55,10 +55,6 @@ class DblpFindings:
     twin: DblpRecord | None = None  # the CoRR record of our arXiv id
 
 
-def _fits(ours: Entry, candidate: Entry) -> Scored:
-    return score(ours, candidate)
-
-
 def dblp_findings(ours: Entry, records: Iterable[DblpRecord]) -> DblpFindings:
     """Sort DBLP's hits: our CoRR twin, venue records that are our paper (known venue or not),
     and venue records refused (other authors, another version, another year)."""
@@ -70,7 +66,7 @@ def dblp_findings(ours: Entry, records: Iterable[DblpRecord]) -> DblpFindings:
                 found.twin = record
             continue
         entry = record.to_entry()
-        fit = _fits(ours, entry)
+        fit = score(ours, entry)
         if not fit.acceptable:
             found.refused.append(fit)
         elif entry.type in PUBLISHED_TYPES:
