@@ -406,6 +406,25 @@ def test_second_run_sends_zero_requests(runner, ddb, services, tmp_path):
     assert "Crossref: 0 requests" in second.output and "DBLP: 0 requests" in second.output
 
 
+def test_a_doi_only_dblp_gave_is_asked_of_crossref_in_the_same_run(runner, services, tmp_path):
+    d = tmp_path / "db"
+    d.mkdir()
+    shutil.copyfile(REFS / "taxonomy.toml", d / "taxonomy.toml")
+    shutil.copyfile(DATA / "enrich.bib", d / "effllm.bib")
+    empty = (HTTP / "crossref/search_empty.json").read_text()
+    services.faults.append(Response(empty, content_type="application/json"))  # search: nothing
+    args = ("enrich", "--upgrade-preprints", "--no-arxiv", "-k")
+    first = run_cli(runner, d, services, tmp_path, *args, "pending:distilling2023")
+    assert first.exit_code == 0, first.output
+    entry = Database.load(d).entries["hsieh2023distilling"]  # DBLP's authors gave its key
+    assert entry.get("doi") == "10.18653/v1/2023.findings-acl.507" and entry.type == "inproceedings"
+    looked_up = [r.path for r in services.requests("/works/")]
+    assert looked_up == ["/works/10.18653/v1/2023.findings-acl.507"]
+    sent = len(services.log)
+    second = run_cli(runner, d, services, tmp_path, *args, "hsieh2023distilling")
+    assert second.exit_code == 0 and len(services.log) == sent
+
+
 def test_sources_that_disagree_are_reported_and_none_applied(runner, services, tmp_path):
     from .test_enrich import DATA as EDATA
 

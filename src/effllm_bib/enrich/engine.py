@@ -26,7 +26,14 @@ from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
 from .http import NotCached, ServiceError
 from .matching import TITLE_MIN, is_author_prefix, judge
-from .upgrade import Candidate, combined, dblp_findings, decide
+from .upgrade import (
+    Candidate,
+    combined,
+    crossref_candidate,
+    crossref_records,
+    dblp_findings,
+    decide,
+)
 
 PUBLISHED_TYPES = frozenset({"inproceedings", "article", "incollection"})
 UPGRADE_FIELDS = frozenset({"type", "booktitle", "journal", "year", "volume", "number", "pages",
@@ -184,7 +191,7 @@ class Enricher:
             if message is not None:
                 work = work_to_entry(message)
                 if work.type in PUBLISHED_TYPES:
-                    return Candidate("crossref", _with_doi_page(work), f"arXiv journal DOI {doi}")
+                    return crossref_candidate(work, f"arXiv journal DOI {doi}")
         venue_name = re.split(r"[\s,(]*\d{4}", record.journal_ref)[0].strip(" ,")
         venue = lookup_venue(venue_name)
         year = re.search(r"(19|20)\d\d", record.journal_ref)
@@ -242,6 +249,8 @@ class Enricher:
             changes += more
         if self.dblp is not None:
             candidates += self.dblp_candidates(key, report)
+        if self.crossref is not None:
+            candidates += crossref_records(self.crossref, candidates)
         changes += self.settle(key, candidates, report)
         changes += self.derive_arxiv_doi(key, report)
         return changes, "" if candidates and outcome == "not found" else outcome
@@ -299,15 +308,10 @@ class Enricher:
         work = verdict.accepted
         if is_preprint(ours) and work.type in PUBLISHED_TYPES:
             if candidates is not None:
-                candidates.append(Candidate("crossref", _with_doi_page(work), work.get("doi")))
+                candidates.append(crossref_candidate(work, work.get("doi")))
                 return [], ""
             return self.published_version(key, work, report), ""
         return self.apply(key, work, "crossref", report, True), ""
-
-
-def _with_doi_page(work: Entry) -> Entry:
-    doi = work.get("doi")
-    return work.with_fields(sources=f"https://doi.org/{doi}") if doi else work
 
 
 def _upgraded(entry: Entry) -> bool:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from ..model import Entry
 from ..normalize import VENUE_FIELD, match_venue, venue_core
+from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpRecord
 from .matching import Scored, score
 
@@ -121,3 +122,27 @@ def combined(decision: Decision) -> Entry:
                    if n in ("volume", "pages", "publisher", "doi") and not entry.get(n)}  # fmt: skip
         entry = entry.with_fields(**missing)
     return entry.with_fields(sources=" ".join(urls))
+
+
+def crossref_candidate(work: Entry, evidence: str) -> Candidate:
+    """A Crossref work as a candidate, its DOI page among its sources."""
+    doi = work.get("doi")
+    return Candidate("crossref", work.with_fields(sources=f"https://doi.org/{doi}") if doi
+                     else work, evidence)  # fmt: skip
+
+
+def crossref_records(crossref: CrossrefSource, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Crossref's own record of each DOI another source gave (DBLP's for an Anthology paper),
+    fetched now: it is the registrant's record, and the next run finds it in the cache."""
+    known = {c.entry.get("doi").lower() for c in candidates if c.source == "crossref"}
+    out = []
+    for candidate in candidates:
+        doi = candidate.entry.get("doi")
+        if not doi or is_arxiv_doi(doi) or doi.lower() in known:
+            continue
+        known.add(doi.lower())
+        message = crossref.lookup_doi(doi)
+        work = work_to_entry(message) if message is not None else None
+        if work is not None and work.type in PUBLISHED_TYPES:
+            out.append(crossref_candidate(work, f"{doi}, from {candidate.source}"))
+    return out
