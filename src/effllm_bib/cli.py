@@ -178,7 +178,7 @@ def merge(
                             categories=categories)  # fmt: skip
         _print_problems(report.problems, verbose)
         for change in report.changes:
-            if change.kind in ("conflict", "complete") or verbose:
+            if change.kind == "conflict" or verbose:
                 click.echo(f"{change.kind}: {change}")
         for old, new in report.renamed:
             click.echo(f"key: {old} -> {new}")
