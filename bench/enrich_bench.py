@@ -126,10 +126,12 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             source = ("arxiv" if url.path.startswith("/api/query") else
-                      "dblp" if url.path.startswith("/search/publ") else "crossref")  # fmt: skip
+                      "dblp" if url.path.startswith(("/search/publ", "/rec/")) else "crossref")  # fmt: skip
             with lock:
                 counter[source] = counter.get(source, 0) + 1
             time.sleep(latency)
+            if url.path.startswith("/rec/"):  # no BibTeX in the stand-in
+                return self.reply("Error 404: Not Found", "text/plain", 404)
             if source == "dblp":
                 e = by_terms.get(fold(query.get("q", [""])[0]))
                 hits = dblp_hits(e) if e is not None else []
