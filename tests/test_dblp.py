@@ -344,6 +344,14 @@ def test_a_venue_outside_the_table_is_reported_with_dblps_name_not_cited(ddb, se
     assert services.requests("/rec/conf/aaai/XiongZCTFLS21.bib")
 
 
+def test_offline_without_answers_still_derives_the_arxiv_dois(runner, ddb, services, tmp_path):
+    result = run_cli(runner, ddb, services, tmp_path, "enrich", "--offline", "--no-arxiv")
+    assert "DBLP" in result.output and "is not in the cache (--offline)" in result.output
+    assert services.log == []
+    entry = Database.load(ddb).entries["dao2023flashattention"]
+    assert entry.get("doi") == "10.48550/arXiv.2307.08691" and entry.type == "misc"
+
+
 def test_without_the_flag_a_published_version_is_only_reported(ddb, services, tmp_path):
     db, report, _ = dblp_only(ddb, services, tmp_path, upgrade=False)
     assert db.entries["dettmers2023spqr"].type == "misc"

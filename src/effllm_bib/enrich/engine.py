@@ -238,21 +238,24 @@ class Enricher:
     def preprint(
         self, key: str, record: ArxivRecord | None, report: EnrichReport
     ) -> tuple[list[FieldChange], str]:
-        """Every source's published version of a preprint, settled; then its arXiv DOI."""
+        """Every source's published version of a preprint, settled; then its arXiv DOI (derived
+        even when a source fails or is not cached, as the entry then stays a preprint)."""
         candidates: list[Candidate] = []
         changes: list[FieldChange] = []
         outcome = ""
-        if record is not None and record.journal_ref:
-            candidates += filter(None, [self.journal_ref_candidate(key, record, report)])
-        if self.crossref is not None:
-            more, outcome = self.from_crossref(key, report, candidates)
-            changes += more
-        if self.dblp is not None:
-            candidates += self.dblp_candidates(key, report)
-        if self.crossref is not None:
-            candidates += crossref_records(self.crossref, candidates)
-        changes += self.settle(key, candidates, report)
-        changes += self.derive_arxiv_doi(key, report)
+        try:
+            if record is not None and record.journal_ref:
+                candidates += filter(None, [self.journal_ref_candidate(key, record, report)])
+            if self.crossref is not None:
+                more, outcome = self.from_crossref(key, report, candidates)
+                changes += more
+            if self.dblp is not None:
+                candidates += self.dblp_candidates(key, report)
+            if self.crossref is not None:
+                candidates += crossref_records(self.crossref, candidates)
+            changes += self.settle(key, candidates, report)
+        finally:
+            changes += self.derive_arxiv_doi(key, report)
         return changes, "" if candidates and outcome == "not found" else outcome
 
     # --- the sources, one by one ---
