@@ -250,6 +250,8 @@ def source_options(func: F) -> F:
                      help="Crossref API base URL (or $EFFLLM_BIB_CROSSREF_URL)."),
         click.option("--arxiv-url", envvar="EFFLLM_BIB_ARXIV_URL", metavar="URL",
                      help="arXiv API query URL (or $EFFLLM_BIB_ARXIV_URL)."),
+        click.option("--dblp-url", envvar="EFFLLM_BIB_DBLP_URL", metavar="URL",
+                     help="DBLP base URL (or $EFFLLM_BIB_DBLP_URL)."),
         click.option("--offline", is_flag=True, help="Answer from the cache alone; send nothing."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -259,6 +261,7 @@ def source_options(func: F) -> F:
                      help="Cached responses older than this are fetched again."),
         click.option("--no-crossref", is_flag=True, help="Do not ask Crossref."),
         click.option("--no-arxiv", is_flag=True, help="Do not ask arXiv."),
+        click.option("--no-dblp", is_flag=True, help="Do not ask DBLP (asked about preprints)."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
@@ -282,8 +285,18 @@ def _sources(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     names = ("mailto", "crossref_url", "arxiv_url", "offline", "no_cache", "cache_dir",
-             "cache_days", "no_crossref", "no_arxiv")  # fmt: skip
+             "cache_days", "no_crossref", "no_arxiv", "dblp_url", "no_dblp")  # fmt: skip
     return {n: kwargs.pop(n) for n in names}
+
+
+def _dblp(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from .enrich.sources import make_dblp
+
+    if opts["no_dblp"]:
+        return None
+    return make_dblp(dblp_url=opts["dblp_url"], mailto=opts["mailto"], cache_dir=opts["cache_dir"],
+                     cache_days=opts["cache_days"], use_cache=not opts["no_cache"],
+                     offline=opts["offline"])  # fmt: skip
 
 
 def _close(*sources: Any) -> None:
@@ -292,13 +305,13 @@ def _close(*sources: Any) -> None:
             source.client.close()
 
 
-def _requests_line(crossref: Any, arxiv: Any) -> str:
+def _requests_line(*sources: Any) -> str:
     parts = []
-    for source in (crossref, arxiv):
+    for source in sources:
         if source is not None:
             st = source.client.stats
             parts.append(f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
-                         f" {st.retries} retries")  # fmt: skip
+                         f" {st.retries} retries, {st.seconds:.1f} s")  # fmt: skip
     return "; ".join(parts)
 
 
@@ -318,7 +331,7 @@ def _requests_line(crossref: Any, arxiv: Any) -> str:
 def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
            overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
            **kwargs: Any) -> None:  # fmt: skip
-    """Fill in missing metadata from Crossref and arXiv (safe to interrupt; resumes)."""
+    """Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes)."""
     from .enrich.engine import Enricher, select_keys
     from .enrich.engine import enrich as run_enrich
 
@@ -326,13 +339,14 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
     with state.update(dry_run=dry_run) as db:
         chosen = select_keys(db, categories, keys)
         crossref, arxiv = _sources(opts)
-        enricher = Enricher(db, crossref, arxiv, overwrite={f.lower() for f in overwrite},
+        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts),
+                            overwrite={f.lower() for f in overwrite},
                             upgrade_preprints=upgrade_preprints)  # fmt: skip
         before = db.text()
         report = _run_enrich(db, enricher, chosen, dry_run, run_enrich)
         _print_problems(report.problems, verbose)
         for change in report.changes:
-            if change.kind == "conflict" or verbose:
+            if change.kind in ("conflict", "complete") or verbose:
                 click.echo(f"{change.kind}: {change}")
         if not verbose:
             for p in report.problems:
@@ -341,7 +355,7 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
         if report.aborted:
             click.echo(f"stopped: {report.aborted}", err=True)
         click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
-        click.echo(_requests_line(crossref, arxiv))
+        click.echo(_requests_line(*enricher.sources))
         _show_or_save(db, before, dry_run)
     if report.aborted:
         sys.exit(1)
@@ -363,7 +377,7 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
             db.save()  # a crash keeps the work done so far (each entry is replaced whole)
         raise
     finally:
-        _close(enricher.crossref, enricher.arxiv)
+        _close(*enricher.sources)
 
 
 @cli.command()
@@ -376,17 +390,19 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
 @friendly_errors
 def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
     """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
-    from .enrich.engine import Enricher, add_paper
+    from .enrich.add import add_paper
+    from .enrich.engine import Enricher
 
     opts = _source_kwargs(kwargs)
     with state.update() as db:
         if not categories and db.has_taxonomy:
             raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
         crossref, arxiv = _sources(opts)
+        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts))
         try:
-            result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
+            result = add_paper(enricher, identifier, categories)
         finally:
-            _close(crossref, arxiv)
+            _close(*enricher.sources)
         if result.changes:
             db.save()
         click.echo(result.message)
