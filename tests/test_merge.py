@@ -241,3 +241,34 @@ def test_a_source_entry_takes_the_type_its_venue_has(tmp_path, record, expected)
     typed = venue_typed(entry)
     assert (typed.type, expected[1], typed.get(expected[1])) == expected
     assert not (typed.get("booktitle") and typed.get("journal"))
+
+
+@pytest.mark.parametrize(
+    "author, key, stored",
+    [
+        pytest.param("Ada Lovelace and\n  Charles Babbage", "lovelace1843notes",
+                     "Lovelace, Ada and Babbage, Charles", id="list-wrapped-after-and"),
+        pytest.param("Erik {Van Blokland} and Just van Rossum", "vanblokland1843notes",
+                     "{Van Blokland}, Erik and van Rossum, Just", id="braced-family-kept-whole"),
+    ],
+)  # fmt: skip
+def test_added_names_are_split_right_and_read_back(merged, tmp_path, author, key, stored):
+    db, _ = merged
+    other = _write(tmp_path, f"@article{{n, title={{Notes}}, author={{{author}}}, year={{1843}}}}")
+    merge_file(db, other, add_new=True, categories=["kd"])
+    assert db.entries[key].get("author") == stored
+    db.save()
+    assert Database.load(db.bib_path.parent).entries[key].get("author") == stored
+
+
+def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path):
+    db, _ = merged
+    item = [{"id": "c2", "type": "article-journal", "title": "A Paper Nobody Else Wrote",
+             "author": [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+                        {"literal": "Barnes and Noble"}],
+             "issued": {"date-parts": [[1820]]}}]  # fmt: skip
+    merge_file(db, _write(tmp_path, json.dumps(item), "items.json"), add_new=True,
+               categories=["kd"])  # fmt: skip
+    assert db.entries["vanbeethoven1820paper"].get("author") == (
+        "van Beethoven, Ludwig and {Barnes and Noble}"
+    )

@@ -25,12 +25,12 @@ from .decisions import (
 )
 from .errors import EffllmBibError
 from .model import Entry, Problem, Severity
+from .names import family_names, last_first, parse_names
 from .normalize import (
     ARXIV_DOI_PREFIX,
     VENUE_FIELD,
     arxiv_id_from_url,
     arxiv_year,
-    family_names,
     fold,
     mistyped_venue,
     needs_protection,
@@ -38,7 +38,6 @@ from .normalize import (
     normalize_doi,
     normalize_pages,
     similar_pairs,
-    split_and,
 )
 from .taxonomy import Taxonomy
 
@@ -174,18 +173,20 @@ def _authors(entries: list[Entry], ctx: Context) -> Iterable[Problem]:
             yield _p(W, "no-author", "has no authors (not confirmed from a public source), so its "
                      "key stays provisional; merge a source that lists them.", ctx.at(e))  # fmt: skip
             continue
-        names = split_and(authors)
-        if "others" in names:
+        parsed = parse_names(authors)
+        names = [last_first(n) for n in parsed]
+        if any(n.others for n in parsed):
             yield _p(
                 W,
                 "others-author",
                 "author list ends in 'others'; give the full list.",
                 ctx.at(e),
             )
-        if len(names) == 1 and names[0].startswith("{") and names[0].endswith("}"):
+        if len(parsed) == 1 and parsed[0].literal:
             yield _p(W, "organisation-author", f"the only author is an organisation "
                      f"{names[0]}; give the people if the paper names them.", ctx.at(e))  # fmt: skip
-        shouting = [n for n in names if re.search(r"\b[A-Z]{4,}\b", n) and not n.startswith("{")]
+        shouting = [last_first(n) for n in parsed
+                    if not n.literal and re.search(r"\b[A-Z]{4,}\b", last_first(n))]  # fmt: skip
         if shouting:
             yield _p(W, "caps-author", f"name(s) in capitals: {'; '.join(shouting[:3])}; write "
                      "them as the paper does.", ctx.at(e))  # fmt: skip

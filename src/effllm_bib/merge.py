@@ -23,18 +23,16 @@ from .errors import BibParseError, InputFileError
 from .importers.survey import SIMILAR_TITLE, survey_derived
 from .keys import provisional_key
 from .model import Entry, FieldChange, Problem, Severity
+from .names import family_names, normalize_names, person_keys
 from .normalize import (
     ARXIV_DOI_PREFIX,
     VENUE_FIELD,
-    family_names,
     fix_doubled_prefix,
     fold,
     mistyped_venue,
     normalize_arxiv_id,
-    normalize_authors,
     normalize_doi,
     normalize_pages,
-    person_keys,
     protect_title,
 )
 
@@ -119,10 +117,13 @@ def _arxiv_of(entry: Entry) -> str | None:
     return None
 
 
-def _incoming_value(name: str, value: str) -> str:
-    """An incoming value in the database's canonical form."""
+def _incoming_value(name: str, value: str, bare: bool = False) -> str:
+    """An incoming value in the database's canonical form; a bare value (macros joined with
+    ``#``) is not text and is kept as it is."""
+    if bare:
+        return value
     if name in ("author", "editor"):
-        return normalize_authors(value)
+        return normalize_names(value)
     if name == "title":
         return protect_title(value)
     if name == "doi":
@@ -259,7 +260,7 @@ def merge_entry(
         reviewed = name in REVIEWABLE and name in overwrite
         if not raw.strip() or (name in IGNORED_FIELDS and not reviewed):
             continue
-        value = _incoming_value(name, raw)
+        value = _incoming_value(name, raw, name in theirs.bare)
         current = result.get(name)
         if not current:
             changes.append(FieldChange(key, name, "", value, "fill"))
@@ -352,7 +353,9 @@ def _taxonomy_keywords(db: Database, entry: Entry) -> list[str]:
 
 def _add(db: Database, theirs: Entry, keywords: list[str], report: MergeReport) -> str:
     values = {
-        n: _incoming_value(n, v) for n, v in theirs.fields if n not in IGNORED_FIELDS and v.strip()
+        n: _incoming_value(n, v, n in theirs.bare)
+        for n, v in theirs.fields
+        if n not in IGNORED_FIELDS and v.strip()
     }
     entry = Entry.make("", theirs.type, values)
     entry = entry.with_keywords([*_taxonomy_keywords(db, theirs), *keywords])

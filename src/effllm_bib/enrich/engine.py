@@ -18,6 +18,7 @@ from ..errors import EffllmBibError
 from ..keys import final_key, provisional_key
 from ..merge import MatchIndex, find_match, merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
+from ..names import first_family
 from ..normalize import (
     ARXIV_DOI_PREFIX,
     latex_to_plain,
@@ -208,7 +209,7 @@ class Enricher:
                                        f"Crossref does not know DOI {doi}; check it", key=key))  # fmt: skip
                 return [], "not found"
             return self.apply(key, work_to_entry(message), "crossref", report, True), ""
-        first = ours.get("author").split(" and ")[0].split(",")[0] if ours.get("author") else ""
+        first = latex_to_plain(first_family(ours.get("author")))
         items = self.crossref.search(latex_to_plain(ours.get("title")), first, ours.get("year"))
         verdict = judge(ours, [work_to_entry(i) for i in items])
         if verdict.verdict == "ambiguous":

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..model import Entry
-from ..normalize import family_names, fold, normalize_doi
+from ..names import family_names
+from ..normalize import fold, normalize_doi
 
 TITLE_MIN = 92  # rapidfuzz ratio of folded titles
 CLEAR_WINNER = 98  # a candidate this close wins over others below RUNNER_UP
