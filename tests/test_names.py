@@ -145,3 +145,29 @@ def test_from_parts_reads_back(family, given, particle, suffix, expected):
     text = names.from_parts(family, given, particle, suffix)
     assert text == expected
     assert names.parse_name(text) == Name(given, particle, family, suffix)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        pytest.param("\\'{E}ric Sopena", Name("{\\'E}ric", "", "Sopena"), id="accent-braced-letter"),
+        pytest.param("\\'Eric Sopena", Name("{\\'E}ric", "", "Sopena"), id="accent-bare-letter"),
+        pytest.param("\\v{S}imon Bla\\v{z}", Name("{\\v S}imon", "", "Bla\\v{z}"), id="letter-accent"),
+        pytest.param("Jean \\\"{u}ber Alles", Name("Jean", "{\\\"u}ber", "Alles"), id="lower-case-stays-von"),
+        pytest.param("\\relax Foo Bar", Name("", "\\relax", "Foo Bar"), id="not-an-accent"),
+    ],
+)  # fmt: skip
+def test_an_accented_capital_starts_a_given_name_not_a_von_part(value, expected):
+    """Project rule: BibTeX reads an unbraced accent at a word's start as lower case."""
+    assert names.parse_name(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("useprefix=false and Alan von Animal", id="useprefix"),
+        pytest.param("sortingnamekeytemplatename=snks1 and Alan von Animal", id="template"),
+    ],
+)
+def test_biblatex_list_options_are_not_names(value):
+    assert names.parse_names(value) == [Name("Alan", "von", "Animal")]

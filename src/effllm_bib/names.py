@@ -46,6 +46,7 @@ class Name:
     jr: str = ""
     literal: bool = False  # a braced corporate name: ``last`` holds its text without the braces
     others: bool = False  # BibTeX's ``and others``
+    option: bool = False  # biblatex's per-list options as a list item (``useprefix=false and ...``)
 
     @property
     def family(self) -> str:
@@ -106,14 +107,33 @@ def _unbrace(text: str) -> str:
 
 
 def _extended(name: str) -> Name | None:
-    """biblatex's ``family=Smith, given=John, prefix=van, useprefix=true``, or None."""
+    """biblatex's ``family=Smith, given=John, prefix=van, useprefix=true``, or None. An item of
+    options only (``useprefix=false``, ``sortingnamekeytemplatename=x``) is an option."""
     parts = _top_level(name, re.compile(r"\s*,\s*"))
     pairs = [(_EXTENDED.match(p), p) for p in parts]
-    if not all(m and m.group(1).lower() in _EXTENDED_KEYS for m, _ in pairs):
+    keys = [m.group(1).lower() if m else "" for m, _ in pairs]
+    if "" in keys:
         return None
     values = {m.group(1).lower(): _unbrace(p[m.end() :]) for m, p in pairs if m}
+    if not values.keys() & {"family", "given"}:
+        return Name(option=True)
     return Name(values.get("given", ""), values.get("prefix", ""), values.get("family", ""),
                 values.get("suffix", ""))  # fmt: skip
+
+
+# An accent at the start of a word, unbraced (``\\'{E}ric``, ``\\v Sim``): BibTeX sees the word as
+# lower case and makes it a von part. Braced as BibTeX wants (``{\\'E}ric``), it is upper case.
+_WORD_ACCENT = re.compile(r"(?:(?<=\s)|^)\\(?:(['`^\"~=.])\s*\{?([A-Za-z])\}?"
+                          r"|([uvHckbdtr])(?:\s+([A-Za-z])|\{([A-Za-z])\}))")  # fmt: skip
+
+
+def _brace_accents(text: str) -> str:
+    def braced(m: re.Match[str]) -> str:
+        if m.group(1):
+            return f"{{\\{m.group(1)}{m.group(2)}}}"
+        return f"{{\\{m.group(3)} {m.group(4) or m.group(5)}}}"
+
+    return _WORD_ACCENT.sub(braced, text)
 
 
 def _capitalised_particles(first: list[str], last: list[str]) -> tuple[list[str], list[str]]:
@@ -138,7 +158,7 @@ def parse_name(text: str) -> Name:
     if extended is not None:
         return extended
     try:
-        person = Person(text)
+        person = Person(_brace_accents(text) if "\\" in text else text)
     except InvalidNameString:  # more than two commas: BibTeX would warn; keep it whole
         return Name(last=text, literal=True)
     first = [*person.first_names, *person.middle_names]
@@ -154,8 +174,9 @@ def parse_name(text: str) -> Name:
 
 
 def parse_names(value: str) -> list[Name]:
-    """Every name of a name list (``others`` included, as a Name with ``others`` set)."""
-    return [parse_name(n) for n in split_names(value)]
+    """Every name of a name list (``others`` included, as a Name with ``others`` set; biblatex's
+    per-list options such as ``useprefix=false`` left out)."""
+    return [name for name in map(parse_name, split_names(value)) if not name.option]
 
 
 def last_first(name: Name) -> str:
@@ -216,8 +237,9 @@ def csl_name(name: Name) -> dict[str, str]:
     out = {"family": _text(name.last)}
     for key, part in (("given", name.first), ("non-dropping-particle", name.von),
                       ("suffix", name.jr)):  # fmt: skip
-        if part:
-            out[key] = _text(part)
+        text = _text(part) if part else ""
+        if text:
+            out[key] = text
     return out
 
 

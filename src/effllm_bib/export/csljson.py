@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model import Entry
-from ..vocab import PUBLISHED_TYPES, arxiv_id, arxiv_url
+from ..vocab import arxiv_id, arxiv_url
 from .text import page_range, people, plain
 
 TYPES = {
@@ -32,6 +32,8 @@ TYPES = {
     "jurisdiction": "legal_case", "legislation": "legislation", "standard": "standard",
     "review": "review", "misc": "document",  # citation-js; pandoc 2.17 leaves the type empty
 }  # fmt: skip
+# Types an arXiv id turns into a preprint (CSL "article"); @online and published types keep theirs.
+PREPRINT_TYPES = frozenset({"misc", "unpublished"})
 THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
                "september", "october", "november", "december")  # fmt: skip
@@ -58,8 +60,15 @@ def month_number(value: str) -> int | None:
 
 
 def _date_parts(text: str) -> list[int] | None:
+    """An ISO 8601 date (biblatex's ``date``) as CSL date parts. ISO counts a year 0 (1 BC);
+    CSL does not, so ``-0380`` (381 BC) is -381."""
     m = re.fullmatch(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text.strip())
-    return [int(p) for p in m.groups() if p] if m else None
+    if not m:
+        return None
+    parts = [int(p) for p in m.groups() if p]
+    if parts[0] <= 0:
+        parts[0] -= 1
+    return parts
 
 
 def issued(entry: Entry) -> dict[str, Any] | None:
@@ -76,16 +85,21 @@ def issued(entry: Entry) -> dict[str, Any] | None:
         return None
     if not re.fullmatch(r"\d{1,4}", year):
         return {"literal": year}
+    parts = [int(year)]
     month = month_number(entry.get("month")) if entry.get("month") else None
-    return {"date-parts": [[int(year), month] if month else [int(year)]]}
+    if month:
+        parts.append(month)
+        day = plain(entry.get("day")).strip()
+        if day.isdigit() and 1 <= int(day) <= 31:
+            parts.append(int(day))
+    return {"date-parts": [parts]}
 
 
 def csl_type(entry: Entry, aid: str | None) -> str:
     how = entry.get("howpublished")
     if entry.type == "misc" and how in ("Blog", "Website"):
         return "post-weblog" if how == "Blog" else "webpage"
-    if aid and entry.type not in PUBLISHED_TYPES and entry.type not in ("thesis", "phdthesis",
-                                                                        "mastersthesis"):  # fmt: skip
+    if aid and entry.type in PREPRINT_TYPES:
         return "article"  # CSL's type for preprints
     return TYPES.get(entry.type, "document")
 
@@ -95,23 +109,27 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     kind = csl_type(entry, aid)
     title = plain(entry.get("title"))
     if entry.get("subtitle"):
-        title = f"{title}: {plain(entry.get('subtitle'))}" if title else plain(entry.get("subtitle"))
+        title = (
+            f"{title}: {plain(entry.get('subtitle'))}" if title else plain(entry.get("subtitle"))
+        )
     item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
     for csl, name in NAME_FIELDS:
-        names = people(entry.get(name))
-        if names:
-            item[csl] = names
+        persons = people(entry.get(name))
+        if persons:
+            item[csl] = persons
     date = issued(entry)
     if date:
         item["issued"] = date
-    container = next((entry.get(f) for f in ("booktitle", "journal", "journaltitle") if entry.get(f)), "")
+    container = next(
+        (entry.get(f) for f in ("booktitle", "journal", "journaltitle") if entry.get(f)), ""
+    )
     if container:
         item["container-title"] = plain(container)
     first, last = page_range(entry)
     if first:
         item["page"] = f"{first}-{last}" if last else first
-    for csl, names in TEXT_FIELDS:
-        value = next((entry.get(n) for n in names if entry.get(n)), "")
+    for csl, sources in TEXT_FIELDS:
+        value = next((entry.get(n) for n in sources if entry.get(n)), "")
         if value:
             item[csl] = plain(value)
     publisher = next((entry.get(f) for f in PUBLISHER_FIELDS if entry.get(f)), "")
