@@ -23,7 +23,7 @@ LOGOS = {
     "XeLaTeX": "XeLaTeX", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX", "pdfTeX": "pdfTeX",
     "pdfLaTeX": "pdfLaTeX", "eTeX": "e-TeX", "ExTeX": "ExTeX", "SliTeX": "SliTeX",
     "PiCTeX": "PiCTeX", "TUB": "TUGboat", "TUG": "TUG", "Dash": "—", "slash": "/", "bs": "\\",
-    "thinspace": "\u2009", "dash": "\u2014", "negthinspace": "", "enspace": "\u2002", "emspace": "\u2003",
+    "thinspace": "\u2009", "dash": "\u2014", "emdash": "\u2014", "endash": "\u2013", "negthinspace": "", "enspace": "\u2002", "emspace": "\u2003",
 }  # fmt: skip
 # Macros whose one argument is the text (boxes, fonts, links).
 TEXT_ARG = ("mbox", "hbox", "fbox", "text", "textnormal", "url", "path", "nolinkurl", "acro",
@@ -37,7 +37,7 @@ SWITCHES = ("sc", "bf", "it", "sl", "rm", "sf", "tt", "em", "scshape", "bfseries
             "tiny", "small", "footnotesize", "large", "Large", "huge", "relax", "/", "-",
             "ignorespaces", "unskip", "null", "nobreak", "cal", "mit", "boldmath", "unboldmath",
             # TUGboat's font switches (its bibliographies use them in titles)
-            "smc", "SMC", "ssf", "eightrm", "ninesmc", "nine", "manual", "sevenrm", "tensmc")  # fmt: skip
+            "smc", "SMC", "slc", "acrosl", "ssf", "eightrm", "ninesmc", "nine", "manual", "sevenrm", "tensmc")  # fmt: skip
 # Kerns and skips by a dimension (``\\kern-.15em``): spacing, not text.
 _GLUE = re.compile(r"\\(?:kern|mkern|hskip|vskip|mskip|raise|lower)\s*-?\s*[\d.]+\s*"
                    r"(?:em|ex|pt|mu|cm|mm|in|sp|bp|dd|pc)(?:\s*(?:plus|minus)\s*-?[\d.]+\s*[a-z]{2})*\s?")  # fmt: skip
