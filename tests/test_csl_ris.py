@@ -118,3 +118,12 @@ def test_carried_fields():
         "editor": [{"family": "Roe", "given": "Jane"}, {"literal": "ACME"}],
         "publisher-place": "Berlin", "note": "N", "ISBN": "123", "edition": "2",
         "collection-title": "S", "collection-number": "4", "publisher": "P"}  # fmt: skip
+
+
+def test_bibtex_and_biblatex_keep_an_arxiv_eprint_without_archiveprefix():
+    from effllm_bib.export.biblatex import for_biblatex
+    from effllm_bib.export.bibtex import for_bibtex
+
+    entry = Entry.make("k", "misc", {"title": "T", "eprint": "2301.00774"})
+    assert for_bibtex(entry).get("howpublished") == "arXiv preprint arXiv:2301.00774"
+    assert for_biblatex(entry).get("eprinttype") == "arxiv"

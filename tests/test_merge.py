@@ -272,3 +272,13 @@ def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path)
     assert db.entries["vanbeethoven1820paper"].get("author") == (
         "van Beethoven, Ludwig and {Barnes and Noble}"
     )
+
+
+def test_a_concatenated_author_list_is_never_split_inside(merged, tmp_path):
+    """An author value built with ``#`` is not text yet: it is kept whole, never name-split."""
+    db, _ = merged
+    text = ('@string{ada = "Ada Lovelace"}\n@article{n, title={Notes on the Engine}, '
+            'author = ada # " and Charles Babbage", year={1843}}')  # fmt: skip
+    merge_file(db, _write(tmp_path, text), add_new=True, categories=["kd"])
+    added = [e for e in db.entries.values() if e.get("title") == "Notes on the Engine"]
+    assert [e.get("author") for e in added] == ['ada # " and Charles Babbage"']
