@@ -244,21 +244,21 @@ def test_a_source_entry_takes_the_type_its_venue_has(tmp_path, record, expected)
 
 
 @pytest.mark.parametrize(
-    "author, key, stored",
+    "author, stored",
     [
-        pytest.param("Ada Lovelace and\n  Charles Babbage", "lovelace1843notes",
-                     "Lovelace, Ada and Babbage, Charles", id="list-wrapped-after-and"),
-        pytest.param("Erik {Van Blokland} and Just van Rossum", "vanblokland1843notes",
+        pytest.param("Ada Lovelace and\n  Charles Babbage", "Lovelace, Ada and Babbage, Charles",
+                     id="list-wrapped-after-and"),
+        pytest.param("Erik {Van Blokland} and Just van Rossum",
                      "{Van Blokland}, Erik and van Rossum, Just", id="braced-family-kept-whole"),
     ],
 )  # fmt: skip
-def test_added_names_are_split_right_and_read_back(merged, tmp_path, author, key, stored):
+def test_added_names_are_split_right_and_read_back(merged, tmp_path, author, stored):
     db, _ = merged
     other = _write(tmp_path, f"@article{{n, title={{Notes}}, author={{{author}}}, year={{1843}}}}")
     merge_file(db, other, add_new=True, categories=["kd"])
-    assert db.entries[key].get("author") == stored
     db.save()
-    assert Database.load(db.bib_path.parent).entries[key].get("author") == stored
+    again = Database.load(db.bib_path.parent)
+    assert [e.get("author") for e in again.entries.values() if e.get("title") == "Notes"] == [stored]
 
 
 def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path):
@@ -269,9 +269,8 @@ def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path)
              "issued": {"date-parts": [[1820]]}}]  # fmt: skip
     merge_file(db, _write(tmp_path, json.dumps(item), "items.json"), add_new=True,
                categories=["kd"])  # fmt: skip
-    assert db.entries["vanbeethoven1820paper"].get("author") == (
-        "van Beethoven, Ludwig and {Barnes and Noble}"
-    )
+    added = [e for e in db.entries.values() if e.get("title") == "A Paper Nobody Else Wrote"]
+    assert [e.get("author") for e in added] == ["van Beethoven, Ludwig and {Barnes and Noble}"]
 
 
 def test_a_concatenated_author_list_is_never_split_inside(merged, tmp_path):
