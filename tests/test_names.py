@@ -24,6 +24,7 @@ from effllm_bib.names import Name
                      id="and-inside-words"),
         pytest.param("Doe, Jane and others", ["Doe, Jane", "others"], id="others"),
         pytest.param("  ", [], id="empty"),
+        pytest.param("{Barnes\nand Noble} and X", ["{Barnes and Noble}", "X"], id="braced-newline"),
     ],
 )  # fmt: skip
 def test_split_names(value, expected):
@@ -81,6 +82,7 @@ def test_parse_name(value, expected):
         pytest.param("{Barnes and Noble} and Jane Doe and others",
                      "{Barnes and Noble} and Doe, Jane and others", id="corporate-and-others"),
         pytest.param("family=Smith, given=John, prefix=van", "van Smith, John", id="extended"),
+        pytest.param("L.\\ Thiele and A.\\ B.\\ Cee", "Thiele, L. and Cee, A. B.", id="control-space"),
     ],
 )  # fmt: skip
 def test_normalize_names(value, expected):

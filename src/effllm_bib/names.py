@@ -22,6 +22,7 @@ from .normalize import fold
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_CONTROL_SPACE = re.compile(r"(?<!\\)\\(?=\s)")
 
 # Particles that belong to the family name even when capitalised ("Christopher De Sa").
 PARTICLES = frozenset({
@@ -149,7 +150,9 @@ def parse_name(text: str) -> Name:
     """One name (no ``and``) as its parts."""
     from pybtex.database import InvalidNameString, Person
 
-    text = _SPACE.sub(" ", text).strip()
+    # "L.\\ Thiele": a control space is a space; kept at a word's end, its backslash would
+    # escape the closing brace of the written field.
+    text = _SPACE.sub(" ", _CONTROL_SPACE.sub(" ", text)).strip()
     if text.lower() == "others":
         return Name(others=True)
     if _wholly_braced(text):
