@@ -102,6 +102,7 @@ def test_no_title_becomes_empty(title, text):
         pytest.param({"year": "2020", "month": "June--August"}, {"date-parts": [[2020]]}, id="month-range"),
         pytest.param({"date": "2020-03/2021-04"}, {"date-parts": [[2020, 3], [2021, 4]]}, id="date-range"),
         pytest.param({"date": "-0380"}, {"date-parts": [[-381]]}, id="iso-year-zero-is-1-bc"),
+        pytest.param({"date": "2016-01-19T14:20:00.000Z"}, {"date-parts": [[2016, 1, 19]]}, id="time-of-day"),
         pytest.param({"year": "in press"}, {"literal": "in press"}, id="not-a-year-kept"),
     ],
 )  # fmt: skip

@@ -61,8 +61,9 @@ def month_number(value: str) -> int | None:
 
 def _date_parts(text: str) -> list[int] | None:
     """An ISO 8601 date (biblatex's ``date``) as CSL date parts. ISO counts a year 0 (1 BC);
-    CSL does not, so ``-0380`` (381 BC) is -381."""
-    m = re.fullmatch(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text.strip())
+    CSL does not, so ``-0380`` (381 BC) is -381. A time of day (biblatex allows one) is left out."""
+    m = re.fullmatch(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:T[\d:.]+(?:Z|[+-][\d:]+)?)?",
+                     text.strip())  # fmt: skip
     if not m:
         return None
     parts = [int(p) for p in m.groups() if p]
