@@ -122,30 +122,6 @@ def test_protect_title(title, expected):
     assert n.protect_title(title) == expected
 
 
-@pytest.mark.parametrize(
-    "name, expected",
-    [
-        pytest.param("Elias Frantar", "Frantar, Elias", id="simple"),
-        pytest.param("Christopher De Sa", "De Sa, Christopher", id="capitalised-particle"),
-        pytest.param("Ludwig van Beethoven", "van Beethoven, Ludwig", id="particle"),
-        pytest.param("Diego de las Casas", "de las Casas, Diego", id="two-particles"),
-        pytest.param(
-            "Marcelo Gennari do Nascimento", "do Nascimento, Marcelo Gennari", id="portuguese-do"
-        ),
-        pytest.param("Frantar, Elias", "Frantar, Elias", id="already-last-first"),
-        pytest.param("{Mistral AI}", "{Mistral AI}", id="organisation"),
-        pytest.param("Martin Luther King Jr.", "King, Jr., Martin Luther", id="suffix"),
-        pytest.param("Baptiste Rozière", "Rozière, Baptiste", id="unicode"),
-    ],
-)
-def test_to_last_first(name, expected):
-    assert n.to_last_first(name) == expected
-
-
-def test_split_and_ignores_braced_and():
-    assert n.split_and("{Barnes and Noble} and Jane Doe") == ["{Barnes and Noble}", "Jane Doe"]
-
-
 def test_fold_ignores_case_punctuation_latex_and_accents():
     assert n.fold("{Nyströmformer}: A \\& B") == n.fold("nystromformer a & b")
 
