@@ -138,32 +138,3 @@ def test_fold_ignores_case_punctuation_latex_and_accents():
 )
 def test_normalize_pages(raw, expected):
     assert n.normalize_pages(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "value, names",
-    [
-        pytest.param("Ada Lovelace and\n  Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="dblp-wrapped-line"),
-        pytest.param("Ada Lovelace AND Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="upper-case-and"),
-        pytest.param("Ada Lovelace\tand Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="tab"),
-        pytest.param("{Barnes\nand Noble} and X", ["{Barnes and Noble}", "X"], id="braced-newline"),
-    ],
-)  # fmt: skip
-def test_split_and_at_any_white_space(value, names):
-    assert n.split_and(value) == names
-
-
-@pytest.mark.parametrize(
-    "value, normalized",
-    [
-        pytest.param("Erik {Van Blokland}", "{Van Blokland}, Erik", id="braced-family"),
-        pytest.param("{The Team}", "{The Team}", id="corporate"),
-        pytest.param("Ada Lovelace and\n Charles Babbage", "Lovelace, Ada and Babbage, Charles",
-                     id="wrapped"),
-    ],
-)  # fmt: skip
-def test_braced_names_are_never_split(value, normalized):
-    assert n.normalize_authors(value) == normalized
