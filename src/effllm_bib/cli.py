@@ -331,7 +331,7 @@ def _requests_line(*sources: Any) -> str:
 @source_options
 @pass_state
 @friendly_errors
-def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
+def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
            overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
            **kwargs: Any) -> None:  # fmt: skip
     """Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes)."""
@@ -391,7 +391,7 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
 @source_options
 @pass_state
 @friendly_errors
-def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
+def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
     """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
     from .enrich.add import add_paper
     from .enrich.engine import Enricher

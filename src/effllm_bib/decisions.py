@@ -13,6 +13,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .bibio import write_atomic
 from .errors import EffllmBibError
@@ -32,7 +33,7 @@ ACCEPTED_HEADER = (
 )
 
 
-def _load_toml(path: Path) -> dict:
+def _load_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -93,7 +94,7 @@ def load_accepted(path: Path) -> list[Acceptance]:
     accepted = []
     for n, item in enumerate(data.get("accepted", []), 1):
         fields = item if isinstance(item, dict) else {}
-        values = {k: fields.get(k) for k in ("rule", "key", "reason", "source")}
+        values = {k: fields.get(k) or "" for k in ("rule", "key", "reason", "source")}
         if not all(
             isinstance(values[k], str) and values[k].strip() for k in ("rule", "key", "reason")
         ):

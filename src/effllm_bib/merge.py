@@ -376,9 +376,9 @@ def merge_entries(
     to_add: list[tuple[Entry, Entry]] = []
     for raw, theirs in zip(bib.entries, bib.resolved, strict=True):
         theirs = venue_typed(theirs)
-        if by_key and theirs.key in db.entries:
-            key, how, refused = theirs.key, "key", ""
-        else:
+        key: str | None = theirs.key
+        how, refused = "key", ""
+        if not (by_key and theirs.key in db.entries):
             key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:

@@ -52,7 +52,9 @@ def coverage(db: Database) -> dict[str, Coverage]:
 
 def format_table(db: Database, stats: dict[str, Coverage], depth: int = 1) -> str:
     """A fixed-width table: one row per node down to ``depth``, then papers by year."""
-    rows = [("category", "papers", "authors", "DOI", "published", "preprint", "software")]
+    rows: list[tuple[str, ...]] = [
+        ("category", "papers", "authors", "DOI", "published", "preprint", "software")
+    ]
     taxonomy = db.taxonomy_or_none
     for slug in ["*", *(taxonomy.walk() if taxonomy else ())]:
         if slug != "*" and taxonomy and taxonomy.depth(slug) > depth:

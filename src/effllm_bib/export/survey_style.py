@@ -59,7 +59,7 @@ def paper_link(fields: dict[str, str]) -> str:
     return url
 
 
-class Style(BaseStyle):
+class Style(BaseStyle):  # type: ignore[misc]  # pybtex ships no type information
     default_sorting_style = "none"  # the caller orders entries (newest first, as the survey does)
 
     def format_entry(self, label, entry, bib_data=None):  # type: ignore[no-untyped-def]

@@ -30,8 +30,9 @@ def ascii_latex(value: str) -> str:
 
     # pylatexenc logs every character it cannot encode; unknown characters are kept as they are.
     logging.getLogger("pylatexenc").setLevel(logging.ERROR)
-    return unicode_to_latex(value, non_ascii_only=True, replacement_latex_protection="braces-all",
-                            unknown_char_policy="keep")  # fmt: skip
+    encoded: str = unicode_to_latex(value, non_ascii_only=True, unknown_char_policy="keep",
+                                    replacement_latex_protection="braces-all")  # fmt: skip
+    return encoded
 
 
 _SAFE_PUNCTUATION = set("’‘“”–—…«»¡¿§°·")

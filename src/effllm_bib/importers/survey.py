@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _PAPER_LABELS = ("paper", "pdf", "blog", "html", "reddit", "website", "post")
 
 
-def _clean_url(raw: str, report: callable, what: str) -> str:  # type: ignore[valid-type]
+def _clean_url(raw: str, report: Callable[[str], None], what: str) -> str:
     url = raw.strip()
     if "](" in url:  # a Markdown link nested inside the link target: keep its target
         report(f"{what} link is a nested Markdown link; read its target")
@@ -96,7 +97,7 @@ def _clean_url(raw: str, report: callable, what: str) -> str:  # type: ignore[va
     return url
 
 
-def _split_head(head: str, report: callable) -> tuple[str, str]:  # type: ignore[valid-type]
+def _split_head(head: str, report: Callable[[str], None]) -> tuple[str, str]:
     """(title, venue text) from the part of a bullet before its links."""
     if "<ins>" in head:
         title, _, rest = head.partition("<ins>")
@@ -396,12 +397,12 @@ def group_papers(survey: SurveyList) -> list[Paper]:
     shared_ids: set[str] = set()
     for members in by_id.values():
         for i in members[1:]:
-            a, b = fold(bullets[members[0]].title), fold(bullets[i].title)
-            if a == b or fuzz.ratio(a, b) >= SIMILAR_TITLE:
+            first, other = fold(bullets[members[0]].title), fold(bullets[i].title)
+            if first == other or fuzz.ratio(first, other) >= SIMILAR_TITLE:
                 union(i, members[0])
-    for aid, members in by_id.items():
+    for aid, linked in by_id.items():
         papers_of: dict[int, list[Bullet]] = defaultdict(list)
-        for i in members:
+        for i in linked:
             papers_of[find(i)].append(bullets[i])
         if len(papers_of) > 1:
             shared_ids.add(aid)
@@ -410,16 +411,16 @@ def group_papers(survey: SurveyList) -> list[Paper]:
                 f"{', '.join(str(b.line) for b in bs)})"
                 for bs in papers_of.values()
             )
-            survey.report(Severity.WARNING, "shared-arxiv-id", bullets[members[0]].line,
+            survey.report(Severity.WARNING, "shared-arxiv-id", bullets[linked[0]].line,
                           f"different papers link the same arXiv id {aid}: {listed}; "
                           "none gets this id until a source confirms it")  # fmt: skip
     groups: dict[int, list[Bullet]] = defaultdict(list)
     for i, b in enumerate(bullets):
         groups[find(i)].append(b)
     papers = []
-    for members in groups.values():
-        paper = Paper(sorted(members, key=lambda b: b.line))
-        ids = {arxiv_id_from_url(b.paper_url) for b in members} - {None}
+    for group in groups.values():
+        paper = Paper(sorted(group, key=lambda b: b.line))
+        ids = {aid for b in group if (aid := arxiv_id_from_url(b.paper_url))}
         if len(ids) > 1:
             survey.report(Severity.WARNING, "arxiv-id-varies", paper.first.line,
                           f"'{paper.first.title}' is linked to several arXiv ids "
@@ -486,9 +487,10 @@ class ImportReport:
         return ", ".join(parts)
 
 
-def _index(
-    db: Database,
-) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str], dict[str, str]]:
+SurveyIndex = tuple[dict[str, str], dict[str, list[str]], dict[str, str], dict[str, str]]
+
+
+def _index(db: Database) -> SurveyIndex:
     by_survey_title: dict[str, str] = {}
     by_eprint: dict[str, list[str]] = defaultdict(list)
     by_title: dict[str, str] = {}
@@ -504,7 +506,7 @@ def _index(
     return by_survey_title, by_eprint, by_title, by_url
 
 
-def _match(db: Database, paper: Paper, index: tuple) -> str | None:  # type: ignore[type-arg]
+def _match(db: Database, paper: Paper, index: SurveyIndex) -> str | None:
     by_survey_title, by_eprint, by_title, _ = index
     for t in paper.titles:
         if t in by_survey_title:
