@@ -1,14 +1,19 @@
-"""Benchmark: `effllm-bib enrich` over the whole database against stand-in services.
+"""Benchmark: `effllm-bib enrich --upgrade-preprints` over the whole database against
+stand-in services.
 
-A local server plays Crossref and the arXiv API with a fixed latency per request (default
-100 ms) and answers from refs/ itself (works by DOI, bibliographic searches by title, arXiv
-batches), announcing Crossref's polite-pool limits. The run starts from a copy of refs/ with
-every author list removed, so enrichment has work to do. It runs twice with the same cache:
-the second run must send no request.
+A local server plays Crossref, the arXiv API and DBLP's search API with a fixed latency per
+request (default 100 ms) and answers from refs/ itself: works by DOI, bibliographic searches by
+title, arXiv batches, and DBLP search answers in DBLP's JSON (the venue record of a published
+paper, under the venue name DBLP uses, and the CoRR record of its arXiv id). The run starts
+from a copy of refs/ with every author list removed and ``--preprints`` published papers of the
+field's venues turned back into arXiv preprints, so enrichment has work to do. It runs twice
+with the same cache: the second run must send no request.
 
-    python bench/enrich_bench.py [--latency 0.1]
+    python bench/enrich_bench.py [--latency 0.1] [--preprints 40]
 
-Prints requests sent, wall time and the second run's request count.
+Prints, per run and per source, requests sent and the wall time spent on that source (rate
+limits included: DBLP's one request a second dominates), how many turned-back papers got their
+venue back, and the second run's request count.
 """
 
 from __future__ import annotations
@@ -30,7 +35,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from effllm_bib.database import Database  # noqa: E402
-from effllm_bib.normalize import fold, latex_to_plain, split_and  # noqa: E402
+from effllm_bib.enrich.dblp import search_terms  # noqa: E402
+from effllm_bib.normalize import (  # noqa: E402
+    VENUE_FIELD,
+    fold,
+    latex_to_plain,
+    match_venue,
+    split_and,
+)
+
+# The venue names DBLP gives the venue table's rows (short name -> DBLP's).
+DBLP_NAMES = {"ICLR": "ICLR", "NeurIPS": "NeurIPS", "ICML": "ICML", "MLSys": "MLSys",
+              "COLM": "COLM", "TMLR": "Trans. Mach. Learn. Res.", "ACL": "ACL (1)",
+              "Findings of ACL": "ACL (Findings)", "EMNLP": "EMNLP",
+              "Findings of EMNLP": "EMNLP (Findings)"}  # fmt: skip
 
 TYPES = {"inproceedings": "proceedings-article", "article": "journal-article"}
 
@@ -64,9 +82,39 @@ def atom(entries) -> str:
             f'xmlns:arxiv="http://arxiv.org/schemas/atom">{"".join(items)}</feed>')  # fmt: skip
 
 
-def make_handler(db: Database, latency: float, counter: list[int]):
+def dblp_people(e) -> dict:
+    names = [f"{n.partition(',')[2].strip()} {n.partition(',')[0].strip()}".strip()
+             for n in split_and(latex_to_plain(e.get("author")))]  # fmt: skip
+    objs = [{"@pid": f"bench/{i}", "text": n} for i, n in enumerate(names)]
+    return {"author": objs[0] if len(objs) == 1 else objs}
+
+
+def dblp_hits(e) -> list[dict]:
+    """DBLP's records of one paper: its venue record (when published) and its CoRR record."""
+    title = latex_to_plain(e.get("title")) + "."
+    hits = []
+    venue = (
+        match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle"))) if e.type in VENUE_FIELD else None
+    )
+    if venue is not None:
+        hits.append({"authors": dblp_people(e), "title": title,
+                     "venue": DBLP_NAMES.get(venue.short, venue.short), "year": e.get("year"),
+                     "type": "Conference and Workshop Papers", "key": f"conf/bench/{e.key}",
+                     "ee": f"https://example.org/{e.key}"})  # fmt: skip
+    if e.get("eprint"):
+        aid = e.get("eprint")
+        hits.append({"authors": dblp_people(e), "title": title, "venue": "CoRR",
+                     "volume": f"abs/{aid}", "year": "20" + aid[:2],
+                     "type": "Informal and Other Publications",
+                     "key": f"journals/corr/abs-{aid.replace('.', '-')}",
+                     "doi": f"10.48550/ARXIV.{aid}"})  # fmt: skip
+    return [{"@score": "1", "@id": str(i), "info": h} for i, h in enumerate(hits)]
+
+
+def make_handler(db: Database, latency: float, counter: dict[str, int]):
     by_doi = {e.get("doi").lower(): e for e in db.entries.values() if e.get("doi")}
     by_title = {fold(e.get("title")): e for e in db.entries.values()}
+    by_terms = {fold(search_terms(e.get("title"))): e for e in db.entries.values()}
     by_arxiv = {e.get("eprint"): e for e in db.entries.values() if e.get("eprint")}
     lock = threading.Lock()
 
@@ -75,11 +123,32 @@ def make_handler(db: Database, latency: float, counter: list[int]):
             pass
 
         def do_GET(self):  # noqa: N802
-            with lock:
-                counter[0] += 1
-            time.sleep(latency)
             url = urlsplit(self.path)
             query = parse_qs(url.query)
+            source = ("arxiv" if url.path.startswith("/api/query") else
+                      "dblp" if url.path.startswith(("/search/publ", "/rec/")) else "crossref")  # fmt: skip
+            with lock:
+                counter[source] = counter.get(source, 0) + 1
+            time.sleep(latency)
+            if url.path.startswith("/rec/"):  # no BibTeX in the stand-in
+                return self.reply("Error 404: Not Found", "text/plain", 404)
+            if source == "dblp":
+                e = by_terms.get(fold(query.get("q", [""])[0]))
+                hits = dblp_hits(e) if e is not None else []
+                n = str(len(hits))
+                body = {
+                    "result": {
+                        "status": {"@code": "200", "text": "OK"},
+                        "hits": {
+                            "@total": n,
+                            "@computed": n,
+                            "@sent": n,
+                            "@first": "0",
+                            "hit": hits,
+                        },
+                    }
+                }
+                return self.reply(json.dumps(body))
             if url.path.startswith("/api/query"):
                 ids = query.get("id_list", [""])[0].split(",")
                 return self.reply(
@@ -101,21 +170,41 @@ def make_handler(db: Database, latency: float, counter: list[int]):
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("x-rate-limit-limit", "10")
-            self.send_header("x-rate-limit-interval", "1s")
-            self.send_header("x-concurrency-limit", "3")
+            if self.path.startswith("/works"):  # Crossref's polite-pool announcement
+                self.send_header("x-rate-limit-limit", "10")
+                self.send_header("x-rate-limit-interval", "1s")
+                self.send_header("x-concurrency-limit", "3")
             self.end_headers()
             self.wfile.write(data)
 
     return Handler
 
 
+def turn_back(db: Database, n: int) -> list[str]:
+    """Make ``n`` published papers of the DBLP table's venues arXiv preprints again."""
+    chosen = []
+    for e in sorted(db.entries.values(), key=lambda e: e.key):
+        venue = match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle")))
+        if len(chosen) < n and e.get("eprint") and venue and venue.short in DBLP_NAMES:
+            keep = {
+                k: v
+                for k, v in e.fields
+                if k
+                not in ("booktitle", "journal", "volume", "number", "pages", "publisher", "doi")
+            }
+            db.put(type(e).make(e.key, "misc", keep))
+            chosen.append(e.key)
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
+    parser.add_argument("--preprints", type=int, default=40,
+                        help="published papers turned back into preprints")  # fmt: skip
     args = parser.parse_args()
     source = Database.load(ROOT / "refs")
-    counter = [0]
+    counter: dict[str, int] = {}
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(source, args.latency, counter))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -125,28 +214,42 @@ def main() -> None:
         db = Database.load(work)
         for e in list(db.entries.values()):
             db.put(e.with_fields(author=""))
+        turned = turn_back(db, args.preprints)
         db.save()
         env = {"EFFLLM_BIB_CROSSREF_URL": base, "EFFLLM_BIB_ARXIV_URL": base + "/api/query",
-               "EFFLLM_BIB_CACHE_DIR": str(Path(tmp) / "cache"), "EFFLLM_BIB_MAILTO": "bench@example.org",
-               "PATH": __import__("os").environ["PATH"]}  # fmt: skip
-        cmd = [sys.executable, "-m", "effllm_bib", "--db", str(work), "enrich"]
+               "EFFLLM_BIB_DBLP_URL": base, "EFFLLM_BIB_CACHE_DIR": str(Path(tmp) / "cache"),
+               "EFFLLM_BIB_MAILTO": "bench@example.org",
+               "PATH": __import__("os").environ["PATH"],
+               "PYTHONPATH": str(ROOT / "src")}  # this checkout's code, not an installed one  # fmt: skip
+        cmd = [sys.executable, "-m", "effllm_bib", "--db", str(work), "enrich",
+               "--upgrade-preprints"]  # fmt: skip
+        print(
+            f"stand-in latency {args.latency * 1000:.0f} ms; {len(source)} entries, "
+            f"{len(turned)} turned back into preprints"
+        )
         for run in (1, 2):
-            before = counter[0]
+            before = dict(counter)
             start = time.perf_counter()
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             wall = time.perf_counter() - start
-            summary = [
+            sent = {k: counter.get(k, 0) - before.get(k, 0) for k in ("crossref", "arxiv", "dblp")}
+            lines = [
                 ln for ln in out.stdout.splitlines() if ln.startswith(("enrich:", "Crossref:"))
             ]
-            print(
-                f"run {run}: {counter[0] - before} requests, {wall:.1f} s wall; "
-                + " | ".join(summary)
-            )
+            print(f"run {run}: {sum(sent.values())} requests, {wall:.1f} s wall")
+            print("  stand-in saw: " + ", ".join(f"{k} {v}" for k, v in sent.items()))
+            for ln in lines:
+                print("  " + ln.replace("; ", "\n  "))
             if out.returncode != 0:
                 print(out.stdout[-2000:], out.stderr[-2000:])
                 sys.exit(1)
-        restored = sum(1 for e in Database.load(work).entries.values() if e.get("author"))
+        after = Database.load(work)
+        restored = sum(1 for e in after.entries.values() if e.get("author"))
+        back = sum(1 for k in turned if after.entries[k].get(VENUE_FIELD.get(
+            after.entries[k].type, "booktitle")) == source.entries[k].get(VENUE_FIELD.get(
+            source.entries[k].type, "booktitle")))  # fmt: skip
         print(f"entries with authors after the runs: {restored} (of {len(source)})")
+        print(f"turned-back preprints cited at their venue again: {back} (of {len(turned)})")
     server.shutdown()
 
 

@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from effllm_bib.cli import cli
-from effllm_bib.database import Database
+from effllm_bib.database import Database, reader_fields
 from effllm_bib.enrich.engine import Enricher, enrich, select_keys
 from effllm_bib.enrich.http import HttpClient, RateLimiter, ServiceError
 from effllm_bib.enrich.sources import make_sources
@@ -27,6 +27,15 @@ SEARCHES = {
     "Distilling": "crossref/search_distilling_step_by_step.json",
     "Bfloat16": "crossref/search_ambiguous_bfloat16.json",
 }
+DBLP_SEARCHES = {  # first query word -> DBLP answer (tests/data/http/dblp)
+    "distilling": "search_distilling.json",
+    "spqr": "search_spqr.json",
+    "galore": "search_galore.json",
+    "flashattention": "search_flashattention2.json",
+    "sheared": "search_sheared_llama.json",
+    "bayesian": "search_bayesian_lora.json",
+    "nyströmformer": "search_nystromformer.json",
+}
 
 
 class Services:
@@ -35,8 +44,13 @@ class Services:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.log: list[Request] = []
+        self.times: dict[str, list[float]] = {}  # path -> when each request arrived
         self.faults: list[Response | str] = []  # answered, in order, before the real routes
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
+        server.expect_request("/search/publ/api").respond_with_handler(self._dblp)
+        server.expect_request(__import__("re").compile(r"^/rec/.+\.bib$")).respond_with_handler(
+            self._dblp
+        )
         server.expect_request("/works").respond_with_handler(self._crossref)
         server.expect_request(__import__("re").compile(r"^/works/.+")).respond_with_handler(
             self._crossref
@@ -89,6 +103,21 @@ class Services:
             (HTTP / name).read_text(), content_type="application/json", headers=json_headers
         )
 
+    def _dblp(self, request: Request) -> Response:
+        self.log.append(request)
+        self.times.setdefault(request.path, []).append(time.monotonic())
+        fault = self._fault()
+        if fault is not None:
+            return fault
+        if request.path.startswith("/rec/"):  # a record's BibTeX: rec_<key with _>.bib
+            path = HTTP / "dblp" / ("rec_" + request.path[5:].replace("/", "_"))
+            if not path.exists():
+                return Response("Error 404: Not Found", status=404, content_type="text/plain")
+            return Response(path.read_text(), content_type="application/x-bibtex")
+        first = request.args.get("q", "").split(" ")[0].lower()
+        name = DBLP_SEARCHES.get(first, "search_empty.json")
+        return Response((HTTP / "dblp" / name).read_text(), content_type="application/json")
+
     def _arxiv(self, request: Request) -> Response:
         self.log.append(request)
         fault = self._fault()
@@ -135,6 +164,7 @@ def run_cli(runner, edb: Path, services: Services, tmp_path: Path, *args: str):
     env = {
         "EFFLLM_BIB_CROSSREF_URL": services.base,
         "EFFLLM_BIB_ARXIV_URL": services.base + "/api/query",
+        "EFFLLM_BIB_DBLP_URL": services.base,
         "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
         "EFFLLM_BIB_MAILTO": "maintainers@example.org",
     }
@@ -248,6 +278,7 @@ def test_second_run_sends_no_request_and_offline_works(runner, edb, services, tm
     second = run_cli(runner, edb, services, tmp_path, "enrich")
     assert len(services.log) == first, "the second run must be served from the cache"
     assert "Crossref: 0 requests" in second.output and "arXiv: 0 requests" in second.output
+    assert "DBLP: 0 requests" in second.output
     offline = run_cli(runner, edb, services, tmp_path, "enrich", "--offline")
     assert offline.exit_code == 0 and len(services.log) == first
 
@@ -259,8 +290,8 @@ def test_offline_without_cache_sends_nothing_and_only_derives(runner, edb, servi
     assert services.log == []
     after = Database.load(edb)
     for key, old in before.entries.items():  # only arXiv DOIs, derived without a request
-        new = after.entries[key]
-        assert new.with_fields(doi=old.get("doi"), provenance="") == old, key
+        new = after.entries[key]  # saving adds the fields readers need (reader_fields)
+        assert new.with_fields(doi=old.get("doi"), provenance="") == reader_fields(old), key
 
 
 def test_dry_run_prints_diff_and_writes_nothing(runner, edb, services, tmp_path):
@@ -297,11 +328,11 @@ def fail_at_fifth_entry(monkeypatch, error: BaseException) -> None:
     calls = {"n": 0}
     original = engine.Enricher.from_crossref
 
-    def failing(self, key, report):
+    def failing(self, key, report, *rest):
         calls["n"] += 1
         if calls["n"] == 5:
             raise error
-        return original(self, key, report)
+        return original(self, key, report, *rest)
 
     monkeypatch.setattr(engine.Enricher, "from_crossref", failing)
 
@@ -516,10 +547,37 @@ def test_rate_limiter_follows_announced_limits():
     assert waited == [0.5, 0.5]
 
 
-def test_crossref_limiter_learns_from_response_headers(services, tmp_path, sleeps):
+def test_crossref_keeps_documented_limits_and_leaves_habanero_alone(services, tmp_path, sleeps):
+    import httpx2
+    from habanero import request as hb_request
+    from habanero import request_class as hb_request_class
+
+    seen = []
+    original = services._crossref
+
+    def spy(request):  # runs while habanero's request is in flight
+        seen.append(hb_request.httpx2 is httpx2 and hb_request_class.httpx2 is httpx2)
+        return original(request)
+
+    services.server.clear()
+    services.server.expect_request(__import__("re").compile(r"^/works.*")).respond_with_handler(spy)
     source = crossref(services, tmp_path, sleeps)
     source.lookup_doi("10.18653/v1/d19-1410")
-    assert source.client.limiter.limit == 50.0 and source.client.limiter.interval == 1.0
+    source.search("Distilling Step-by-Step!")
+    assert seen == [True, True]
+    # the polite pool's documented limit; the answers' headers are not read on success
+    assert source.client.limiter.limit == 10.0 and source.client.limiter.interval == 1.0
+
+
+def test_a_doi_found_by_search_is_not_fetched_again(services, tmp_path, sleeps):
+    source = crossref(services, tmp_path, sleeps)
+    items = source.search("Distilling Step-by-Step!")
+    dois = [i["DOI"] for i in items]
+    assert "10.18653/v1/2023.findings-acl.507" in dois
+    sent = len(services.log)
+    message = source.lookup_doi("10.18653/v1/2023.findings-acl.507")
+    assert message is not None and message["DOI"] == "10.18653/v1/2023.findings-acl.507"
+    assert len(services.log) == sent
 
 
 def test_library_run_counts(edb, services, tmp_path):

@@ -250,6 +250,8 @@ def source_options(func: F) -> F:
                      help="Crossref API base URL (or $EFFLLM_BIB_CROSSREF_URL)."),
         click.option("--arxiv-url", envvar="EFFLLM_BIB_ARXIV_URL", metavar="URL",
                      help="arXiv API query URL (or $EFFLLM_BIB_ARXIV_URL)."),
+        click.option("--dblp-url", envvar="EFFLLM_BIB_DBLP_URL", metavar="URL",
+                     help="DBLP base URL (or $EFFLLM_BIB_DBLP_URL)."),
         click.option("--offline", is_flag=True, help="Answer from the cache alone; send nothing."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -259,6 +261,7 @@ def source_options(func: F) -> F:
                      help="Cached responses older than this are fetched again."),
         click.option("--no-crossref", is_flag=True, help="Do not ask Crossref."),
         click.option("--no-arxiv", is_flag=True, help="Do not ask arXiv."),
+        click.option("--no-dblp", is_flag=True, help="Do not ask DBLP (asked about preprints)."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
@@ -282,8 +285,18 @@ def _sources(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     names = ("mailto", "crossref_url", "arxiv_url", "offline", "no_cache", "cache_dir",
-             "cache_days", "no_crossref", "no_arxiv")  # fmt: skip
+             "cache_days", "no_crossref", "no_arxiv", "dblp_url", "no_dblp")  # fmt: skip
     return {n: kwargs.pop(n) for n in names}
+
+
+def _dblp(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from .enrich.sources import make_dblp
+
+    if opts["no_dblp"]:
+        return None
+    return make_dblp(dblp_url=opts["dblp_url"], mailto=opts["mailto"], cache_dir=opts["cache_dir"],
+                     cache_days=opts["cache_days"], use_cache=not opts["no_cache"],
+                     offline=opts["offline"])  # fmt: skip
 
 
 def _close(*sources: Any) -> None:
@@ -292,13 +305,13 @@ def _close(*sources: Any) -> None:
             source.client.close()
 
 
-def _requests_line(crossref: Any, arxiv: Any) -> str:
+def _requests_line(*sources: Any) -> str:
     parts = []
-    for source in (crossref, arxiv):
+    for source in sources:
         if source is not None:
             st = source.client.stats
             parts.append(f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
-                         f" {st.retries} retries")  # fmt: skip
+                         f" {st.retries} retries, {st.seconds:.1f} s")  # fmt: skip
     return "; ".join(parts)
 
 
@@ -318,7 +331,7 @@ def _requests_line(crossref: Any, arxiv: Any) -> str:
 def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
            overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
            **kwargs: Any) -> None:  # fmt: skip
-    """Fill in missing metadata from Crossref and arXiv (safe to interrupt; resumes)."""
+    """Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes)."""
     from .enrich.engine import Enricher, select_keys
     from .enrich.engine import enrich as run_enrich
 
@@ -326,13 +339,14 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
     with state.update(dry_run=dry_run) as db:
         chosen = select_keys(db, categories, keys)
         crossref, arxiv = _sources(opts)
-        enricher = Enricher(db, crossref, arxiv, overwrite={f.lower() for f in overwrite},
+        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts),
+                            overwrite={f.lower() for f in overwrite},
                             upgrade_preprints=upgrade_preprints)  # fmt: skip
         before = db.text()
         report = _run_enrich(db, enricher, chosen, dry_run, run_enrich)
         _print_problems(report.problems, verbose)
         for change in report.changes:
-            if change.kind == "conflict" or verbose:
+            if change.kind in ("conflict", "complete") or verbose:
                 click.echo(f"{change.kind}: {change}")
         if not verbose:
             for p in report.problems:
@@ -341,7 +355,7 @@ def enrich(state: State, categories: tuple[str, ...], keys: tuple[str, ...],
         if report.aborted:
             click.echo(f"stopped: {report.aborted}", err=True)
         click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
-        click.echo(_requests_line(crossref, arxiv))
+        click.echo(_requests_line(*enricher.sources))
         _show_or_save(db, before, dry_run)
     if report.aborted:
         sys.exit(1)
@@ -363,7 +377,7 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
             db.save()  # a crash keeps the work done so far (each entry is replaced whole)
         raise
     finally:
-        _close(enricher.crossref, enricher.arxiv)
+        _close(*enricher.sources)
 
 
 @cli.command()
@@ -376,17 +390,19 @@ def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: A
 @friendly_errors
 def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
     """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
-    from .enrich.engine import Enricher, add_paper
+    from .enrich.add import add_paper
+    from .enrich.engine import Enricher
 
     opts = _source_kwargs(kwargs)
     with state.update() as db:
         if not categories and db.has_taxonomy:
             raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
         crossref, arxiv = _sources(opts)
+        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts))
         try:
-            result = add_paper(Enricher(db, crossref, arxiv), identifier, categories)
+            result = add_paper(enricher, identifier, categories)
         finally:
-            _close(crossref, arxiv)
+            _close(*enricher.sources)
         if result.changes:
             db.save()
         click.echo(result.message)
@@ -432,6 +448,11 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
     is_flag=True,
     help="One file per category under -o DIR, in folders mirroring the taxonomy.",
 )
+@click.option(
+    "--collections",
+    is_flag=True,
+    help="Add the taxonomy as JabRef groups: Zotero and JabRef import them as nested collections.",
+)
 @click.option("--year", metavar="YEAR[-YEAR]", help="Only these years (2023, or 2022-2024).")
 @click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
 @click.option("--venue", metavar="NAME", help="Only this venue (NeurIPS, ICLR, ACL, or any text).")
@@ -445,8 +466,8 @@ def add(state: State, identifier: str, categories: tuple[str, ...], **kwargs: An
 @pass_state
 @friendly_errors
 def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: str,
-           output: Path | None, all_categories: bool, year: str | None, since: int | None,
-           venue: str | None, published_only: bool, keys: tuple[str, ...],
+           output: Path | None, all_categories: bool, collections: bool, year: str | None,
+           since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
            keys_from: Path | None) -> None:  # fmt: skip
     """Export a category (and its descendants), or everything, in a citing tool's format."""
     from .bibio import write_atomic
@@ -471,8 +492,17 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
             return renderer(fmt)(some, header)
         # .bib formats keep macros and crossref: with the @string definitions and targets used
         complete, strings = db.with_dependencies(some)
-        return renderer(fmt, strings)(complete, header)
+        text = renderer(fmt, strings)(complete, header)
+        if collections:
+            from .export.groups import with_groups
 
+            within = db.taxonomy.subtree(list(categories)) if categories else None
+            text = with_groups(text, db.taxonomy, chosen, within)
+        return text
+
+    if collections and (fmt not in ("bibtex", "biblatex") or all_categories):
+        raise click.UsageError("--collections goes with --format bibtex or biblatex, "
+                               "into one file (not --all-categories).")  # fmt: skip
     if all_categories:
         from .export.tree import write_tree
 
@@ -559,15 +589,28 @@ def diff_group() -> None:
 
 @diff_group.command("survey")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Rewrite the corrected bullets of PATH in place, in the list's own Markdown.",
+)
 @pass_state
 @friendly_errors
-def diff_survey(state: State, path: Path) -> None:
+def diff_survey(state: State, path: Path, apply_: bool) -> None:
     """How the database differs from the survey's list: corrections and normalisations."""
     from collections import Counter
 
-    from .importers.survey import compare_survey, parse_survey
+    from .importers.survey import parse_survey
+    from .importers.survey_diff import apply_to_readme, compare_survey
 
     db = state.load()
+    if apply_:
+        rewrites = apply_to_readme(db, path)
+        for r in rewrites:
+            click.echo(f"line {r.line}: {r.key} ({', '.join(r.kinds)})\n- {r.old}\n+ {r.new}")
+        click.echo(f"diff: rewrote {len(rewrites)} bullets of {path}")
+        return
     differences = compare_survey(db, parse_survey(path, db.taxonomy))
     for d in differences:
         click.echo(str(d))
@@ -606,9 +649,8 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
 
     Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage.
     """
-    from .check import ACCEPTED_NAME, check_database
+    from .check import check_database
     from .database import resolve_location
-    from .model import Severity
 
     if fix:
         from .fix import fix_entry
@@ -617,37 +659,44 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
             before = db.text()
             for entry in list(db.entries.values()):
                 db.put(fix_entry(entry))
-            _show_or_save(db, before, dry_run=True)
-            if not dry_run and db.text() != before:
+            after = db.text()
+            sys.stdout.writelines(difflib.unified_diff(
+                before.splitlines(keepends=True), after.splitlines(keepends=True),
+                fromfile=f"{db.bib_path} (now)", tofile=f"{db.bib_path} (fixed)"))  # fmt: skip
+            if after == before:
+                click.echo("--fix: nothing to change.")
+            elif dry_run:
+                click.echo("dry run: nothing written.")
+            else:
                 db.save()
                 click.echo(f"fixed and wrote {db.bib_path}")
     bib_path, tax_path = resolve_location(state.db)
     result = check_database(bib_path, tax_path)
-    problems = result.problems
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(p.severity is Severity.WARNING for p in problems)
     if fmt == "json":
-        click.echo(json.dumps({
-            "database": str(bib_path),
-            "errors": errors,
-            "warnings": warnings,
-            "problems": [
-                p.as_dict() for p in problems
-            ],
-            "accepted": [
-                {**p.as_dict(), "reason": a.reason, "source": a.source}
-                for p, a in result.accepted
-            ],
-        }, indent=2))  # fmt: skip
+        click.echo(json.dumps(result.as_json(), indent=2))
     else:
-        _print_problems(problems, verbose)
+        _print_problems(result.problems, verbose)
         if verbose:
             for p, a in result.accepted:
                 click.echo(f"accepted: {p.where}: {a.reason} [{p.code}]")
-        also = f" ({len(result.accepted)} accepted in {ACCEPTED_NAME})" if result.accepted else ""
-        click.echo(f"check: {bib_path}: {errors} errors, {warnings} warnings{also}")
-    if errors:
+        click.echo(result.summary())
+    if result.errors:
         sys.exit(1)
+
+
+@cli.command()
+@click.option("-o", "--output", "outdir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the site (new, empty, or a site built before).")  # fmt: skip
+@pass_state
+@friendly_errors
+def site(state: State, outdir: Path) -> None:
+    """Build a static website: search, filters, category pages, BibTeX and COinS per paper."""
+    from .site import build_site
+
+    summary = build_site(state.load(), outdir)
+    click.echo(f"wrote {summary.pages} pages ({summary.files} files, {summary.papers} papers, "
+               f"{summary.categories} categories) to {summary.outdir}", err=True)  # fmt: skip
 
 
 @cli.command()
@@ -705,21 +754,13 @@ def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> No
     the acceptance instead if the warning ever goes away. Only a warning check currently gives
     for KEY can be accepted.
     """
-    from .check import check_database
+    from .check import accept_warning
     from .database import resolve_location
-    from .decisions import Acceptance, record_accepted
-    from .model import Severity
+    from .decisions import Acceptance
 
     bib_path, tax_path = resolve_location(state.db)
-    current = {(p.code, p.key): p for p in check_database(bib_path, tax_path).problems}
-    found = current.get((rule_id, key))
-    if found is None or found.severity is not Severity.WARNING:
-        given = sorted(c for c, k in current if k == key)
-        hint = f" (it gives: {', '.join(given)})" if given else ""
-        _fail(f"check gives no '{rule_id}' warning for '{key}'{hint}; only a current warning "
-              "can be accepted.", 2)  # fmt: skip
     with state.update():
-        path = record_accepted(bib_path, Acceptance(rule_id, key, reason, source))
+        path = accept_warning(bib_path, tax_path, Acceptance(rule_id, key, reason, source))
     click.echo(f"recorded in {path}: '{rule_id}' accepted for {key}")
 
 

@@ -9,6 +9,7 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
@@ -57,6 +58,29 @@ def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     if base.suffix == ".bib":
         return base, base.with_name(TAXONOMY_NAME)
     return base / BIB_NAME, base / TAXONOMY_NAME
+
+
+def reader_fields(entry: Entry) -> Entry:
+    """An entry with the standard fields readers of the canonical file need from it alone.
+
+    - ``eprinttype = {arxiv}`` beside ``archiveprefix``: Zotero's BibTeX import (translator
+      ``BibTeX.js``) takes an arXiv id only from ``eprint`` together with ``eprinttype``, and
+      biblatex prefers it; BibTeX styles ignore both.
+    - ``key`` (the title) for an entry without author or editor: BibTeX sorts and labels by it,
+      and warns "to sort, need author or key" without it. Dropped once authors arrive.
+    Idempotent, so a database read and written unchanged keeps its bytes.
+    """
+    values: dict[str, str] = {}
+    arxiv = entry.get("eprint") and entry.get("archiveprefix").lower() == "arxiv"
+    if arxiv and not entry.get("eprinttype"):
+        values["eprinttype"] = "arxiv"
+    sort_key = re.sub(r"[{}]", "", entry.get("title")).strip()
+    named = entry.get("author") or entry.get("editor")
+    if not named and not entry.get("key") and sort_key:
+        values["key"] = sort_key
+    elif named and entry.get("key") == sort_key:
+        values["key"] = ""  # written here while the entry had no author; authors now sort it
+    return entry.with_fields(**values) if values else entry
 
 
 TAXONOMY_TEMPLATE = """\
@@ -350,8 +374,15 @@ class Database:
 
     # --- writing ----------------------------------------------------------------------------------
 
+    def written_entries(self) -> list[Entry]:
+        """The entries as the file holds them. A categorised database (one with a taxonomy) is
+        written for every reader (:func:`reader_fields`); a lone .bib keeps its fields as given."""
+        if self.has_taxonomy:
+            return [reader_fields(e) for e in self.entries.values()]
+        return list(self.entries.values())
+
     def text(self) -> str:
-        return bibio.format_bib(self.entries.values(), self.extras)
+        return bibio.format_bib(self.written_entries(), self.extras)
 
     def save(self) -> None:
         """Write atomically, after checking that the text reads back as the same entries (else
@@ -359,8 +390,9 @@ class Database:
         were killed are removed first (callers hold the lock, so none of them is being written)."""
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
-        text = self.text()
-        bibio.verify_text(text, self.entries.values(), self.bib_path)
+        written = self.written_entries()
+        text = bibio.format_bib(written, self.extras)
+        bibio.verify_text(text, written, self.bib_path)
         if self._taxonomy is not None and not self.taxonomy_path.exists():
             tax = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
             bibio.write_atomic(self.taxonomy_path, tax)

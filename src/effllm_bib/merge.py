@@ -266,7 +266,15 @@ def merge_entry(
     result = ours
     key = ours.key
 
+    # A preprint record (no venue) says nothing about where a paper appeared: it never lowers a
+    # published entry's type, year, title or venue, even where those equal the survey's values.
+    published_by_others = any(ours.get(n) for n in VENUE_FIELDS) and not any(
+        theirs.get(n) for n in VENUE_FIELDS
+    )
+
     def weak(name: str) -> bool:
+        if published_by_others and name in ("type", "year", "title", *VENUE_FIELDS):
+            return False
         return survey_derived(ours, name)
 
     if type_authority and theirs.type != ours.type:
@@ -307,12 +315,16 @@ def merge_entry(
 
 
 def _provenance(entry: Entry, source: Entry, changes: list[FieldChange]) -> Entry:
-    """Record where the applied values came from (the source's URLs and confidence)."""
-    if not any(c.kind in ("fill", "correct") for c in changes):
-        return entry
+    """Record the source's pages, and the confidence it gives to the values it brought.
+
+    A source that matched is evidence even when every value already agreed (it confirms the
+    record), so its pages are added to ``sources`` either way; a source with nothing to add
+    changes nothing, so merging a file twice is the same as once."""
     urls = [u for u in entry.get("sources").split() if u]
-    urls += [u for u in source.get("sources").split() if u and u not in urls]
+    urls += [u for u in source.get("sources").split() if u.startswith("http") and u not in urls]
     values = {"sources": " ".join(urls)}
+    if not any(c.kind in ("fill", "correct") for c in changes):
+        return entry.with_fields(**values) if values["sources"] != entry.get("sources") else entry
     touched_authors = any(c.field == "author" and c.kind != "conflict" for c in changes)
     if source.get("confidence") and (touched_authors or not entry.get("confidence")):
         values["confidence"] = source.get("confidence")

@@ -254,6 +254,11 @@ VENUES: dict[str, Venue] = {
         "TACL", "journal", "Transactions of the Association for Computational Linguistics"
     ),
     "jmlr": Venue("JMLR", "journal", "Journal of Machine Learning Research"),
+    "tpami": Venue(
+        "TPAMI", "journal", "IEEE Transactions on Pattern Analysis and Machine Intelligence"
+    ),
+    "tmc": Venue("TMC", "journal", "IEEE Transactions on Mobile Computing"),
+    "ieeeaccess": Venue("IEEE Access", "journal", "IEEE Access"),
     "aiopen": Venue("AI Open", "journal", "AI Open"),
     "vldb": Venue("VLDB", "journal", "Proceedings of the VLDB Endowment"),
     "aaai": Venue(

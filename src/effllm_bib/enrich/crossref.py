@@ -1,36 +1,35 @@
 """The Crossref source: the only module that imports habanero.
 
-habanero builds the requests (paths, field queries, the User-Agent with ``mailto``); the
-transport underneath is our :class:`HttpClient`, so every call is cached, rate-limited and
-retried. habanero reaches the network through ``httpx2.get``; for the duration of a call its
-module-level ``httpx2`` name points at a shim over our client (restored afterwards). That is
-the one way to see response headers (rate limits) and to cache below habanero.
+habanero builds and sends the requests (paths, field queries, the User-Agent with ``mailto``);
+each call goes through :meth:`HttpClient.through`, so it is cached, rate-limited and retried,
+and habanero's module globals are left alone. habanero hands back parsed JSON only, so the
+``x-rate-limit-*`` headers of a successful answer cannot be read without patching it: the
+limiter keeps to Crossref's documented limits instead (polite pool, with ``mailto``: 10
+requests a second; public pool: 5), and follows the headers of error answers, which habanero
+does expose.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import httpx2
 from habanero import Crossref
-from habanero import request as hb_request
-from habanero import request_class as hb_request_class
 from habanero.exceptions import RequestError
 
 from .. import __version__
 from ..model import Entry
 from ..normalize import ARXIV_DOI_PREFIX, normalize_doi, normalize_pages, protect_title
-from .http import HttpClient, NotCached, RateLimiter, ServiceError
+from .http import HttpClient, RateLimiter, ServiceError
 
 DEFAULT_URL = "https://api.crossref.org"
 SERVICE = "Crossref"
-_ROUTE_LOCK = threading.Lock()
+POLITE_LIMIT, PUBLIC_LIMIT = 10.0, 5.0  # requests a second, as Crossref documents its pools
 
 _TYPES = {
     "proceedings-article": "inproceedings",
@@ -42,34 +41,30 @@ _TYPES = {
 }
 
 
-class _HttpxShim:
-    """Stands in for the ``httpx2`` module inside habanero: ``get`` goes through our client."""
-
-    def __init__(self, client: HttpClient) -> None:
-        self._client = client
-
-    def get(self, url: str, params: Any = None, headers: Any = None, timeout: Any = None, **_: Any):  # type: ignore[no-untyped-def]
-        return self._client.get(url, params=params, headers=headers, timeout=timeout)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(httpx2, name)
-
-
-@contextmanager
-def _routed(client: HttpClient) -> Iterator[None]:
-    shim = _HttpxShim(client)
-    with _ROUTE_LOCK:
-        saved = hb_request.httpx2, hb_request_class.httpx2
-        hb_request.httpx2 = hb_request_class.httpx2 = shim  # type: ignore[assignment]
-        try:
-            yield
-        finally:
-            hb_request.httpx2, hb_request_class.httpx2 = saved
-
-
 def is_arxiv_doi(doi: str) -> bool:
     """arXiv DOIs are registered with DataCite; Crossref answers 404 for them."""
     return doi.lower().startswith(ARXIV_DOI_PREFIX)
+
+
+def _answer(call: Callable[[], Any], url: str) -> httpx2.Response:
+    """Run a habanero call and give its outcome as a response (what ``through`` expects)."""
+    request = httpx2.Request("GET", url)
+    try:
+        payload = call()
+    except httpx2.HTTPStatusError as exc:  # DOI look-ups, and searches answered with non-JSON
+        return exc.response
+    except RequestError as exc:  # searches: habanero's own error with the status code
+        return httpx2.Response(int(exc.status_code), text=str(exc.error), request=request)
+    except RuntimeError as exc:  # searches: transport failures wrapped by habanero
+        cause = exc.__cause__
+        if isinstance(cause, httpx2.TransportError):
+            raise cause from None
+        raise httpx2.TransportError(str(exc)) from None
+    except (ValueError, KeyError, TypeError) as exc:  # JSON that does not parse
+        raise ServiceError(
+            SERVICE, f"malformed JSON for {url} ({exc.__class__.__name__})."
+        ) from None
+    return httpx2.Response(200, json=payload, request=request)
 
 
 class CrossrefSource:
@@ -84,67 +79,64 @@ class CrossrefSource:
         self.base_url = base_url.rstrip("/")
         self.mailto = mailto
         if client.limiter is None:
-            # The pools' documented limits until responses announce their own.
-            client.limiter = RateLimiter(limit=10.0 if mailto else 5.0)
+            client.limiter = RateLimiter(limit=POLITE_LIMIT if mailto else PUBLIC_LIMIT)
         self._cr = Crossref(
-            base_url=self.base_url,
-            mailto=mailto,
-            ua_string=f"effllm-bib/{__version__}",
-            timeout=int(client.timeout),
+            base_url=self.base_url, mailto=mailto, ua_string=f"effllm-bib/{__version__}"
         )
+        self._cr.timeout = client.timeout  # an attribute of this instance, not a global
+
+    def _doi_url(self, doi: str) -> str:
+        return f"{self.base_url}/works/{quote(doi.lower(), safe='')}"
 
     def lookup_doi(self, doi: str) -> dict[str, Any] | None:
         """The Crossref ``message`` for a DOI, or None when Crossref does not know it (404)."""
         if is_arxiv_doi(doi):
             raise ValueError(f"{doi} is an arXiv (DataCite) DOI; it is never sent to Crossref")
+        url = self._doi_url(doi)
         # habanero puts the DOI into the path as it is: encode '/' and the rest first.
-        payload = self._call(lambda: self._cr.works(ids=quote(doi, safe="")), what=doi)
-        if payload is None:
+        response = self.client.through(
+            url, None, lambda: _answer(lambda: self._cr.works(ids=quote(doi, safe="")), url)
+        )
+        if response.status_code == 404:
             return None
-        return _message(payload, doi)
+        return _message(_json(response, doi), doi)
 
     def search(
         self, title: str, first_author: str = "", year: str = "", rows: int = 5
     ) -> list[dict[str, Any]]:
-        """Candidate works for a ``query.bibliographic`` search (title, first author, year)."""
+        """Candidate works for a ``query.bibliographic`` search (title, first author, year).
+
+        Each found work is also cached under its DOI look-up, so that a DOI the search gave
+        is not fetched again on the next run.
+        """
         query = " ".join(x for x in (title, first_author, year) if x)
-        payload = self._call(
-            lambda: self._cr.works(query_bibliographic=query, limit=rows), what=f"search {title!r}"
-        )
-        if payload is None:
+        url, params = f"{self.base_url}/works", {"query.bibliographic": query, "rows": str(rows)}
+        response = self.client.through(url, params, lambda: _answer(
+            lambda: self._cr.works(query_bibliographic=query, limit=rows), url))  # fmt: skip
+        if response.status_code == 404:
             return []
-        message = _message(payload, "search")
+        message = _message(_json(response, f"search {title!r}"), "search")
         items = message.get("items")
         if not isinstance(items, list):
             raise ServiceError(SERVICE, "search answer has no 'items' list; malformed response.")
-        return [i for i in items if isinstance(i, dict)]
+        found = [i for i in items if isinstance(i, dict)]
+        for item in found:
+            doi = normalize_doi(str(item.get("DOI", "")))
+            if doi and not is_arxiv_doi(doi):
+                body = json.dumps({"status": "ok", "message-type": "work", "message": item})
+                self.client.remember(self._doi_url(doi), None, body)
+        return found
 
-    def _call(self, fn: Any, what: str) -> Any:
-        """Run a habanero call; map every exception type it raises to ours. 404 -> None."""
-        try:
-            with _routed(self.client):
-                return fn()
-        except NotCached:
-            raise
-        except httpx2.HTTPStatusError as exc:  # DOI look-ups: raw httpx2 errors
-            if exc.response.status_code == 404:
-                return None
-            raise ServiceError(
-                SERVICE, f"HTTP {exc.response.status_code} for {what}; try again later.",
-                exc.response.status_code,
-            ) from None  # fmt: skip
-        except RequestError as exc:  # searches: habanero's own error with the status code
-            if exc.status_code == 404:
-                return None
-            raise ServiceError(
-                SERVICE, f"HTTP {exc.status_code} for {what}: {exc.error}", exc.status_code
-            ) from None
-        except RuntimeError as exc:  # searches: transport failures wrapped by habanero
-            raise ServiceError(SERVICE, f"request failed for {what} ({exc})") from None
-        except (ValueError, KeyError, TypeError) as exc:  # JSON that does not parse or fit
-            raise ServiceError(
-                SERVICE, f"malformed JSON for {what} ({exc.__class__.__name__})."
-            ) from None
+
+def _json(response: httpx2.Response, what: str) -> Any:
+    if response.status_code != 200:
+        raise ServiceError(SERVICE, f"HTTP {response.status_code} for {what}: "
+                           f"{response.text[:200].strip()}; try again later.",
+                           response.status_code)  # fmt: skip
+    try:
+        return response.json()
+    except ValueError:
+        raise ServiceError(SERVICE, f"malformed JSON for {what}.") from None
 
 
 def _message(payload: Any, what: str) -> dict[str, Any]:
@@ -152,7 +144,8 @@ def _message(payload: Any, what: str) -> dict[str, Any]:
         raise ServiceError(
             SERVICE, f"answer for {what} has no 'message' object; malformed response."
         )
-    return payload["message"]
+    message: dict[str, Any] = payload["message"]
+    return message
 
 
 # --- Crossref JSON -> Entry --------------------------------------------------------------------

@@ -2,8 +2,12 @@
 
 The policy is the merge's: fill missing fields; correct values only the survey asserted; report
 every other difference with both values (``overwrite`` names fields a source may replace).
-Fields a source filled before may be refreshed by that same source. Preprints are turned into
-their published version only with ``upgrade_preprints``; the arXiv id and the key stay.
+Fields a source filled before may be refreshed by that same source. An author list that is a
+strict prefix of the source's (the first author alone) is completed, and reported as completed.
+
+Preprints: DBLP, Crossref and the arXiv journal reference are asked for a published version
+(see :mod:`.upgrade`); it is cited only with ``upgrade_preprints``, and the arXiv id and the
+key stay. Without the flag, a version found is reported.
 """
 
 from __future__ import annotations
@@ -11,28 +15,30 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..database import Database
-from ..errors import EffllmBibError
-from ..keys import final_key, provisional_key
-from ..merge import MatchIndex, find_match, merge_entry
+from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
-from ..normalize import (
-    ARXIV_DOI_PREFIX,
-    latex_to_plain,
-    lookup_venue,
-    normalize_arxiv_id,
-    normalize_doi,
-)
+from ..normalize import latex_to_plain, lookup_venue, normalize_arxiv_id, normalize_doi
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
+from .dblp import DblpSource, venue_from_bibtex
 from .http import NotCached, ServiceError
-from .matching import judge
+from .matching import TITLE_MIN, is_author_prefix, judge
+from .upgrade import (
+    Candidate,
+    combined,
+    crossref_candidate,
+    crossref_records,
+    dblp_findings,
+    decide,
+)
 
 PUBLISHED_TYPES = frozenset({"inproceedings", "article", "incollection"})
 UPGRADE_FIELDS = frozenset({"type", "booktitle", "journal", "year", "volume", "number", "pages",
                             "publisher", "doi", "title"})  # fmt: skip
+APPLIED = ("fill", "correct", "complete")  # change kinds that set a value
 MAX_CONSECUTIVE_FAILURES = 5
 
 
@@ -88,7 +94,7 @@ def filled_by(entry: Entry, source: str) -> set[str]:
 def record_provenance(
     entry: Entry, source: str, changes: Iterable[FieldChange], today: str
 ) -> Entry:
-    names = {c.field for c in changes if c.kind in ("fill", "correct") and c.field != "type"}
+    names = {c.field for c in changes if c.kind in APPLIED and c.field != "type"}
     if not names:
         return entry
     records = parse_provenance(entry.get("provenance"))
@@ -111,6 +117,7 @@ class Enricher:
         crossref: CrossrefSource | None,
         arxiv: ArxivSource | None,
         *,
+        dblp: DblpSource | None = None,
         overwrite: Collection[str] = (),
         upgrade_preprints: bool = False,
         today: str | None = None,
@@ -118,9 +125,14 @@ class Enricher:
         self.db = db
         self.crossref = crossref
         self.arxiv = arxiv
+        self.dblp = dblp
         self.overwrite = set(overwrite)
         self.upgrade = upgrade_preprints
         self.today = today or dt.date.today().isoformat()
+
+    @property
+    def sources(self) -> list[CrossrefSource | ArxivSource | DblpSource]:
+        return [s for s in (self.crossref, self.arxiv, self.dblp) if s is not None]
 
     def apply(
         self,
@@ -133,22 +145,120 @@ class Enricher:
     ) -> list[FieldChange]:
         ours = self.db.entries[key]
         refresh = filled_by(ours, source) | self.overwrite | set(also_overwrite)
+        completing = is_author_prefix(ours.get("author"), incoming.get("author"))
+        if completing:
+            refresh.add("author")
         merged, changes = merge_entry(ours, incoming, refresh, type_authority=type_authority)
+        if completing:
+            changes = [replace(c, kind="complete") if c.field == "author" and c.kind == "correct"
+                       else c for c in changes]  # fmt: skip
         merged = record_provenance(merged, source, changes, self.today)
         self.db.put(merged)
         report.changes.extend(changes)
         return changes
 
-    def published_version(self, key: str, work: Entry, report: EnrichReport) -> list[FieldChange]:
-        """A published record for a preprint entry: upgrade, or report that one exists."""
+    # --- published versions of preprints ---
+
+    def published_version(
+        self, key: str, work: Entry, report: EnrichReport, source: str = "crossref"
+    ) -> list[FieldChange]:
+        """Cite a published record for a preprint entry, or report that one exists."""
         ours = self.db.entries[key]
         if not self.upgrade:
+            where = work.get("doi") or work.get("booktitle") or work.get("journal")
             report.problems.append(Problem(Severity.INFO, "published-version",
-                                   f"published as {work.get('doi') or work.get('booktitle')}; "
+                                   f"published as {where} {work.get('year')} ({source}); "
                                    "run with --upgrade-preprints to cite it", key=key))  # fmt: skip
             return []
         incoming = work.with_fields(eprint=ours.get("eprint"), archiveprefix="arXiv")
-        return self.apply(key, incoming, "crossref", report, True, also_overwrite=UPGRADE_FIELDS)
+        changes = self.apply(key, incoming, source, report, True, also_overwrite=UPGRADE_FIELDS)
+        upgraded = self.db.entries[key]
+        if upgraded.type in PUBLISHED_TYPES and is_arxiv_doi(upgraded.get("doi")):
+            # the arXiv DOI names the preprint; the eprint field keeps it
+            change = FieldChange(key, "doi", upgraded.get("doi"), "", "correct")
+            self.db.put(upgraded.with_fields(doi=""))
+            report.changes.append(change)
+            changes.append(change)
+        return changes
+
+    def journal_ref_candidate(
+        self, key: str, record: ArxivRecord, report: EnrichReport
+    ) -> Candidate | None:
+        """The authors recorded a publication: follow its DOI, or read a known venue name."""
+        doi = record.entry.get("doi") or ""
+        if doi and self.crossref is not None and not is_arxiv_doi(doi):
+            message = self.crossref.lookup_doi(doi)
+            if message is not None:
+                work = work_to_entry(message)
+                if work.type in PUBLISHED_TYPES:
+                    return crossref_candidate(work, f"arXiv journal DOI {doi}")
+        venue_name = re.split(r"[\s,(]*\d{4}", record.journal_ref)[0].strip(" ,")
+        venue = lookup_venue(venue_name)
+        year = re.search(r"(19|20)\d\d", record.journal_ref)
+        if venue is None or not venue.venue_field or year is None:
+            report.problems.append(Problem(Severity.INFO, "journal-ref",
+                                   f"arXiv journal reference '{record.journal_ref}' names no venue "
+                                   "the venue table knows; check it by hand", key=key))  # fmt: skip
+            return None
+        work = Entry.make(key, venue.entry_type, {venue.venue_field: venue.full,
+                                                  "year": year.group(0)})  # fmt: skip
+        return Candidate("arxiv", work, f"journal reference '{record.journal_ref}'")
+
+    def dblp_candidates(self, key: str, report: EnrichReport) -> list[Candidate]:
+        assert self.dblp is not None
+        ours = self.db.entries[key]
+        found = dblp_findings(ours, self.dblp.search(latex_to_plain(ours.get("title"))))
+        for record in found.unknown_venues:
+            bibtex = self.dblp.bibtex(record.key)  # the venue's full name, for the reader
+            name = venue_from_bibtex(bibtex) if bibtex else ""
+            report.problems.append(Problem(Severity.INFO, "dblp-venue-unknown",
+                                   f"DBLP lists it at {record.venue} {record.year} ({record.url}"
+                                   f"{': ' + repr(name) if name else ''}), a venue the DBLP "
+                                   "venue table has no row for; cite it by hand", key=key))  # fmt: skip
+        for fit in found.refused:
+            if fit.title_score >= TITLE_MIN:  # our title, but not our paper
+                report.problems.append(Problem(Severity.INFO, "dblp-refused",
+                                       f"DBLP's {fit.candidate.get('sources').split()[0]} has a "
+                                       f"close title but is not cited: {', '.join(fit.reasons)}",
+                                       key=key))  # fmt: skip
+        return found.candidates
+
+    def settle(self, key: str, found: list[Candidate], report: EnrichReport) -> list[FieldChange]:
+        decision = decide(found)
+        if decision.conflicting:
+            shown = "; ".join(c.label() for c in decision.conflicting)
+            report.problems.append(Problem(Severity.WARNING, "venue-disagreement",
+                                   f"the sources name different published versions: {shown}; "
+                                   "none applied, check by hand", key=key))  # fmt: skip
+            return []
+        if decision.chosen is None:
+            return []
+        return self.published_version(key, combined(decision), report, decision.chosen.source)
+
+    def preprint(
+        self, key: str, record: ArxivRecord | None, report: EnrichReport
+    ) -> tuple[list[FieldChange], str]:
+        """Every source's published version of a preprint, settled; then its arXiv DOI (derived
+        even when a source fails or is not cached, as the entry then stays a preprint)."""
+        candidates: list[Candidate] = []
+        changes: list[FieldChange] = []
+        outcome = ""
+        try:
+            if record is not None and record.journal_ref:
+                candidates += filter(None, [self.journal_ref_candidate(key, record, report)])
+            if self.crossref is not None:
+                more, outcome = self.from_crossref(key, report, candidates)
+                changes += more
+            if self.dblp is not None:
+                candidates += self.dblp_candidates(key, report)
+            if self.crossref is not None:
+                candidates += crossref_records(self.crossref, candidates)
+            changes += self.settle(key, candidates, report)
+        finally:
+            changes += self.derive_arxiv_doi(key, report)
+        return changes, "" if candidates and outcome == "not found" else outcome
+
+    # --- the sources, one by one ---
 
     def from_arxiv(self, key: str, record: ArxivRecord, report: EnrichReport) -> list[FieldChange]:
         ours = self.db.entries[key]
@@ -159,11 +269,8 @@ class Enricher:
             incoming = Entry.make(incoming.key, incoming.type,
                                   {k: v for k, v in incoming.fields if k in keep})  # fmt: skip
         elif incoming.get("doi"):
-            incoming = incoming.with_fields(doi="")  # a journal DOI is a pointer, handled below
-        changes = self.apply(key, incoming, "arxiv", report, type_authority=False)
-        if is_preprint(self.db.entries[key]) and record.journal_ref:
-            changes += self._journal_ref(key, record, report)
-        return changes
+            incoming = incoming.with_fields(doi="")  # a journal DOI is a pointer, handled apart
+        return self.apply(key, incoming, "arxiv", report, type_authority=False)
 
     def derive_arxiv_doi(self, key: str, report: EnrichReport) -> list[FieldChange]:
         """A preprint's DOI is its arXiv DOI (DataCite): derived, never looked up."""
@@ -174,30 +281,11 @@ class Enricher:
         incoming = Entry.make(key, ours.type, {"doi": f"10.48550/arXiv.{aid}"})
         return self.apply(key, incoming, "derived", report, type_authority=False)
 
-    def _journal_ref(
-        self, key: str, record: ArxivRecord, report: EnrichReport
-    ) -> list[FieldChange]:
-        """The authors recorded a publication: follow its DOI, or read a known venue name."""
-        doi = record.entry.get("doi") or ""
-        if doi and self.crossref is not None and not is_arxiv_doi(doi):
-            message = self.crossref.lookup_doi(doi)
-            if message is not None:
-                return self.published_version(key, work_to_entry(message), report)
-        venue_name = re.split(r"[\s,(]*\d{4}", record.journal_ref)[0].strip(" ,")
-        venue = lookup_venue(venue_name)
-        year = re.search(r"(19|20)\d\d", record.journal_ref)
-        if venue is None or not venue.venue_field or year is None:
-            report.problems.append(Problem(Severity.INFO, "journal-ref",
-                                   f"arXiv journal reference '{record.journal_ref}' names no venue "
-                                   "the venue table knows; check it by hand", key=key))  # fmt: skip
-            return []
-        work = Entry.make(
-            key, venue.entry_type, {venue.venue_field: venue.full, "year": year.group(0)}
-        )
-        return self.published_version(key, work, report)
-
-    def from_crossref(self, key: str, report: EnrichReport) -> tuple[list[FieldChange], str]:
-        """(changes, outcome) for one entry; outcome 'not found' or 'ambiguous' when nothing applied."""
+    def from_crossref(
+        self, key: str, report: EnrichReport, candidates: list[Candidate] | None = None
+    ) -> tuple[list[FieldChange], str]:
+        """(changes, outcome) for one entry; outcome 'not found' or 'ambiguous' when nothing
+        applied. For a preprint, a published record found is added to ``candidates``."""
         assert self.crossref is not None
         ours = self.db.entries[key]
         doi = normalize_doi(ours.get("doi")) if ours.get("doi") else None
@@ -208,6 +296,8 @@ class Enricher:
                                        f"Crossref does not know DOI {doi}; check it", key=key))  # fmt: skip
                 return [], "not found"
             return self.apply(key, work_to_entry(message), "crossref", report, True), ""
+        if not doi and ours.type in PUBLISHED_TYPES and _upgraded(ours):
+            return [], ""  # searched when it was upgraded; its title and year changed since
         first = ours.get("author").split(" and ")[0].split(",")[0] if ours.get("author") else ""
         items = self.crossref.search(latex_to_plain(ours.get("title")), first, ours.get("year"))
         verdict = judge(ours, [work_to_entry(i) for i in items])
@@ -220,8 +310,17 @@ class Enricher:
             return [], "not found"
         work = verdict.accepted
         if is_preprint(ours) and work.type in PUBLISHED_TYPES:
+            if candidates is not None:
+                candidates.append(crossref_candidate(work, work.get("doi")))
+                return [], ""
             return self.published_version(key, work, report), ""
         return self.apply(key, work, "crossref", report, True), ""
+
+
+def _upgraded(entry: Entry) -> bool:
+    """An enrichment source set its venue (the preprint was upgraded by an earlier run)."""
+    records = parse_provenance(entry.get("provenance"))
+    return any(names & {"booktitle", "journal"} for names in records.values())
 
 
 # --- a run -----------------------------------------------------------------------------------
@@ -267,8 +366,10 @@ def enrich(
                                        f"arXiv returned nothing for {aid}; check the id", key=key))  # fmt: skip
             if record is not None:
                 changes += enricher.from_arxiv(key, record, report)
-            changes += enricher.derive_arxiv_doi(key, report)
-            if enricher.crossref is not None:
+            if is_preprint(db.entries[key]):
+                more, outcome = enricher.preprint(key, record, report)
+                changes += more
+            elif enricher.crossref is not None:
                 more, outcome = enricher.from_crossref(key, report)
                 changes += more
             if record is not None and outcome == "not found":
@@ -301,98 +402,6 @@ def enrich(
 def _outcome(changes: list[FieldChange], fallback: str) -> str:
     if any(c.kind == "conflict" for c in changes):
         return "conflicts"
-    if any(c.kind in ("fill", "correct") for c in changes):
+    if any(c.kind in APPLIED for c in changes):
         return "filled"
     return fallback or "unchanged"
-
-
-# --- adding one paper ------------------------------------------------------------------------
-
-
-@dataclass
-class AddResult:
-    key: str
-    created: bool
-    changes: list[FieldChange]
-    message: str
-
-
-def parse_identifier(text: str) -> tuple[str, str]:
-    """('arxiv', id) or ('doi', doi) for an arXiv id, a DOI, or a URL of either."""
-    aid = normalize_arxiv_id(text)
-    if aid:
-        return "arxiv", aid
-    doi = normalize_doi(text)
-    if doi:
-        if doi.lower().startswith(ARXIV_DOI_PREFIX):
-            return "arxiv", doi[len(ARXIV_DOI_PREFIX) :]
-        return "doi", doi
-    raise EffllmBibError(
-        f"'{text}' is neither an arXiv id nor a DOI (nor a URL of one); give e.g. 2406.01721."
-    )
-
-
-def add_paper(enricher: Enricher, identifier: str, categories: Iterable[str]) -> AddResult:
-    db = enricher.db
-    slugs = [db.taxonomy.resolve(c) for c in categories]
-    kind, value = parse_identifier(identifier)
-    entry = _fetch(enricher, kind, value)
-    key, _, _ = find_match(db, entry, MatchIndex(db))
-    if key is not None:
-        existing = db.entries[key]
-        new = [s for s in slugs if s not in existing.keywords]
-        if new:
-            db.put(existing.with_keywords([*existing.keywords, *new]))
-            change = FieldChange(key, "keywords", "", ", ".join(new), "keyword")
-            return AddResult(key, False, [change], f"already in the database as {key}; "
-                             f"added {', '.join(new)}")  # fmt: skip
-        return AddResult(key, False, [], f"already in the database as {key}; nothing to add")
-    entry = entry.with_keywords(slugs)
-    taken = set(db.entries)
-    entry = entry.with_key(final_key(entry, taken) or provisional_key(entry, taken))
-    entry = record_provenance(
-        entry, "crossref" if kind == "doi" else "arxiv",
-        [FieldChange(entry.key, n, "", v) for n, v in entry.fields if n != "keywords"],
-        enricher.today,
-    )  # fmt: skip
-    db.put(entry)
-    return AddResult(entry.key, True, [FieldChange(entry.key, "", "", "", "add-entry")],
-                     f"added {entry.key}")  # fmt: skip
-
-
-def _fetch(enricher: Enricher, kind: str, value: str) -> Entry:
-    if kind == "doi":
-        if enricher.crossref is None:
-            raise EffllmBibError("a DOI needs Crossref; do not pass --no-crossref.")
-        message = enricher.crossref.lookup_doi(value)
-        if message is None:
-            raise EffllmBibError(f"Crossref does not know DOI {value}; check it.")
-        return work_to_entry(message)
-    if enricher.arxiv is None:
-        raise EffllmBibError("an arXiv id needs the arXiv source; do not pass --no-arxiv.")
-    record = enricher.arxiv.fetch([value]).get(value)
-    if record is None:
-        raise EffllmBibError(f"arXiv has no paper {value}; check the id.")
-    entry = record.entry
-    if enricher.crossref is not None:
-        published = _published(enricher, record)
-        if published is not None:
-            entry = published.with_fields(
-                eprint=value, archiveprefix="arXiv", primaryclass=entry.get("primaryclass"),
-                author=published.get("author") or entry.get("author"),
-            )  # fmt: skip
-    return entry
-
-
-def _published(enricher: Enricher, record: ArxivRecord) -> Entry | None:
-    assert enricher.crossref is not None
-    doi = record.entry.get("doi")
-    if doi and not is_arxiv_doi(doi):
-        message = enricher.crossref.lookup_doi(doi)
-        return work_to_entry(message) if message else None
-    title = latex_to_plain(record.entry.get("title"))
-    items = enricher.crossref.search(title, "", record.entry.get("year"))
-    verdict = judge(record.entry, [work_to_entry(i) for i in items])
-    if verdict.accepted is not None and verdict.accepted.type in PUBLISHED_TYPES:
-        return verdict.accepted
-    return None

@@ -75,15 +75,14 @@ class ResponseCache:
         return record
 
     def put(self, key: str, url: str, response: httpx2.Response) -> None:
+        self.put_text(key, url, response.status_code, response.text,
+                      response.headers.get("content-type", ""))  # fmt: skip
+
+    def put_text(self, key: str, url: str, status: int, body: str, content_type: str) -> None:
         from ..bibio import write_atomic
 
-        record = {
-            "url": url,
-            "status": response.status_code,
-            "content_type": response.headers.get("content-type", ""),
-            "body": response.text,
-            "fetched": time.time(),
-        }
+        record = {"url": url, "status": status, "content_type": content_type, "body": body,
+                  "fetched": time.time()}  # fmt: skip
         write_atomic(self._path(key), json.dumps(record))
 
 
@@ -93,6 +92,7 @@ class RateLimiter:
 
     limit: float
     interval: float = 1.0
+    ceiling: float | None = None  # requests a second never exceeded, whatever is announced
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     _next: float = 0.0
@@ -120,6 +120,8 @@ class RateLimiter:
                     self.interval = float(m.group(1)) * scale
         except ValueError:
             pass  # a malformed header changes nothing
+        if self.ceiling is not None and self.limit / self.interval > self.ceiling:
+            self.limit = self.ceiling * self.interval
 
 
 def retry_after(response: httpx2.Response, now: float | None = None) -> float | None:
@@ -142,6 +144,7 @@ class Stats:
     sent: int = 0
     cache_hits: int = 0
     retries: int = 0
+    seconds: float = 0.0  # wall time spent in requests, rate-limit waits and back-offs included
 
 
 class HttpClient:
@@ -199,6 +202,20 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         timeout: Any = None,
     ) -> httpx2.Response:
+        merged = {"User-Agent": self.user_agent, **(headers or {})}
+        return self.through(
+            url, params,
+            lambda: self._client.get(url, params=params, headers=merged, timeout=self.timeout),
+        )  # fmt: skip
+
+    def through(
+        self, url: str, params: Mapping[str, Any] | None, send: Callable[[], httpx2.Response]
+    ) -> httpx2.Response:
+        """The cached answer for (url, params), or ``send()``'s under rate limit and retries.
+
+        ``send`` performs the request however the service's client does it (our own httpx2
+        client, or habanero's) and returns the response or raises ``httpx2.TransportError``.
+        """
         cached = self._from_cache(url, params)
         if cached is not None:
             return cached
@@ -206,16 +223,22 @@ class HttpClient:
             raise NotCached(
                 self.service, f"{url} is not in the cache (--offline); run once online."
             )
-        merged = {"User-Agent": self.user_agent, **(headers or {})}  # habanero's UA has mailto
+        start = time.monotonic()
+        try:
+            return self._send(url, params, send)
+        finally:
+            self.stats.seconds += time.monotonic() - start
+
+    def _send(
+        self, url: str, params: Mapping[str, Any] | None, send: Callable[[], httpx2.Response]
+    ) -> httpx2.Response:
         attempt = 0
         while True:
             if self.limiter is not None:
                 self.limiter.wait()
             self.stats.sent += 1
             try:
-                response = self._client.get(
-                    url, params=params, headers=merged, timeout=self.timeout
-                )
+                response = send()
             except httpx2.TransportError as exc:  # timeouts included
                 if attempt >= self.retries:
                     what = (
@@ -236,6 +259,12 @@ class HttpClient:
             if self.cache is not None and response.status_code in (200, 404):
                 self.cache.put(ResponseCache.key(url, params), url, response)
             return response
+
+    def remember(self, url: str, params: Mapping[str, Any] | None, body: str) -> None:
+        """Cache ``body`` as the 200 answer to (url, params) without asking: a record seen in
+        a search is stored under its own look-up, so the next run does not fetch it again."""
+        if self.cache is not None:
+            self.cache.put_text(ResponseCache.key(url, params), url, 200, body, "application/json")
 
     def _pause(self, attempt: int, announced: float | None) -> None:
         self.stats.retries += 1

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..model import Entry
-from ..normalize import family_names, fold, normalize_doi
+
+# family_names and person_keys: the one place enrichment reads person names (switch them to
+# ..names when it lands on main).
+from ..normalize import family_names, fold, latex_to_plain, normalize_doi, person_keys
 
 TITLE_MIN = 92  # rapidfuzz ratio of folded titles
 CLEAR_WINNER = 98  # a candidate this close wins over others below RUNNER_UP
@@ -60,12 +63,11 @@ def score(entry: Entry, candidate: Entry) -> Scored:
     y1, y2 = _year(entry.get("year")), _year(candidate.get("year"))
     if y1 is not None and y2 is not None and abs(y1 - y2) > 1:
         reasons.append(f"year {y2}")
-    ours_auth, theirs_auth = (
-        family_names(entry.get("author")),
-        family_names(candidate.get("author")),
-    )
-    if ours_auth and theirs_auth and not set(ours_auth) & set(theirs_auth):
-        reasons.append("no author in common")
+    if not authors_agree(entry.get("author"), candidate.get("author")):
+        reasons.append("authors differ")
+    variant = variant_of(entry.get("title"), candidate.get("title"))
+    if variant:
+        reasons.append(variant)
     return Scored(candidate, title_score, tuple(reasons))
 
 
@@ -82,3 +84,51 @@ def judge(entry: Entry, candidates: list[Entry]) -> Judgement:
     if best.title_score >= CLEAR_WINNER and second.title_score < RUNNER_UP:
         return Judgement(best.candidate, "matched", scored)
     return Judgement(None, "ambiguous", scored)
+
+
+def authors_agree(ours: str, theirs: str) -> bool:
+    """Most family names shared: more than half of the shorter list (one name alone is not
+    enough when both lists have more). True when either list is empty (nothing to compare)."""
+    a, b = family_names(ours), family_names(theirs)
+    if not a or not b:
+        return True
+    rest = list(b)
+    common = 0
+    for name in a:
+        if name in rest:
+            rest.remove(name)
+            common += 1
+    return common * 2 > min(len(a), len(b))
+
+
+def is_author_prefix(ours: str, theirs: str) -> bool:
+    """Our list is a strict prefix of theirs: the same people, in the same order, fewer of them
+    (the first author alone, or a list cut before the authors a later version added)."""
+    a, b = person_keys(ours), person_keys(theirs)
+    return bool(a) and len(a) < len(b) and b[: len(a)] == a
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+_MARK = re.compile(r"(?<=\w)(\+\+|\+|#)|\b[A-Z]-(?=[A-Z][a-z])")
+
+
+def _markers(title: str) -> list[str]:
+    plain = latex_to_plain(title)
+    return sorted(_NUMBER.findall(plain) + [m.group(0) for m in _MARK.finditer(plain)])
+
+
+def _head(title: str) -> str:
+    """The method name before a colon ('GaLore' in 'GaLore: Memory-Efficient ...'), or ''."""
+    head, sep, _ = latex_to_plain(title).partition(":")
+    return fold(head) if sep and len(head.split()) <= 4 else ""
+
+
+def variant_of(ours: str, theirs: str) -> str:
+    """Why ``theirs`` names another version of the method ('Q-GaLore', 'EAGLE-2', 'Qwen2.5',
+    'Outlier Suppression+'), or '' when nothing marks it as one."""
+    if _markers(ours) != _markers(theirs):
+        return "another version (numbers or marks differ)"
+    h1, h2 = _head(ours), _head(theirs)
+    if h1 and h2 and h1 != h2:
+        return f"another method name ({h2!r})"
+    return ""

@@ -10,6 +10,8 @@ from .arxiv import DEFAULT_URL as ARXIV_URL
 from .arxiv import ArxivSource
 from .crossref import DEFAULT_URL as CROSSREF_URL
 from .crossref import CrossrefSource
+from .dblp import DEFAULT_URL as DBLP_URL
+from .dblp import DblpSource
 from .http import DEFAULT_EXPIRY_DAYS, HttpClient, ResponseCache, default_cache_dir
 
 USER_AGENT = f"effllm-bib/{__version__}"
@@ -45,3 +47,22 @@ def make_sources(
         url = arxiv_url or os.environ.get("EFFLLM_BIB_ARXIV_URL") or ARXIV_URL
         ax = ArxivSource(client("arXiv"), url)
     return cr, ax
+
+
+def make_dblp(
+    *,
+    dblp_url: str | None = None,
+    mailto: str | None = None,
+    cache_dir: Path | None = None,
+    cache_days: float = DEFAULT_EXPIRY_DAYS,
+    use_cache: bool = True,
+    offline: bool = False,
+    timeout: float = 20.0,
+) -> DblpSource:
+    """The DBLP source: ``dblp_url``, else ``$EFFLLM_BIB_DBLP_URL``, else dblp.org. One request
+    a second at most, a User-Agent that names effllm-bib, answers cached with the others'."""
+    cache = ResponseCache(cache_dir or default_cache_dir(), cache_days) if use_cache else None
+    mailto = mailto or os.environ.get("EFFLLM_BIB_MAILTO") or None
+    ua = f"{USER_AGENT} (mailto:{mailto})" if mailto else USER_AGENT
+    url = dblp_url or os.environ.get("EFFLLM_BIB_DBLP_URL") or DBLP_URL
+    return DblpSource(HttpClient("DBLP", ua, timeout=timeout, cache=cache, offline=offline), url)

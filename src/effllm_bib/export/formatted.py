@@ -101,8 +101,13 @@ def render_entries(
                              "names, or export to another format.") from None  # fmt: skip
     style_class = _find("pybtex.style.formatting", style)
     fmt = style_class()
+    if style == "survey" and backend == "markdown":  # the README's own Markdown, unescaped
+        from .survey_style import ReadmeMarkdown
+
+        out, backend = ReadmeMarkdown(), "readme-markdown"
+    else:
+        out = _find("pybtex.backends", backend)()
     salt = _formatter_salt(style_class, backend)
-    out = _find("pybtex.backends", backend)()
     ordered = (
         fmt.sort(list(data.entries.values())) if style != "survey" else list(data.entries.values())
     )

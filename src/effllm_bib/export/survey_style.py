@@ -4,15 +4,35 @@
 
 Registered under ``pybtex.style.formatting`` (see pyproject.toml), so
 ``find_plugin("pybtex.style.formatting", "survey")`` finds it like pybtex's own styles.
+
+The README writes plain Markdown: no backslash escapes (``I-LLM``, ``LLM.int8()``), ``&`` as is.
+:class:`ReadmeMarkdown` is pybtex's Markdown backend with those conventions, and
+:func:`bullet_text` writes one bullet the same way for ``diff survey --apply``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
 from ..normalize import short_venue
+from .text import plain
+
+
+def bullet_text(title: str, venue: str, links: Sequence[tuple[str, str]]) -> str:
+    """``Title, <ins>Venue, Year</ins> [[Paper](url)] [[Code](url)]``, as the README writes it."""
+    return " ".join([f"{title}, <ins>{venue}</ins>", *(f"[[{t}]({url})]" for t, url in links)])
+
+
+class ReadmeMarkdown(MarkdownBackend):  # type: ignore[misc]  # pybtex ships no type hints
+    """pybtex's Markdown backend, writing text as the survey's README does: unescaped."""
+
+    def format_str(self, text: str) -> str:
+        return text
 
 
 def venue_and_year(fields: dict[str, str], entry_type: str) -> str:
@@ -44,7 +64,7 @@ class Style(BaseStyle):
 
     def format_entry(self, label, entry, bib_data=None):  # type: ignore[no-untyped-def]
         fields = {k.lower(): str(v) for k, v in entry.fields.items()}
-        parts = [Text.from_latex(fields.get("title", "")), ", ",
+        parts = [Text(plain(fields.get("title", ""))), ", ",
                  Tag("ins", Text(venue_and_year(fields, entry.type)))]  # fmt: skip
         paper = paper_link(fields)
         if paper:

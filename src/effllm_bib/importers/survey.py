@@ -20,6 +20,7 @@ from .. import keys
 from ..bibio import read_text
 from ..database import Database
 from ..errors import SurveyFormatError
+from ..export.text import latex_from_text, math_symbols, text_from_latex
 from ..model import Entry, FieldChange, Problem, Severity
 from ..normalize import (
     arxiv_id_from_url,
@@ -281,7 +282,7 @@ def derive(title: str, venue: str, paper_url: str, with_arxiv: bool = True) -> D
     fixed = fix_doubled_prefix(clean_text(title))
     if fixed != clean_text(title):
         notes.append(f"title repeats its prefix; read as '{fixed}'")
-    values: dict[str, str] = {"title": protect_title(fixed)}
+    values: dict[str, str] = {"title": math_symbols(protect_title(fixed))}
     names, year = split_venue(venue)
     if year:
         values["year"] = year
@@ -324,7 +325,13 @@ def derive_from_entry(entry: Entry) -> Derived | None:
     """What the last survey import derived for this entry (None if it never came from the survey)."""
     if "surveytitle" not in entry:
         return None
-    return derive(entry.get("surveytitle"), entry.get("surveyvenue"), entry.get("surveyurl"))
+    title, venue = survey_title(entry), text_from_latex(entry.get("surveyvenue"))
+    return derive(title, venue, entry.get("surveyurl"))
+
+
+def survey_title(entry: Entry) -> str:
+    """The title as the survey writes it (``surveytitle`` holds it escaped as LaTeX)."""
+    return text_from_latex(entry.get("surveytitle"))
 
 
 def survey_derived(entry: Entry, name: str) -> bool:
@@ -488,7 +495,7 @@ def _index(
     by_url: dict[str, str] = {}
     for key, e in db.entries.items():
         if "surveytitle" in e:
-            by_survey_title.setdefault(fold(fix_doubled_prefix(e.get("surveytitle"))), key)
+            by_survey_title.setdefault(fold(fix_doubled_prefix(survey_title(e))), key)
         if e.get("eprint"):
             by_eprint[e.get("eprint")].append(key)
         by_title.setdefault(fold(e.get("title")), key)
@@ -542,7 +549,9 @@ def apply_survey(db: Database, survey: SurveyList, prune: bool = False) -> Impor
 
 
 def _survey_record(b: Bullet) -> dict[str, str]:
-    return {"surveytitle": b.title, "surveyvenue": b.venue, "surveyurl": b.paper_url}
+    # Kept as written, escaped like every other field so that every BibTeX reader parses it.
+    title, venue = latex_from_text(b.title), latex_from_text(b.venue)
+    return {"surveytitle": title, "surveyvenue": venue, "surveyurl": b.paper_url}
 
 
 def _apply_paper(
@@ -623,7 +632,8 @@ def _apply_framework(
     db: Database, fw: Framework, by_url: dict[str, str], report: ImportReport
 ) -> str:
     key = by_url.get(fw.url.rstrip("/").lower())
-    values = {"title": protect_title(fw.name), "url": fw.url, "surveytitle": fw.name}
+    values = {"title": math_symbols(protect_title(fw.name)), "url": fw.url,
+              "surveytitle": latex_from_text(fw.name)}  # fmt: skip
     if key is None:
         entry = Entry.make(keys.software_key(fw.name, set(db.entries)), "software", values)
         return _added(db, entry.with_keywords(fw.categories), report)
@@ -636,59 +646,3 @@ def import_survey(db: Database, path: Path, prune: bool = False) -> ImportReport
     """Parse the survey list at ``path`` and apply it to ``db`` (the caller saves)."""
     survey = parse_survey(path, db.taxonomy)
     return apply_survey(db, survey, prune=prune)
-
-
-# --- comparing the list with the database ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One way the database differs from the survey's list (a correction or normalisation)."""
-
-    kind: str  # missing | extra-section | missing-section | title | venue | arxiv
-    key: str
-    survey: str
-    database: str
-    line: int = 0
-
-    def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line else ""
-        return (
-            f"{where}{self.key}: {self.kind}: survey {self.survey!r} -> database {self.database!r}"
-        )
-
-
-def compare_survey(db: Database, survey: SurveyList) -> list[Difference]:
-    """What rendering the database in the survey's format would change in the survey's list."""
-    from ..export.bibtex import for_bibtex
-    from ..export.survey_style import venue_and_year
-
-    out: list[Difference] = []
-    index = _index(db)
-    for paper in group_papers(survey):
-        first = paper.first
-        key = _match(db, paper, index)
-        if key is None:
-            out.append(Difference("missing", "-", first.title, "", first.line))
-            continue
-        entry = db.entries[key]
-        if fold(fix_doubled_prefix(first.title)) != fold(entry.get("title")):
-            out.append(Difference("title", key, first.title, entry.get("title"), first.line))
-        names, year = split_venue(first.venue)
-        known = [lookup_venue(n) for n in names]
-        survey_venue = next((v.short for v in known if v and v.kind != "preprint"), None)
-        survey_venue = survey_venue or next(
-            (v.short for v in known if v), names[0] if names else ""
-        )
-        rendered = venue_and_year(dict(for_bibtex(entry, False).fields), entry.type)
-        if fold(f"{survey_venue}, {year}" if year else survey_venue) != fold(rendered):
-            out.append(Difference("venue", key, first.venue, rendered, first.line))
-        linked = arxiv_id_from_url(first.paper_url) if first.paper_url else None
-        if linked and entry.get("eprint") and linked != entry.get("eprint"):
-            out.append(Difference("arxiv", key, linked, entry.get("eprint"), first.line))
-        listed = set(paper.categories)
-        for kw in sorted(set(entry.keywords) - listed):
-            out.append(Difference("extra-section", key, "", kw, first.line))
-        for kw in sorted(listed - set(entry.keywords)):
-            out.append(Difference("missing-section", key, kw, "", first.line))
-    return out

@@ -1,0 +1,32 @@
+"""Validate a bibliography: a rule table, the rules, and a runner.
+
+Rule ids are stable (they appear in ``--format json`` and in README's table). ``table`` says for
+each id its severity, its set (``general`` for every bibliography, ``survey`` for the survey
+database, run only with a taxonomy) and the fix that repairs it, if any.
+"""
+
+from __future__ import annotations
+
+from ..decisions import ACCEPTED_NAME
+from .context import Context
+from .general import MONTHS, REQUIRED
+from .runner import CheckResult, NotAWarningError, accept_warning, check_database, check_entries
+from .table import RULE_TABLE, RULES_BY_ID, RuleInfo
+from .text import NOT_TEXT, unprotected_words
+
+__all__ = [
+    "ACCEPTED_NAME",
+    "MONTHS",
+    "NOT_TEXT",
+    "REQUIRED",
+    "RULES_BY_ID",
+    "RULE_TABLE",
+    "CheckResult",
+    "Context",
+    "NotAWarningError",
+    "RuleInfo",
+    "accept_warning",
+    "check_database",
+    "check_entries",
+    "unprotected_words",
+]

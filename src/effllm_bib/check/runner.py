@@ -1,0 +1,130 @@
+"""Running the rules: on entries in memory, or on a database on disk with the decisions beside
+it; the JSON shape of ``check --format json``; and accepting a warning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import bibio
+from ..decisions import (
+    ACCEPTED_NAME,
+    DISTINCT_NAME,
+    Acceptance,
+    apply_accepted,
+    load_accepted,
+    load_distinct,
+    record_accepted,
+)
+from ..errors import EffllmBibError
+from ..model import Entry, Problem, Severity
+from ..taxonomy import Taxonomy
+from .context import RULES, Context, resolve_entries, strings_of
+from .table import RULES_BY_ID
+
+# Importing the rule modules registers their rules (in this order: findings come out in it).
+from . import general, text, duplicates, survey  # noqa: E402, F401, I001  # isort: skip
+
+
+class NotAWarningError(EffllmBibError):
+    """``accept`` named something check does not currently warn about: bad usage."""
+
+    exit_code = 2
+
+
+def check_entries(
+    entries: Sequence[Entry],
+    taxonomy: Taxonomy | None = None,
+    source: str = "effllm.bib",
+    distinct: Iterable[frozenset[str]] = (),
+    strings: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Every finding of the rules for these entries. The survey set runs only with a taxonomy."""
+    ctx = Context(taxonomy, frozenset(distinct), source, dict(strings or {}))
+    raw = list(entries)
+    resolved = resolve_entries(raw, ctx.strings)
+    problems: list[Problem] = []
+    for set_, check in RULES:
+        if set_ == "survey" and taxonomy is None:
+            continue
+        problems.extend(check(raw, resolved, ctx))
+    return problems
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    database: Path
+    problems: list[Problem]
+    accepted: list[tuple[Problem, Acceptance]]  # warnings accepted.toml accepts: not reported
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity is Severity.ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity is Severity.WARNING for p in self.problems)
+
+    def as_json(self) -> dict[str, object]:
+        """The object ``check --format json`` prints."""
+        return {
+            "database": str(self.database),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [p.as_dict() for p in self.problems],
+            "accepted": [
+                {**p.as_dict(), "reason": a.reason, "source": a.source} for p, a in self.accepted
+            ],
+        }
+
+    def summary(self) -> str:
+        also = f" ({len(self.accepted)} accepted in {ACCEPTED_NAME})" if self.accepted else ""
+        return f"check: {self.database}: {self.errors} errors, {self.warnings} warnings{also}"
+
+
+def _strings(parsed: bibio.ParsedBib) -> dict[str, str]:
+    found = getattr(parsed, "strings", None)  # ParsedBib.strings lands with branch 'reader'
+    return dict(found) if isinstance(found, Mapping) else strings_of(parsed.extras)
+
+
+def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckResult:
+    """Every finding for a database on disk, parse errors included (never raises for bad data).
+
+    Without a taxonomy file beside the .bib (a lone bibliography), only the general rules run.
+    """
+    from ..taxonomy import load_taxonomy
+
+    accepted_path = bib_path.with_name(ACCEPTED_NAME)
+    try:
+        taxonomy = (
+            load_taxonomy(taxonomy_path) if taxonomy_path and taxonomy_path.exists() else None
+        )
+        distinct = load_distinct(bib_path.with_name(DISTINCT_NAME))
+        accepted = load_accepted(accepted_path)
+    except EffllmBibError as exc:
+        return CheckResult(bib_path, [Problem(Severity.ERROR, "config", str(exc))], [])
+    try:
+        parsed = bibio.read_bib(bib_path)
+    except EffllmBibError as exc:
+        return CheckResult(bib_path, [Problem(Severity.ERROR, "unreadable", str(exc))], [])
+    problems = list(parsed.problems)
+    problems.extend(
+        check_entries(parsed.entries, taxonomy, str(bib_path), distinct, _strings(parsed))
+    )
+    reported, taken = apply_accepted(problems, accepted, str(accepted_path))
+    return CheckResult(bib_path, reported, taken)
+
+
+def accept_warning(bib_path: Path, taxonomy_path: Path | None, acceptance: Acceptance) -> Path:
+    """Record a warning check currently gives for one entry in accepted.toml; refuse anything
+    else (an error, another entry's warning, a rule that does not fire) with a usage error."""
+    current = {(p.code, p.key): p for p in check_database(bib_path, taxonomy_path).problems}
+    found = current.get((acceptance.rule, acceptance.key))
+    if found is None or found.severity is not Severity.WARNING:
+        given = sorted(c for c, k in current if k == acceptance.key)
+        hint = f" (it gives: {', '.join(given)})" if given else ""
+        known = "" if acceptance.rule in RULES_BY_ID else " (no rule has that id)"
+        raise NotAWarningError(f"check gives no '{acceptance.rule}' warning for '{acceptance.key}'"
+                         f"{known}{hint}; only a current warning can be accepted.")  # fmt: skip
+    return record_accepted(bib_path, acceptance)

@@ -1,0 +1,133 @@
+"""The survey database's own rules: taxonomy keywords, authors and keys as the survey keeps them,
+missing DOIs, upstream errors of the survey's list, confidence and sources. They run only where
+a taxonomy sits beside the .bib file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from textwrap import shorten
+
+from .. import keys
+from ..evidence import only_secondary
+from ..model import Entry, Problem
+from ..normalize import (
+    ARXIV_DOI_PREFIX,
+    arxiv_id_from_url,
+    normalize_arxiv_id,
+    normalize_doi,
+    split_and,
+)
+from .context import Context, rule
+from .general import PUBLISHED
+
+# Venues whose publishers register DOIs for their papers (ACL Anthology, ACM, IEEE, AAAI, ...).
+DOI_VENUES = re.compile(
+    r"Association for Computational Linguistics|Findings of the|Computational Linguistics|"
+    r"Empirical Methods in Natural Language Processing|North American Chapter|European Chapter|"
+    r"\bACM\b|\bIEEE\b|\bAAAI\b|Springer|VLDB|SIGPLAN|Operating Systems Principles|"
+    r"European Conference on Computer Systems|Computer Architecture|ICASSP|High Performance "
+    r"Computing|Parallel Processing|Parallel and Distributed|Computer Arithmetic|AI Open"
+)
+
+
+@rule("survey")
+def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
+    taxonomy = ctx.taxonomy
+    if taxonomy is None:
+        return
+    used: set[str] = set()
+    for e in raw:
+        if not e.keywords:
+            yield ctx.problem("no-keywords", "has no taxonomy keyword; add one to 'keywords'.", e)
+        for kw in e.keywords:
+            used.add(kw)
+            if kw not in taxonomy:
+                hint = taxonomy.suggest(kw)
+                also = f" (did you mean {', '.join(hint)}?)" if hint else ""
+                yield ctx.problem("unknown-keyword", f"keyword '{kw}' is not a taxonomy slug{also}; "
+                                  "fix it or add the category to taxonomy.toml.", e)  # fmt: skip
+    if not raw:
+        return
+    populated = taxonomy.nodes_of(used)
+    for slug in taxonomy.walk():
+        if slug not in populated:
+            yield ctx.problem("empty-category", f"category '{slug}' has no paper; add papers or "
+                              "remove the node from taxonomy.toml.", path=str(taxonomy.source), key=slug)  # fmt: skip
+
+
+@rule("survey")
+def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
+    for e, r in zip(raw, resolved, strict=True):
+        if keys.is_pending(e.key) and r.get("author"):
+            yield ctx.problem("pending-key", "has authors but still a provisional key; run "
+                              "'effllm-bib keys assign'.", e)  # fmt: skip
+        if e.get("confidence") == "low":
+            yield ctx.problem("low-confidence", "its metadata comes from partial or conflicting "
+                              "sources (confidence = low); confirm it from the venue or arXiv "
+                              "page.", e)  # fmt: skip
+        if e.type == "software":
+            continue
+        authors = r.get("author")
+        if not authors:
+            yield ctx.problem("no-author", "has no authors (not confirmed from a public source), so "
+                              "its key stays provisional; merge a source that lists them.", e)  # fmt: skip
+            continue
+        names = split_and(authors)
+        if "others" in names:
+            yield ctx.problem(
+                "others-author", "author list ends in 'others'; give the full list.", e
+            )
+        if len(names) == 1 and names[0].startswith("{") and names[0].endswith("}"):
+            yield ctx.problem("organisation-author", f"the only author is an organisation "
+                              f"{names[0]}; give the people if the paper names them.", e)  # fmt: skip
+        shouting = [n for n in names if re.search(r"\b[A-Z]{4,}\b", n) and not n.startswith("{")]
+        if shouting:
+            yield ctx.problem("caps-author", f"name(s) in capitals: {'; '.join(shouting[:3])}; write "
+                              "them as the paper does.", e)  # fmt: skip
+
+
+@rule("survey")
+def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
+    for e, r in zip(raw, resolved, strict=True):
+        secondary = only_secondary(e)
+        if secondary:
+            hosts = ", ".join(sorted({u.split("/")[2] for u in secondary}))
+            yield ctx.problem("secondary-sources", f"its sources are all secondary pages ({hosts}); "
+                              "add the arXiv, DOI, venue or publisher page that shows the metadata.", e)  # fmt: skip
+        doi = normalize_doi(r.get("doi")) if r.get("doi") else None
+        venue = r.get("booktitle") or r.get("journal")
+        if (
+            e.type in PUBLISHED
+            and DOI_VENUES.search(venue)
+            and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
+        ):
+            name = shorten(venue, 72, placeholder=" ...")
+            yield ctx.problem("missing-doi", f"published in '{name}', whose publisher registers "
+                              "DOIs, but has none; add it (effllm-bib enrich finds it).", e)  # fmt: skip
+
+
+@rule("survey")
+def _survey_links(
+    raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
+) -> Iterable[Problem]:
+    """Upstream errors of the survey's list that the database has corrected or cannot resolve."""
+    linked: dict[str, list[Entry]] = defaultdict(list)
+    for e in raw:
+        aid = arxiv_id_from_url(e.get("surveyurl")) if e.get("surveyurl") else None
+        if aid:
+            linked[aid].append(e)
+    for aid, members in linked.items():
+        for e in members:
+            eprint = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
+            if eprint and eprint != aid:
+                yield ctx.problem("survey-wrong-arxiv", f"the survey links arXiv {aid}, but this paper "
+                                  f"is arXiv {eprint} (upstream error in the survey's list).", e)  # fmt: skip
+            elif not eprint:
+                others = ", ".join(m.key for m in members if m is not e)
+                shared = f" (also linked for {others})" if others else ""
+                yield ctx.problem("survey-ambiguous-arxiv", f"the survey links arXiv {aid}{shared} but "
+                                  "no source confirmed it belongs to this paper; merge one that gives "
+                                  "its eprint.", e)  # fmt: skip

@@ -1,0 +1,158 @@
+"""Rules on identifiers (DOI, arXiv) and on the text of fields (specials, braces, white space,
+capitals, page ranges). They read the fields as written: what --fix would change is what they
+report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from ..model import Entry, Problem
+from ..normalize import (
+    ARXIV_DOI_PREFIX,
+    arxiv_id_from_url,
+    needs_protection,
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_pages,
+)
+from .context import Context, rule
+
+# Fields whose value is an identifier, an address or a list, not text LaTeX typesets.
+NOT_TEXT = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "eprintclass",
+                      "eprinttype", "code", "keywords", "sources", "provenance", "confidence",
+                      "surveytitle", "surveyvenue", "surveyurl", "file", "month", "bibsource",
+                      "biburl", "pdf", "ee", "urldate", "crossref", "xdata", "xref", "ids",
+                      "entryset", "isbn", "issn", "date", "timestamp"})  # fmt: skip
+# "and similar": any field named like an address or a file (citeulike-linkout-0, mendeley urls)
+_URL_LIKE_NAME = re.compile(r"url|uri$|^file|^pdf|link")
+# Spans where & % # _ are not specials: math, and the arguments of the URL commands.
+_VERBATIM = re.compile(
+    r"\$\$.*?\$\$|(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)"
+    r"|\\(?:url|path|nolinkurl|href|doi)\s*\{[^{}]*\}|\\verb(.).*?\1",
+    re.S,
+)
+_SPECIAL = re.compile(r"(?<!\\)[&%#_]")
+
+
+def is_text_field(name: str) -> bool:
+    return name not in NOT_TEXT and not _URL_LIKE_NAME.search(name)
+
+
+def unescaped_special(value: str) -> bool:
+    return bool(_SPECIAL.search(_VERBATIM.sub("", value)))
+
+
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+def balanced(value: str) -> bool:
+    """Braces (not ``\\{``, ``\\}``) pair up and never close before they open."""
+    if "{" not in value and "}" not in value:
+        return True
+    depth = 0
+    for match in _BRACE.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def unprotected_words(title: str) -> list[str]:
+    """Tokens with an inner capital that are not inside braces."""
+    out, depth, token = [], 0, ""
+    for c in title + " ":
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        if depth == 0 and c.isalnum():
+            token += c
+            continue
+        if token and needs_protection(token):
+            out.append(token)
+        token = ""
+    return out
+
+
+def arxiv_eprint(e: Entry) -> bool:
+    """Whether the entry's eprint is meant as an arXiv id (archiveprefix/eprinttype arXiv or none)."""
+    prefix = e.get("archiveprefix") or e.get("eprinttype") or "arXiv"
+    return bool(e.get("eprint")) and prefix.strip().lower() == "arxiv"
+
+
+@rule("general")
+def _identifiers(
+    raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
+) -> Iterable[Problem]:
+    by_doi: dict[str, list[Entry]] = defaultdict(list)
+    by_arxiv: dict[str, list[Entry]] = defaultdict(list)
+    for e in raw:
+        raw_doi = e.get("doi") if "doi" not in e.bare else ""
+        doi = normalize_doi(raw_doi) if raw_doi else None
+        if raw_doi and doi is None:
+            yield ctx.problem("bad-doi", f"doi '{raw_doi}' is not a DOI; fix or remove it.", e)
+        elif raw_doi and doi != raw_doi:
+            yield ctx.problem("doi-prefix", f"doi '{raw_doi}' carries a prefix; write only {doi} "
+                              "(--fix does).", e)  # fmt: skip
+        raw_eprint = e.get("eprint")
+        aid = normalize_arxiv_id(raw_eprint) if arxiv_eprint(e) else None
+        explicit = bool(e.get("archiveprefix") or e.get("eprinttype"))
+        if arxiv_eprint(e) and aid is None and explicit:
+            yield ctx.problem("bad-arxiv-id", f"eprint '{raw_eprint}' is not an arXiv id.", e)
+        elif aid and aid != raw_eprint:
+            yield ctx.problem("arxiv-version", f"eprint '{raw_eprint}' should be the bare id {aid} "
+                              "(--fix does).", e)  # fmt: skip
+        if aid:
+            by_arxiv[aid].append(e)
+            url_id = arxiv_id_from_url(e.get("url")) if e.get("url") else None
+            if url_id and url_id != aid:
+                yield ctx.problem("arxiv-mismatch", f"url points to arXiv {url_id} but eprint is "
+                                  f"{aid}; one of them is wrong.", e)  # fmt: skip
+            if (
+                doi
+                and doi.lower().startswith(ARXIV_DOI_PREFIX)
+                and doi[len(ARXIV_DOI_PREFIX) :] != aid
+            ):
+                yield ctx.problem(
+                    "arxiv-mismatch", f"arXiv DOI {doi} does not match eprint {aid}.", e
+                )
+        if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX):
+            by_doi[doi.lower()].append(e)
+    for label, groups in (("DOI", by_doi), ("arXiv id", by_arxiv)):
+        for value, members in groups.items():
+            if len(members) > 1:
+                names = ", ".join(m.key for m in members)
+                yield ctx.problem("duplicate-paper", f"{label} {value} is on several entries "
+                                  f"({names}); merge them into one.", members[1])  # fmt: skip
+
+
+@rule("general")
+def _text(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
+    for e in raw:
+        for name, value in e.fields:
+            if name in e.bare:
+                continue
+            if not is_text_field(name):
+                if value != value.strip() and value.strip() and name in NOT_TEXT:
+                    yield ctx.problem("whitespace", f"field '{name}' has stray white space (--fix "
+                                      "tidies it).", e)  # fmt: skip
+                continue
+            if not balanced(value):
+                yield ctx.problem("unbalanced-braces", f"field '{name}' has unbalanced braces.", e)
+            if unescaped_special(value):
+                yield ctx.problem("latex-special", f"field '{name}' has an unescaped LaTeX special "
+                                  "(& % # _); write \\& \\% \\# \\_.", e)  # fmt: skip
+            if value != value.strip() or "  " in value or "\n" in value or "\t" in value:
+                yield ctx.problem("whitespace", f"field '{name}' has stray white space (--fix tidies "
+                                  "it).", e)  # fmt: skip
+        title = e.get("title") if "title" not in e.bare else ""
+        words = unprotected_words(title) if title else []
+        if words:
+            yield ctx.problem("unprotected-caps", f"title words {', '.join(words[:4])} lose their "
+                              "capitals in BibTeX styles; brace them (--fix does).", e)  # fmt: skip
+        pages = e.get("pages") if "pages" not in e.bare else ""
+        if pages and normalize_pages(pages) != pages:
+            yield ctx.problem("pages-format", f"pages '{pages}' should use '--' (--fix does).", e)
