@@ -22,6 +22,12 @@ def paper(author: str, year: str, title: str) -> Entry:
         pytest.param("{Mistral AI}", "2023", "Mistral 7B", "mistralai2023mistral", id="organisation"),
         pytest.param("Xiao, G.", "2023", "\\$100 {K} Budget", "xiao2023100", id="latex-in-title"),
         pytest.param("Doe, Jane", "2023", "∞-former: Infinite Memory", "doe2023inf", id="symbol-transliterated"),
+        pytest.param("Ada Lovelace and\n  Charles Babbage", "1843", "Notes", "lovelace1843notes",
+                     id="and-before-newline"),
+        pytest.param("Erik {Van Blokland}", "1999", "Fonts", "vanblokland1999fonts", id="braced-family"),
+        pytest.param("others", "1999", "Fonts", None, id="only-others"),
+        pytest.param("family=Smith, given=John, prefix=van", "2001", "Mills", "vansmith2001mills",
+                     id="biblatex-extended"),
     ],
 )  # fmt: skip
 def test_final_key(author, year, title, expected):

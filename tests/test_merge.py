@@ -321,3 +321,43 @@ def test_overwrite_applies_a_correction_of_case_or_spacing(merged, tmp_path, ove
               "one-shot}, eprint={2301.00774}, archiveprefix={arXiv}}")  # fmt: skip
     merge_file(db, _write(tmp_path, record), overwrite=overwrite)
     assert db.entries["frantar2023sparsegpt"].get("title") == expected
+
+
+@pytest.mark.parametrize(
+    "author, stored",
+    [
+        pytest.param("Ada Lovelace and\n  Charles Babbage", "Lovelace, Ada and Babbage, Charles",
+                     id="list-wrapped-after-and"),
+        pytest.param("Erik {Van Blokland} and Just van Rossum",
+                     "{Van Blokland}, Erik and van Rossum, Just", id="braced-family-kept-whole"),
+    ],
+)  # fmt: skip
+def test_added_names_are_split_right_and_read_back(merged, tmp_path, author, stored):
+    db, _ = merged
+    other = _write(tmp_path, f"@article{{n, title={{Notes}}, author={{{author}}}, year={{1843}}}}")
+    merge_file(db, other, add_new=True, categories=["kd"])
+    db.save()
+    again = Database.load(db.bib_path.parent)
+    assert [e.get("author") for e in again.entries.values() if e.get("title") == "Notes"] == [stored]
+
+
+def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path):
+    db, _ = merged
+    item = [{"id": "c2", "type": "article-journal", "title": "A Paper Nobody Else Wrote",
+             "author": [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+                        {"literal": "Barnes and Noble"}],
+             "issued": {"date-parts": [[1820]]}}]  # fmt: skip
+    merge_file(db, _write(tmp_path, json.dumps(item), "items.json"), add_new=True,
+               categories=["kd"])  # fmt: skip
+    added = [e for e in db.entries.values() if e.get("title") == "A Paper Nobody Else Wrote"]
+    assert [e.get("author") for e in added] == ["van Beethoven, Ludwig and {Barnes and Noble}"]
+
+
+def test_a_concatenated_author_list_is_never_split_inside(merged, tmp_path):
+    """An author value built with ``#`` is not text yet: it is kept whole, never name-split."""
+    db, _ = merged
+    text = ('@string{ada = "Ada Lovelace"}\n@article{n, title={Notes on the Engine}, '
+            'author = ada # " and Charles Babbage", year={1843}}')  # fmt: skip
+    merge_file(db, _write(tmp_path, text), add_new=True, categories=["kd"])
+    added = [e for e in db.entries.values() if e.get("title") == "Notes on the Engine"]
+    assert [e.get("author") for e in added] == ['ada # " and Charles Babbage"']

@@ -122,30 +122,6 @@ def test_protect_title(title, expected):
     assert n.protect_title(title) == expected
 
 
-@pytest.mark.parametrize(
-    "name, expected",
-    [
-        pytest.param("Elias Frantar", "Frantar, Elias", id="simple"),
-        pytest.param("Christopher De Sa", "De Sa, Christopher", id="capitalised-particle"),
-        pytest.param("Ludwig van Beethoven", "van Beethoven, Ludwig", id="particle"),
-        pytest.param("Diego de las Casas", "de las Casas, Diego", id="two-particles"),
-        pytest.param(
-            "Marcelo Gennari do Nascimento", "do Nascimento, Marcelo Gennari", id="portuguese-do"
-        ),
-        pytest.param("Frantar, Elias", "Frantar, Elias", id="already-last-first"),
-        pytest.param("{Mistral AI}", "{Mistral AI}", id="organisation"),
-        pytest.param("Martin Luther King Jr.", "King, Jr., Martin Luther", id="suffix"),
-        pytest.param("Baptiste Rozière", "Rozière, Baptiste", id="unicode"),
-    ],
-)
-def test_to_last_first(name, expected):
-    assert n.to_last_first(name) == expected
-
-
-def test_split_and_ignores_braced_and():
-    assert n.split_and("{Barnes and Noble} and Jane Doe") == ["{Barnes and Noble}", "Jane Doe"]
-
-
 def test_fold_ignores_case_punctuation_latex_and_accents():
     assert n.fold("{Nyströmformer}: A \\& B") == n.fold("nystromformer a & b")
 
@@ -162,32 +138,3 @@ def test_fold_ignores_case_punctuation_latex_and_accents():
 )
 def test_normalize_pages(raw, expected):
     assert n.normalize_pages(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "value, names",
-    [
-        pytest.param("Ada Lovelace and\n  Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="dblp-wrapped-line"),
-        pytest.param("Ada Lovelace AND Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="upper-case-and"),
-        pytest.param("Ada Lovelace\tand Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="tab"),
-        pytest.param("{Barnes\nand Noble} and X", ["{Barnes and Noble}", "X"], id="braced-newline"),
-    ],
-)  # fmt: skip
-def test_split_and_at_any_white_space(value, names):
-    assert n.split_and(value) == names
-
-
-@pytest.mark.parametrize(
-    "value, normalized",
-    [
-        pytest.param("Erik {Van Blokland}", "{Van Blokland}, Erik", id="braced-family"),
-        pytest.param("{The Team}", "{The Team}", id="corporate"),
-        pytest.param("Ada Lovelace and\n Charles Babbage", "Lovelace, Ada and Babbage, Charles",
-                     id="wrapped"),
-    ],
-)  # fmt: skip
-def test_braced_names_are_never_split(value, normalized):
-    assert n.normalize_authors(value) == normalized

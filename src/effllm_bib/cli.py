@@ -169,6 +169,8 @@ def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verb
 @click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
               help="Let the file's value replace the database's for FIELD (repeatable).")  # fmt: skip
 @click.option("--add-new", is_flag=True, help="Add entries that match nothing (default: report).")
+@click.option("--by-key", is_flag=True,
+              help="Match entries by citation key first (look-up files written for this database).")  # fmt: skip
 @click.option("--category", "categories", multiple=True, metavar="SLUG",
               help="Keyword(s) to give the merged entries.")  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Also list every field change.")
@@ -180,6 +182,7 @@ def merge(
     dry_run: bool,
     overwrite: tuple[str, ...],
     add_new: bool,
+    by_key: bool,
     categories: tuple[str, ...],
     verbose: bool,
 ) -> None:
@@ -189,7 +192,7 @@ def merge(
     with state.update(dry_run=dry_run) as db:
         before = db.text()
         report = merge_file(db, file, overwrite={f.lower() for f in overwrite}, add_new=add_new,
-                            categories=categories)  # fmt: skip
+                            categories=categories, by_key=by_key)  # fmt: skip
         _print_problems(report.problems, verbose)
         for change in report.changes:
             if change.kind == "conflict" or verbose:

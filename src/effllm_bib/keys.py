@@ -12,7 +12,8 @@ from collections.abc import Collection
 from anyascii import anyascii
 
 from .model import Entry
-from .normalize import latex_to_plain, normalize_authors, split_and
+from .names import first_family
+from .normalize import latex_to_plain
 
 PENDING_PREFIX = "pending:"
 
@@ -80,12 +81,7 @@ def title_word(title: str) -> str:
 
 
 def first_family_name(author_field: str) -> str:
-    names = split_and(normalize_authors(author_field))
-    if not names or names[0] == "others":
-        return ""
-    first = names[0]
-    family = first.split(",")[0] if "," in first else first
-    return _ascii_word(family)
+    return _ascii_word(first_family(author_field))
 
 
 def disambiguate(base: str, taken: Collection[str]) -> str:

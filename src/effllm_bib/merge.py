@@ -24,18 +24,16 @@ from .importers.survey import SIMILAR_TITLE, survey_derived
 from .keys import disambiguate, provisional_key
 from .keys import usable_key as keys_usable
 from .model import Entry, Extra, FieldChange, Problem, Severity
+from .names import family_names, normalize_names, person_keys
 from .normalize import (
     ARXIV_DOI_PREFIX,
     VENUE_FIELD,
-    family_names,
     fix_doubled_prefix,
     fold,
     mistyped_venue,
     normalize_arxiv_id,
-    normalize_authors,
     normalize_doi,
     normalize_pages,
-    person_keys,
     protect_title,
 )
 from .resolve import resolve_entries, uses_macros
@@ -140,10 +138,13 @@ def _arxiv_of(entry: Entry) -> str | None:
     return None
 
 
-def _incoming_value(name: str, value: str) -> str:
-    """An incoming value in the database's canonical form."""
+def _incoming_value(name: str, value: str, bare: bool = False) -> str:
+    """An incoming value in the database's canonical form; a bare value (macros joined with
+    ``#``) is not text and is kept as it is."""
+    if bare:
+        return value
     if name in ("author", "editor"):
-        return normalize_authors(value)
+        return normalize_names(value)
     if name == "title":
         if "{" in value:
             return value  # braces: curated LaTeX, taken as it is
@@ -272,10 +273,13 @@ def merge_entry(
         theirs.get(n) for n in VENUE_FIELDS
     )
 
+    # A record a primary page confirmed (confidence high) holds no value only the survey asserts.
+    confirmed = ours.get("confidence") == "high"
+
     def weak(name: str) -> bool:
         if published_by_others and name in ("type", "year", "title", *VENUE_FIELDS):
             return False
-        return survey_derived(ours, name)
+        return not confirmed and survey_derived(ours, name)
 
     if type_authority and theirs.type != ours.type:
         if weak("type") or "type" in overwrite:
@@ -297,7 +301,7 @@ def merge_entry(
         reviewed = name in REVIEWABLE and name in overwrite
         if not raw.strip() or (name in IGNORED_FIELDS and not reviewed):
             continue
-        value = _incoming_value(name, raw)
+        value = _incoming_value(name, raw, name in theirs.bare)
         current = result.get(name)
         if not current:
             changes.append(FieldChange(key, name, "", value, "fill"))
@@ -352,8 +356,12 @@ def merge_entries(
     overwrite: Collection[str] = (),
     add_new: bool = False,
     categories: Iterable[str] = (),
+    by_key: bool = False,
 ) -> MergeReport:
     """Merge entries into the database in memory; the caller saves or shows the diff.
+
+    ``by_key``: an incoming entry whose citation key the database has is that entry (for
+    look-up files written against this database, such as a retitled published version).
 
     Entries are matched and merged as text (macros expanded, crossref inherited). An entry added
     with ``add_new`` keeps its key (renamed only when the database has it: see ``renamed``),
@@ -368,7 +376,10 @@ def merge_entries(
     to_add: list[tuple[Entry, Entry]] = []
     for raw, theirs in zip(bib.entries, bib.resolved, strict=True):
         theirs = venue_typed(theirs)
-        key, how, refused = find_match(db, theirs, index)
+        if by_key and theirs.key in db.entries:
+            key, how, refused = theirs.key, "key", ""
+        else:
+            key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
                 report.problems.append(Problem(Severity.WARNING, "match-refused", refused,
@@ -523,5 +534,6 @@ def merge_file(
     overwrite: Collection[str] = (),
     add_new: bool = False,
     categories: Iterable[str] = (),
+    by_key: bool = False,
 ) -> MergeReport:
-    return merge_entries(db, read_source(path), str(path), overwrite, add_new, categories)
+    return merge_entries(db, read_source(path), str(path), overwrite, add_new, categories, by_key)

@@ -1,4 +1,6 @@
-"""Small pure transforms: arXiv ids, DOIs, titles, venues, person names. One job per function."""
+"""Small pure transforms: arXiv ids, DOIs, titles, venues. One job per function.
+
+Person names are parsed in :mod:`effllm_bib.names` only."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+# Defined in vocab; re-exported here for the modules that import it from normalize.
+from .vocab import ARXIV_DOI_PREFIX as ARXIV_DOI_PREFIX
 
 # --- arXiv -----------------------------------------------------------------------------------
 
@@ -17,7 +22,6 @@ _ARXIV_URL = re.compile(
     re.IGNORECASE,
 )
 _ARXIV_BARE = re.compile(rf"^(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID})$", re.IGNORECASE)
-ARXIV_DOI_PREFIX = "10.48550/arxiv."
 
 
 def arxiv_id_from_url(url: str) -> str | None:
@@ -364,133 +368,3 @@ def short_venue(booktitle: str) -> str:
     or the name itself: 'Findings of the ACL: ACL 2023' -> 'Findings of ACL'."""
     venue = match_venue(booktitle)
     return venue.short if venue else booktitle
-
-
-# --- person names ------------------------------------------------------------------------------
-
-# Capitalised particles that belong to the family name when they precede it ("Christopher De Sa").
-_PARTICLES = {
-    "abu",
-    "al",
-    "bin",
-    "da",
-    "das",
-    "de",
-    "degli",
-    "dei",
-    "del",
-    "della",
-    "den",
-    "der",
-    "des",
-    "di",
-    "do",
-    "dos",
-    "du",
-    "el",
-    "ibn",
-    "la",
-    "las",
-    "le",
-    "los",
-    "ten",
-    "ter",
-    "van",
-    "von",
-    "zu",
-}
-_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-
-
-_AND = re.compile(r"\s+and\s+", re.I)
-
-
-def split_and(value: str) -> list[str]:
-    """Split an author field at top-level ``and`` between any white space (newlines too, any
-    case, as BibTeX does), never inside braces."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    depth_at: list[int] = []
-    for _i, c in enumerate(value):
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        depth_at.append(depth)
-    for m in _AND.finditer(value):
-        if depth_at[m.start()] == 0:
-            parts.append(value[start : m.start()])
-            start = m.end()
-    parts.append(value[start:])
-    return [clean_text(p) for p in parts if clean_text(p)]
-
-
-def _top_level_words(name: str) -> list[str]:
-    """The words of a name split at spaces outside braces (``{Van Blokland}`` is one word)."""
-    words: list[str] = []
-    depth = 0
-    current = ""
-    for c in name:
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        if c == " " and depth == 0:
-            if current:
-                words.append(current)
-            current = ""
-        else:
-            current += c
-    if current:
-        words.append(current)
-    # "L.\ Thiele": the control space only kept TeX from widening the space after a period;
-    # left at the end of a word it would escape the closing brace of the written field.
-    return [w[:-1] if w.endswith("\\") and not w.endswith("\\\\") else w for w in words]
-
-
-def to_last_first(name: str) -> str:
-    """Write one person name as ``Last, First`` (BibTeX's unambiguous form).
-
-    Names already containing a comma or wholly braced (organisations) are kept. For
-    ``First Last`` names the family name is the last word plus any particles before it.
-    """
-    name = clean_text(name)
-    if "," in name or (name.startswith("{") and name.endswith("}")) or name == "others":
-        return name
-    words = _top_level_words(name)
-    if len(words) == 1:
-        return name
-    suffix = ""
-    if words[-1].lower() in _SUFFIXES and len(words) > 2:
-        suffix = words.pop()
-    cut = len(words) - 1
-    while cut > 1 and words[cut - 1].lower() in _PARTICLES:
-        cut -= 1
-    family = " ".join(words[cut:])
-    given = " ".join(words[:cut])
-    return f"{family}, {suffix}, {given}" if suffix else f"{family}, {given}"
-
-
-def normalize_authors(value: str) -> str:
-    """Every name of an author field in ``Last, First`` form, joined by `` and ``."""
-    return " and ".join(to_last_first(n) for n in split_and(value))
-
-
-def person_keys(value: str) -> list[str]:
-    """Each person of an author field as its sorted folded words, whatever the name order.
-
-    ``Bou Hanna, Emma`` and ``Emma Bou Hanna`` are the same person; ``E. Bou Hanna`` is not.
-    """
-    return [" ".join(sorted(fold(n).split())) for n in split_and(value) if n != "others"]
-
-
-def family_names(value: str) -> list[str]:
-    """Folded family names of an author field, in order (for matching, not display)."""
-    out = []
-    for name in split_and(normalize_authors(value)):
-        if name == "others":
-            continue
-        family = name.split(",")[0] if "," in name else name
-        out.append(fold(family))
-    return out

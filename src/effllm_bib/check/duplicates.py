@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from ..model import Entry, Problem
-from ..normalize import family_names, fold
+from ..names import family_names
+from ..normalize import fold
 from .context import Context, rule
 from .general import PUBLISHED
 

@@ -13,12 +13,12 @@ from textwrap import shorten
 from .. import keys
 from ..evidence import only_secondary
 from ..model import Entry, Problem
+from ..names import last_first, parse_names
 from ..normalize import (
     ARXIV_DOI_PREFIX,
     arxiv_id_from_url,
     normalize_arxiv_id,
     normalize_doi,
-    split_and,
 )
 from .context import Context, rule
 from .general import PUBLISHED
@@ -75,15 +75,16 @@ def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> I
             yield ctx.problem("no-author", "has no authors (not confirmed from a public source), so "
                               "its key stays provisional; merge a source that lists them.", e)  # fmt: skip
             continue
-        names = split_and(authors)
-        if "others" in names:
+        parsed = parse_names(authors)
+        if any(n.others for n in parsed):
             yield ctx.problem(
                 "others-author", "author list ends in 'others'; give the full list.", e
             )
-        if len(names) == 1 and names[0].startswith("{") and names[0].endswith("}"):
+        if len(parsed) == 1 and parsed[0].literal:
             yield ctx.problem("organisation-author", f"the only author is an organisation "
-                              f"{names[0]}; give the people if the paper names them.", e)  # fmt: skip
-        shouting = [n for n in names if re.search(r"\b[A-Z]{4,}\b", n) and not n.startswith("{")]
+                              f"{last_first(parsed[0])}; give the people if the paper names them.", e)  # fmt: skip
+        shouting = [last_first(n) for n in parsed
+                    if not n.literal and re.search(r"\b[A-Z]{4,}\b", last_first(n))]  # fmt: skip
         if shouting:
             yield ctx.problem("caps-author", f"name(s) in capitals: {'; '.join(shouting[:3])}; write "
                               "them as the paper does.", e)  # fmt: skip

@@ -24,6 +24,7 @@ from habanero.exceptions import RequestError
 
 from .. import __version__
 from ..model import Entry
+from ..names import from_parts, literal
 from ..normalize import ARXIV_DOI_PREFIX, normalize_doi, normalize_pages, protect_title
 from .http import HttpClient, RateLimiter, ServiceError
 
@@ -179,9 +180,9 @@ def _authors(message: dict[str, Any]) -> str:
             continue
         family, given = clean_text(person.get("family", "")), clean_text(person.get("given", ""))
         if family:
-            names.append(f"{family}, {given}" if given else family)
+            names.append(from_parts(family, given, suffix=clean_text(person.get("suffix", ""))))
         elif person.get("name"):
-            names.append("{" + clean_text(person["name"]) + "}")
+            names.append(literal(clean_text(person["name"])))
     return " and ".join(names)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from ..database import Database
 from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
+from ..names import first_family
 from ..normalize import latex_to_plain, lookup_venue, normalize_arxiv_id, normalize_doi
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
@@ -298,7 +299,7 @@ class Enricher:
             return self.apply(key, work_to_entry(message), "crossref", report, True), ""
         if not doi and ours.type in PUBLISHED_TYPES and _upgraded(ours):
             return [], ""  # searched when it was upgraded; its title and year changed since
-        first = ours.get("author").split(" and ")[0].split(",")[0] if ours.get("author") else ""
+        first = latex_to_plain(first_family(ours.get("author")))
         items = self.crossref.search(latex_to_plain(ours.get("title")), first, ours.get("year"))
         verdict = judge(ours, [work_to_entry(i) for i in items])
         if verdict.verdict == "ambiguous":

@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..model import Entry
-
-# family_names and person_keys: the one place enrichment reads person names (switch them to
-# ..names when it lands on main).
-from ..normalize import family_names, fold, latex_to_plain, normalize_doi, person_keys
+from ..names import family_names, person_keys
+from ..normalize import fold, latex_to_plain, normalize_doi
 
 TITLE_MIN = 92  # rapidfuzz ratio of folded titles
 CLEAR_WINNER = 98  # a candidate this close wins over others below RUNNER_UP

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from ..bibio import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
+from ..vocab import arxiv_id
 from .text import IDENTIFIERS, latin_latex
 
 RENAMED = {"journal": "journaltitle", "primaryclass": "eprintclass"}
@@ -15,8 +16,8 @@ RENAMED = {"journal": "journaltitle", "primaryclass": "eprintclass"}
 def for_biblatex(entry: Entry) -> Entry:
     out = entry.with_fields(**{name: "" for name in PROVENANCE_FIELDS})
     values = {RENAMED.get(k, k): v for k, v in out.fields}
-    if values.get("archiveprefix", "").lower() == "arxiv":
-        values.pop("archiveprefix")
+    if arxiv_id(out):  # also an arXiv id in eprint without archiveprefix
+        values.pop("archiveprefix", None)
         values["eprinttype"] = "arxiv"
     if "year" in values and "date" not in values:
         values["date"] = values.pop("year")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from ..bibio import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
+from ..vocab import arxiv_id
 from .text import IDENTIFIERS, ascii_latex
 
 WEB_NOTES = {"Blog": "Blog post", "Website": "Web page"}
@@ -30,7 +31,7 @@ def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -
                         "mastersthesis", "techreport", "manual", "unpublished", "proceedings",
                         "booklet", "inbook"):  # fmt: skip
         out = out.with_type("misc")
-    aid = out.get("eprint") if out.get("archiveprefix", "").lower() == "arxiv" else ""
+    aid = arxiv_id(out) or ""
     if out.type == "misc" and aid and not out.get("howpublished"):
         out = out.with_fields(howpublished=f"arXiv preprint arXiv:{aid}")
     if aid and not out.get("url"):

@@ -1,45 +1,154 @@
-"""CSL-JSON export: what Zotero, pandoc and citeproc read."""
+"""CSL-JSON export: what Zotero, pandoc and citeproc read.
+
+Entries arrive resolved (macros expanded, crossref inherited). Types follow pandoc's biblatex
+reader and citation-js where they agree; where they differ the choice is noted in ``TYPES``.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..model import Entry
+from ..vocab import arxiv_id, arxiv_url
 from .text import page_range, people, plain
 
-TYPES = {"inproceedings": "paper-conference", "article": "article-journal", "software": "software",
-         "incollection": "chapter", "book": "book", "phdthesis": "thesis", "techreport": "report"}  # fmt: skip
+TYPES = {
+    "article": "article-journal", "periodical": "article-journal", "suppperiodical": "article-journal",
+    "inproceedings": "paper-conference", "conference": "paper-conference",
+    "book": "book", "mvbook": "book", "collection": "book", "mvcollection": "book",
+    "proceedings": "book", "mvproceedings": "book", "reference": "book", "mvreference": "book",
+    "inbook": "chapter", "incollection": "chapter", "bookinbook": "chapter", "suppbook": "chapter",
+    "suppcollection": "chapter", "inreference": "entry-encyclopedia",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
+    "techreport": "report", "report": "report",
+    "manual": "report",  # citation-js and the issue; pandoc 2.17 says book
+    "booklet": "pamphlet", "unpublished": "manuscript", "online": "webpage", "www": "webpage",
+    "electronic": "webpage", "software": "software", "dataset": "dataset", "patent": "patent",
+    "artwork": "graphic", "image": "graphic", "audio": "song", "music": "song",
+    "video": "motion_picture", "movie": "motion_picture", "letter": "personal_communication",
+    "jurisdiction": "legal_case", "legislation": "legislation", "standard": "standard",
+    "review": "review", "misc": "document",  # citation-js; pandoc 2.17 leaves the type empty
+}  # fmt: skip
+# Types an arXiv id turns into a preprint (CSL "article"); @online and published types keep theirs.
+PREPRINT_TYPES = frozenset({"misc", "unpublished"})
+THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")  # fmt: skip
+MONTHS = {m[:3]: i for i, m in enumerate(FULL_MONTHS, 1)}
+# Text fields carried as they are (after LaTeX-to-text): CSL name <- BibTeX field names.
+TEXT_FIELDS = (("volume", ("volume",)), ("edition", ("edition",)),
+               ("publisher-place", ("address", "location")), ("note", ("note",)),
+               ("ISBN", ("isbn",)), ("ISSN", ("issn",)), ("chapter-number", ("chapter",)),
+               ("collection-title", ("series",)), ("abstract", ("abstract",)),
+               ("version", ("version",)), ("language", ("language", "langid")))  # fmt: skip
+PUBLISHER_FIELDS = ("publisher", "school", "institution", "organization")
+NAME_FIELDS = (("author", "author"), ("editor", "editor"), ("translator", "translator"))
+
+
+def month_number(value: str) -> int | None:
+    """``mar``, ``March``, ``3`` or ``03`` -> 3; None for anything else (``jun # "-" # aug``)."""
+    value = plain(value).strip().rstrip(".").lower()
+    if value.isdigit():
+        return int(value) if 1 <= int(value) <= 12 else None
+    number = MONTHS.get(value[:3])
+    if number and value.isalpha() and FULL_MONTHS[number - 1].startswith(value):
+        return number
+    return None
+
+
+def _date_parts(text: str) -> list[int] | None:
+    """An ISO 8601 date (biblatex's ``date``) as CSL date parts. ISO counts a year 0 (1 BC);
+    CSL does not, so ``-0380`` (381 BC) is -381. A time of day (biblatex allows one) is left out."""
+    m = re.fullmatch(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:T[\d:.]+(?:Z|[+-][\d:]+)?)?",
+                     text.strip())  # fmt: skip
+    if not m:
+        return None
+    parts = [int(p) for p in m.groups() if p]
+    if parts[0] <= 0:
+        parts[0] -= 1
+    return parts
+
+
+def issued(entry: Entry) -> dict[str, Any] | None:
+    """``date`` (biblatex, ISO 8601, a ``/`` range) or ``year`` + ``month`` as CSL date parts;
+    text that is not a date is kept as ``literal``."""
+    date = entry.get("date").strip()
+    if date:
+        ranges = [_date_parts(part) for part in date.split("/")]
+        if all(ranges) and ranges:
+            return {"date-parts": ranges}
+        return {"literal": plain(date)}
+    year = plain(entry.get("year")).strip()
+    if not year:
+        return None
+    if not re.fullmatch(r"\d{1,4}", year):
+        return {"literal": year}
+    parts = [int(year)]
+    month = month_number(entry.get("month")) if entry.get("month") else None
+    if month:
+        parts.append(month)
+        day = plain(entry.get("day")).strip()
+        if day.isdigit() and 1 <= int(day) <= 31:
+            parts.append(int(day))
+    return {"date-parts": [parts]}
+
+
+def csl_type(entry: Entry, aid: str | None) -> str:
+    how = entry.get("howpublished")
+    if entry.type == "misc" and how in ("Blog", "Website"):
+        return "post-weblog" if how == "Blog" else "webpage"
+    if aid and entry.type in PREPRINT_TYPES:
+        return "article"  # CSL's type for preprints
+    return TYPES.get(entry.type, "document")
 
 
 def csl_item(entry: Entry) -> dict[str, Any]:
-    aid = entry.get("eprint") if entry.get("archiveprefix", "").lower() == "arxiv" else ""
-    kind = TYPES.get(entry.type, "article")  # CSL's "article" is the type for preprints
-    web = entry.get("howpublished") in ("Blog", "Website")
-    if entry.type == "misc" and web:
-        kind = "post-weblog" if entry.get("howpublished") == "Blog" else "webpage"
-    item: dict[str, Any] = {"id": entry.key, "type": kind, "title": plain(entry.get("title"))}
-    authors = people(entry.get("author"))
-    if authors:
-        item["author"] = authors
-    if entry.get("year").isdigit():
-        item["issued"] = {"date-parts": [[int(entry.get("year"))]]}
-    container = entry.get("booktitle") or entry.get("journal")
+    aid = arxiv_id(entry)
+    kind = csl_type(entry, aid)
+    title = plain(entry.get("title"))
+    if entry.get("subtitle"):
+        title = (
+            f"{title}: {plain(entry.get('subtitle'))}" if title else plain(entry.get("subtitle"))
+        )
+    item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
+    for csl, name in NAME_FIELDS:
+        persons = people(entry.get(name))
+        if persons:
+            item[csl] = persons
+    date = issued(entry)
+    if date:
+        item["issued"] = date
+    container = next(
+        (entry.get(f) for f in ("booktitle", "journal", "journaltitle") if entry.get(f)), ""
+    )
     if container:
         item["container-title"] = plain(container)
     first, last = page_range(entry)
     if first:
         item["page"] = f"{first}-{last}" if last else first
-    for csl, name in (("volume", "volume"), ("issue", "number"), ("publisher", "publisher")):
-        if entry.get(name):
-            item[csl] = plain(entry.get(name))
+    for csl, sources in TEXT_FIELDS:
+        value = next((entry.get(n) for n in sources if entry.get(n)), "")
+        if value:
+            item[csl] = plain(value)
+    publisher = next((entry.get(f) for f in PUBLISHER_FIELDS if entry.get(f)), "")
+    if publisher:
+        item["publisher"] = plain(publisher)
+    number = plain(entry.get("number") or entry.get("issue"))
+    if number:
+        slot = "collection-number" if entry.get("series") and entry.type != "article" else (
+            "issue" if kind.startswith("article") else "number")  # fmt: skip
+        item[slot] = number
+    if entry.type in THESIS_GENRE or entry.get("type"):
+        item["genre"] = plain(entry.get("type")) or THESIS_GENRE[entry.type]
     if entry.get("doi"):
         item["DOI"] = entry.get("doi")
-    if aid and entry.type not in TYPES:
-        item["publisher"] = "arXiv"
-        item["number"] = f"arXiv:{aid}"
-    url = entry.get("url") or (f"https://arxiv.org/abs/{aid}" if aid else "")
+    if aid and kind == "article":
+        item.setdefault("publisher", "arXiv")
+        item.setdefault("number", f"arXiv:{aid}")
+    url = entry.get("url") or (arxiv_url(aid) if aid else "")
     if url:
         item["URL"] = url
     if entry.keywords:

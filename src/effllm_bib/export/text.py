@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
+from ..latex import to_text
 from ..model import Entry
-from ..normalize import split_and
+from ..names import csl_names
 
 # Fields that hold identifiers or addresses: never converted.
 IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code",
                          "keywords", "eprinttype", "eprintclass", "date"})  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _latex2text():  # type: ignore[no-untyped-def]
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    return LatexNodes2Text()
-
-
 def plain(value: str) -> str:
-    """What a reader sees: braces and LaTeX commands resolved (``{\\"o}`` -> ``ö``)."""
-    if not any(c in value for c in "\\{}$~"):
-        return value
-    value = value.replace("\\^{}", "^").replace("\\~{}", "~")
-    return " ".join(_latex2text().latex_to_text(value).split())
+    """What a reader sees: braces and LaTeX commands resolved (``{\\"o}`` -> ``ö``), logos and
+    math kept as text (``\\TeX`` -> ``TeX``, ``$\\infty$`` -> ``∞``)."""
+    return to_text(value)
 
 
 def ascii_latex(value: str) -> str:
@@ -151,20 +142,8 @@ def entry_pdflatex_problems(entry: Entry) -> list[tuple[str, str]]:
 
 
 def people(value: str) -> list[dict[str, str]]:
-    """An author field as CSL name objects."""
-    out = []
-    for name in split_and(value):
-        if name == "others":
-            continue
-        if name.startswith("{") and name.endswith("}"):
-            out.append({"literal": plain(name)})
-            continue
-        family, _, given = name.partition(",")
-        person = {"family": plain(family.strip())}
-        if given.strip():
-            person["given"] = plain(given.strip().split(",")[-1].strip())
-        out.append(person)
-    return out
+    """A name list (author, editor) as CSL name objects."""
+    return csl_names(value)
 
 
 def page_range(entry: Entry) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..bibio import read_text
 from ..errors import InputFileError
 from ..model import Entry
+from ..names import from_parts, literal
 
 _TYPES = {
     "paper-conference": "inproceedings",
@@ -27,10 +28,12 @@ def _names(people: object) -> str:
         if not isinstance(p, dict):
             continue
         if p.get("literal"):
-            out.append("{" + str(p["literal"]) + "}")
+            out.append(literal(str(p["literal"])))
         elif p.get("family"):
-            given = str(p.get("given", "")).strip()
-            out.append(f"{p['family']}, {given}" if given else str(p["family"]))
+            particle = " ".join(str(p.get(k, "")).strip() for k in
+                                ("dropping-particle", "non-dropping-particle") if p.get(k))  # fmt: skip
+            out.append(from_parts(str(p["family"]), str(p.get("given", "")), particle,
+                                  str(p.get("suffix", ""))))  # fmt: skip
     return " and ".join(out)
 
 

@@ -42,10 +42,11 @@ def _creators(entry: Entry, person_key: str) -> list[tuple[str, str]]:
         if "literal" in person:
             pairs.append(("rft.aucorp" if person_key == "rft.au" else person_key,
                           person["literal"]))  # fmt: skip
-        elif person.get("given"):
-            pairs.append((person_key, f"{person['family']}, {person['given']}"))
         else:
-            pairs.append((person_key, person["family"]))
+            particle = person.get("non-dropping-particle") or person.get("dropping-particle", "")
+            family = " ".join(p for p in (particle, person["family"]) if p)
+            given = person.get("given", "")
+            pairs.append((person_key, f"{family}, {given}" if given else family))
     return pairs
 
 

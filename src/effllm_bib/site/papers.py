@@ -10,9 +10,10 @@ from urllib.parse import quote
 
 from ..export.bibtex import export_bibtex
 from ..export.filters import PUBLISHED
-from ..export.text import people, plain
+from ..export.text import plain
 from ..model import Entry
-from ..normalize import short_venue, split_and
+from ..names import parse_names
+from ..normalize import short_venue
 from ..taxonomy import Taxonomy
 from .coins import coins, web_address
 
@@ -83,13 +84,14 @@ def venue_of(entry: Entry) -> tuple[str, str]:
 
 
 def author_names(entry: Entry) -> tuple[str, ...]:
-    """'Given Family' for people, organisations as written; 'others' becomes 'et al.'."""
-    names = [
-        person.get("literal") or " ".join(p for p in (person.get("given"), person["family"]) if p)
-        for person in people(entry.get("author"))
-    ]
-    if "others" in split_and(entry.get("author")):
-        names.append("et al.")
+    """'Given von Family, Jr' for people, organisations as written; 'others' becomes 'et al.'."""
+    names = []
+    for name in parse_names(entry.get("author")):
+        if name.others:
+            names.append("et al.")
+            continue
+        person = " ".join(p for p in (name.first, name.von, name.last) if p)
+        names.append(plain(f"{person}, {name.jr}" if name.jr else person))
     return tuple(names)
 
 
