@@ -117,3 +117,39 @@ def test_files_with_errors_are_not_cached(tmp_path):
     path.write_text("@misc{a, title={One}\n")
     assert bibio.read_bib_cached(path, cache).errors
     assert not cache.exists() or list(cache.glob("*.pickle")) == []
+
+
+def _entry(key: str, crossref: str = ""):
+    from effllm_bib.model import Entry
+
+    return Entry(key, "misc", (("title", key),) + ((("crossref", crossref),) if crossref else ()))
+
+
+@pytest.mark.parametrize(
+    "entries, order",
+    [
+        pytest.param([_entry("a"), _entry("b", "a")], ["b", "a"], id="target-after-child"),
+        pytest.param([_entry("a"), _entry("b", "c"), _entry("c", "a")], ["b", "c", "a"],
+                     id="chain"),
+        pytest.param([_entry("b"), _entry("a")], ["a", "b"], id="no-crossref-sorted-by-key"),
+        pytest.param([_entry("z", "A"), _entry("a")], ["z", "a"], id="keys-case-insensitive"),
+    ],
+)  # fmt: skip
+def test_crossref_targets_come_after_every_entry_that_refers_to_them(entries, order):
+    assert [e.key for e in bibio.canonical_order(entries)] == order
+
+
+def test_a_crossref_cycle_keeps_every_entry():
+    cycle = [_entry("x", "y"), _entry("y", "x")]
+    assert sorted(e.key for e in bibio.canonical_order(cycle)) == ["x", "y"]
+
+
+def test_verify_text_names_the_entry_that_would_change():
+    from effllm_bib.errors import WriteVerificationError
+    from effllm_bib.model import Entry
+
+    good = Entry("good", "misc", (("title", "Fine"),))
+    bad = Entry("bad", "misc", (("note", "ends in a backslash \\"),))
+    text = bibio.format_bib([good, bad])
+    with pytest.raises(WriteVerificationError, match="'bad'"):
+        bibio.verify_text(text, [good, bad], "x.bib")

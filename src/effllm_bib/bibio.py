@@ -176,28 +176,8 @@ def _repair(text: str) -> tuple[str, list[int]]:
     return "".join(out), blanked
 
 
-def _needs_repair(library: Any) -> bool:
-    from bibtexparser import model as bpm
-
-    for block in library.blocks:
-        if isinstance(block, bpm.ParsingFailedBlock):
-            return True
-        if isinstance(block, bpm.Entry):
-            for f in block.fields:
-                if "%" in f.key:
-                    return True
-                value = str(f.value)
-                if value.startswith('"') and not value.endswith('"'):
-                    return True
-    return False
-
-
 def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
     """Parse BibTeX text. Blocks that fail become problems with their line, never vanish."""
-    from bibtexparser import model as bpm
-
-    from .resolve import expand_strings
-
     # @COMMENTED{...} is an entry of an unknown type to BibTeX and biber, not a comment.
     renamed: dict[str, str] = {}
 
@@ -208,13 +188,25 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
 
     if "@" in text and _COMMENT_LIKE.search(text):
         text = _COMMENT_LIKE.sub(rename, text)
-    library = _library(text)
-    blanked: list[int] = []
-    placeholder = False
-    if _needs_repair(library):
-        repaired, blanked = _repair(text)
-        placeholder = _PLACEHOLDER in repaired or _AT in repaired
-        library = _library(repaired)
+    parsed, suspicious = _convert(_library(text), source, renamed, False, [])
+    if not suspicious:
+        return parsed
+    # a block failed, or a value or field name shows a case bibtexparser reads unlike BibTeX
+    # and biber: parse the repaired text instead (see _repair)
+    repaired, blanked = _repair(text)
+    placeholder = _PLACEHOLDER in repaired or _AT in repaired
+    return _convert(_library(repaired), source, renamed, placeholder, blanked)[0]
+
+
+def _convert(
+    library: Any, source: str, renamed: dict[str, str], placeholder: bool, blanked: list[int]
+) -> tuple[ParsedBib, bool]:
+    """The parsed blocks as the project's model, and whether the text needs :func:`_repair`."""
+    from bibtexparser import model as bpm
+
+    from .resolve import expand_strings
+
+    suspicious = False
     out = ParsedBib()
     for line in blanked:
         out.problems.append(
@@ -240,6 +232,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                         getattr(block.ignore_error_block, "key", "") or "")
             )  # fmt: skip
         elif isinstance(block, bpm.ParsingFailedBlock):
+            suspicious = True
             error = block.error
             text_ = (
                 getattr(error, "abort_reason", None)
@@ -252,7 +245,8 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                         f"cannot parse this block ({reason}); check braces and commas.", source, line)
             )  # fmt: skip
         elif isinstance(block, bpm.Entry):
-            entry = _to_entry(block, line, renamed, placeholder)
+            entry, odd = _to_entry(block, line, renamed, placeholder)
+            suspicious = suspicious or odd
             out.entries.append(entry)
             for name, value in entry.fields:
                 if _SWALLOWED_FIELD.search(value):
@@ -283,7 +277,7 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
                             "closing brace too many cut the entry before it short.", source, line)
                 )  # fmt: skip
     out.strings = expand_strings(definitions)
-    return out
+    return out, suspicious
 
 
 _STRING_BLOCK = re.compile(r"@\s*string\s*[{(]\s*([^\s=]+)\s*=(.*)[})]\s*\Z", re.I | re.S)
@@ -308,18 +302,27 @@ def _restore(text: str, placeholder: bool) -> str:
     return text.replace(_PLACEHOLDER, '"').replace(_AT, "@") if placeholder else text
 
 
-def _to_entry(block: Any, line: int, renamed: dict[str, str], placeholder: bool) -> Entry:
+def _to_entry(
+    block: Any, line: int, renamed: dict[str, str], placeholder: bool
+) -> tuple[Entry, bool]:
+    """The entry, and whether it shows a case to repair: a ``%`` in a field name (a comment
+    line between fields) or a quoted value cut at a ``"`` inside braces."""
     removed = block.parser_metadata.get("removed_enclosing", {}) or {}
     fields: list[tuple[str, str]] = []
     bare: set[str] = set()
+    odd = False
     for f in block.fields:
-        name = f.key.lower()
-        value = _restore(str(f.value), placeholder)
-        if removed.get(f.key) == "no-enclosing" and not value.isdigit():
+        key = f.key
+        name = key.lower()
+        value = str(f.value)
+        if placeholder:
+            value = _restore(value, placeholder)
+        if removed.get(key) == "no-enclosing" and not value.isdigit():
             bare.add(name)
+        odd = odd or "%" in name or (value[:1] == '"' and value[-1:] != '"')
         fields.append((name, value))
     entry_type = renamed.get(block.entry_type.lower(), block.entry_type)
-    return Entry(block.key, entry_type, tuple(fields), frozenset(bare), line=line)
+    return Entry(block.key, entry_type, tuple(fields), frozenset(bare), line=line), odd
 
 
 def read_bib(path: Path) -> ParsedBib:
