@@ -1,5 +1,6 @@
 """A lone .bib file is a database; resolved text, export dependencies, verified writes."""
 
+import json
 import shutil
 
 import pytest
@@ -103,3 +104,33 @@ def test_lenient_load_keeps_what_can_be_read(tmp_path):
 )
 def test_keys_bibtex_accepts(key, ok):
     assert bibio.is_valid_key(key) is ok
+
+
+REPEATED = ("@misc{a, title={First}, title={Second}, year={2020}}\n"
+            "@misc{b, title={B}}\n@misc{b, title={Again}}\n")
+
+
+def test_read_only_commands_read_repeats_as_bibtex_does_and_say_so(tmp_path, runner):
+    from effllm_bib.cli import cli
+
+    path = tmp_path / "x.bib"
+    path.write_text(REPEATED)
+    result = runner.invoke(cli, ["--db", str(path), "export", "-f", "csl-json"])
+    assert result.exit_code == 0
+    assert [(i["id"], i["title"]) for i in json.loads(result.stdout)] == [("a", "First"), ("b", "B")]
+    assert [line.split("[")[-1] for line in result.stderr.splitlines()] == [
+        "duplicate-field]", "duplicate-key]"
+    ]
+
+
+@pytest.mark.parametrize("command", [["check", "--fix"], ["keys", "rename", "a", "c"]],
+                         ids=["check-fix", "keys-rename"])  # fmt: skip
+def test_no_write_drops_a_repeated_block(tmp_path, runner, command):
+    from effllm_bib.cli import cli
+
+    path = tmp_path / "x.bib"
+    path.write_text(REPEATED)
+    result = runner.invoke(cli, ["--db", str(path), *command])
+    assert result.exit_code == 1
+    assert "given twice" in result.stderr  # the first repeat named, in one line
+    assert path.read_text() == REPEATED

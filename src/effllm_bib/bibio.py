@@ -228,9 +228,14 @@ def _convert(
             names = ", ".join(sorted(block.duplicate_keys))
             out.problems.append(
                 Problem(Severity.ERROR, "duplicate-field",
-                        f"field(s) {names} given twice in one entry; keep one.", source, line,
+                        f"field(s) {names} given twice in one entry (BibTeX reads the first); "
+                        "keep one.", source, line,
                         getattr(block.ignore_error_block, "key", "") or "")
             )  # fmt: skip
+            if isinstance(block.ignore_error_block, bpm.Entry):
+                # read as BibTeX reads it, for read-only commands: the first value of each field
+                entry, _ = _to_entry(block.ignore_error_block, line, renamed, placeholder)
+                out.entries.append(entry)
         elif isinstance(block, bpm.ParsingFailedBlock):
             suspicious = True
             error = block.error
@@ -320,6 +325,8 @@ def _to_entry(
         if removed.get(key) == "no-enclosing" and not value.isdigit():
             bare.add(name)
         odd = odd or "%" in name or (value[:1] == '"' and value[-1:] != '"')
+        if any(name == n for n, _ in fields):
+            continue  # a field given twice (reported): the first value counts, as in BibTeX
         fields.append((name, value))
     entry_type = renamed.get(block.entry_type.lower(), block.entry_type)
     return Entry(block.key, entry_type, tuple(fields), frozenset(bare), line=line), odd

@@ -56,11 +56,15 @@ class State:
     def __init__(self, db: str | None) -> None:
         self.db = db
 
-    def load(self, create: bool = False):  # type: ignore[no-untyped-def]
-        """Read-only: no lock is taken and nothing is written."""
+    def load(self, create: bool = False, strict: bool = True):  # type: ignore[no-untyped-def]
+        """Read-only: no lock is taken and nothing is written. ``strict=False`` reads a file
+        with a repeated key or field as BibTeX does, and says so on stderr, line by line."""
         from .database import Database
 
-        return Database.load(self.db, create=create)
+        db = Database.load(self.db, create=create, strict=strict)
+        for p in db.read_errors:
+            click.echo(f"effllm-bib: warning: {p.where}: {p.message} [{p.code}]", err=True)
+        return db
 
     def update(self, create: bool = False, dry_run: bool = False):  # type: ignore[no-untyped-def]
         """The database for a change, under its lock (a dry run reads it without the lock)."""
@@ -477,7 +481,7 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
     from .export import EXTENSIONS, renderer, with_tags
     from .export.filters import Filters, keys_from_file, parse_years
 
-    db = state.load()
+    db = state.load(strict=False)
     wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
     unknown = sorted(k for k in wanted if k not in db.entries)
     if unknown and not keys_from:
@@ -565,7 +569,7 @@ def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
     from .bibio import write_atomic
     from .export.formatted import default_directory, render_entries, survey_markdown, write_list
 
-    db = state.load()
+    db = state.load(strict=False)
     cache = None if no_cache else default_directory()
     entries = db.resolved(db.select(categories))
     if style == "survey" and backend == "markdown":
@@ -627,7 +631,7 @@ def diff_survey(state: State, path: Path, apply_: bool) -> None:
 @friendly_errors
 def categories(state: State) -> None:
     """Print the taxonomy tree with the number of entries under each node."""
-    db = state.load()
+    db = state.load(strict=False)
     counts = db.count_by_category()
     for slug in db.taxonomy.walk():
         node = db.taxonomy.get(slug)
@@ -712,7 +716,7 @@ def stats(state: State, depth: int, plot: Path | None) -> None:
     """Coverage per category: papers, with authors, with DOI, published or preprint; by year."""
     from .stats import coverage, format_table, plot_years
 
-    db = state.load()
+    db = state.load(strict=False)
     figures = coverage(db)
     click.echo(format_table(db, figures, depth), nl=False)
     if plot is not None:

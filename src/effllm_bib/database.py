@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import bibio, keys
 from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
-from .model import Entry, Extra, Problem
+from .model import Entry, Extra, Problem, Severity
 from .taxonomy import Taxonomy, load_taxonomy
 
 BIB_NAME = "effllm.bib"
@@ -131,6 +131,9 @@ def init_database(directory: Path) -> tuple[Path, Path]:
 
 
 LOCK_TIMEOUT = 30.0
+# Findings a read-only command may pass over, reading the file as BibTeX does: a repeated key
+# (the first entry counts) or a repeated field (its first value counts).
+RECOVERABLE = frozenset({"duplicate-key", "duplicate-field"})
 
 
 @contextmanager
@@ -232,7 +235,8 @@ class Database:
             )
         taxonomy = load_taxonomy(tax_path) if tax_path.exists() else None
         parsed = bibio.read_bib_cached(bib_path, parse_cache_dir())
-        if parsed.errors and strict:
+        readable = all(p.code in RECOVERABLE for p in parsed.errors)
+        if parsed.errors and (strict or not readable):
             first = parsed.errors[0]
             more = f" (and {len(parsed.errors) - 1} more)" if len(parsed.errors) > 1 else ""
             raise BibParseError(
@@ -243,6 +247,11 @@ class Database:
         out = cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path, parsed.strings)
         out.problems = list(parsed.problems)
         return out
+
+    @property
+    def read_errors(self) -> list[Problem]:
+        """Errors of the file that a lenient read passed over (a repeated key or field)."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -388,6 +397,11 @@ class Database:
         """Write atomically, after checking that the text reads back as the same entries (else
         :class:`WriteVerificationError` and the old file stays). Temporary files of writers that
         were killed are removed first (callers hold the lock, so none of them is being written)."""
+        if self.read_errors:
+            first = self.read_errors[0]
+            raise BibParseError(self.bib_path, f"{first.message} Fix it before effllm-bib "
+                                "rewrites the file, or the repeated block would be lost.",
+                                first.line)  # fmt: skip
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
         written = self.written_entries()

@@ -93,8 +93,10 @@ def to_text(value: str) -> str:
         return " ".join(value.split())
     value = value.replace("\\^{}", "^").replace("\\~{}", "~")
     value = _GLUE.sub("", value)
-    if any(c in value for c in "\\{}$~"):
+    if any(c in value for c in "\\$~"):
         value = _converter().latex_to_text(value)
+    elif "{" in value or "}" in value:
+        value = value.replace("{", "").replace("}", "")  # groups alone: their text, as pylatexenc gives
     for tex, char in _LIGATURES:
         value = value.replace(tex, char)
     return re.sub(r"[ \t\n\r\f\v]+", " ", value).strip(" ")

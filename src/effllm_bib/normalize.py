@@ -64,11 +64,6 @@ def normalize_doi(value: str) -> str | None:
     return m.group(1).rstrip(".,;")
 
 
-def doi_key(doi: str) -> str:
-    """DOIs compare case-insensitively."""
-    return doi.lower()
-
-
 # --- pages -----------------------------------------------------------------------------------
 
 

@@ -21,7 +21,6 @@ from .upgrade import Candidate, combined, dblp_findings, decide
 @dataclass
 class AddResult:
     key: str
-    created: bool
     changes: list[FieldChange]
     message: str
 
@@ -53,9 +52,9 @@ def add_paper(enricher: Enricher, identifier: str, categories: Iterable[str]) ->
         if new:
             db.put(existing.with_keywords([*existing.keywords, *new]))
             change = FieldChange(key, "keywords", "", ", ".join(new), "keyword")
-            return AddResult(key, False, [change], f"already in the database as {key}; "
+            return AddResult(key, [change], f"already in the database as {key}; "
                              f"added {', '.join(new)}")  # fmt: skip
-        return AddResult(key, False, [], f"already in the database as {key}; nothing to add")
+        return AddResult(key, [], f"already in the database as {key}; nothing to add")
     entry = entry.with_keywords(slugs)
     taken = set(db.entries)
     entry = entry.with_key(final_key(entry, taken) or provisional_key(entry, taken))
@@ -65,7 +64,7 @@ def add_paper(enricher: Enricher, identifier: str, categories: Iterable[str]) ->
         enricher.today,
     )  # fmt: skip
     db.put(entry)
-    return AddResult(entry.key, True, [FieldChange(entry.key, "", "", "", "add-entry")],
+    return AddResult(entry.key, [FieldChange(entry.key, "", "", "", "add-entry")],
                      f"added {entry.key}")  # fmt: skip
 
 

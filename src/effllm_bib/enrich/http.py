@@ -200,12 +200,15 @@ class HttpClient:
         url: str,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: Any = None,
+        timeout: float | None = None,
     ) -> httpx2.Response:
+        """GET through the cache, limiter and retries; ``timeout`` (seconds) overrides the
+        client's for this request."""
         merged = {"User-Agent": self.user_agent, **(headers or {})}
+        wait = self.timeout if timeout is None else timeout
         return self.through(
             url, params,
-            lambda: self._client.get(url, params=params, headers=merged, timeout=self.timeout),
+            lambda: self._client.get(url, params=params, headers=merged, timeout=wait),
         )  # fmt: skip
 
     def through(

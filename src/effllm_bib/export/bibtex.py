@@ -14,8 +14,6 @@ from ..model import Entry, Extra
 from ..vocab import arxiv_id
 from .text import IDENTIFIERS, ascii_latex
 
-WEB_NOTES = {"Blog": "Blog post", "Website": "Web page"}
-
 
 def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -> Entry:
     """An entry as classic BibTeX expects it.
