@@ -1,0 +1,190 @@
+"""Commands that ask Crossref, arXiv and DBLP: enrich, add."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .app import (
+    F,
+    State,
+    _fail,
+    _print_problems,
+    _show_or_save,
+    category_option,
+    cli,
+    friendly_errors,
+    pass_state,
+)
+
+# --- enrichment ------------------------------------------------------------------------------
+
+
+def source_options(func: F) -> F:
+    """Options shared by the commands that talk to Crossref and arXiv."""
+    options = [
+        click.option("--mailto", envvar="EFFLLM_BIB_MAILTO", metavar="EMAIL",
+                     help="Your e-mail for Crossref's polite pool (or $EFFLLM_BIB_MAILTO)."),
+        click.option("--crossref-url", envvar="EFFLLM_BIB_CROSSREF_URL", metavar="URL",
+                     help="Crossref API base URL (or $EFFLLM_BIB_CROSSREF_URL)."),
+        click.option("--arxiv-url", envvar="EFFLLM_BIB_ARXIV_URL", metavar="URL",
+                     help="arXiv API query URL (or $EFFLLM_BIB_ARXIV_URL)."),
+        click.option("--dblp-url", envvar="EFFLLM_BIB_DBLP_URL", metavar="URL",
+                     help="DBLP base URL (or $EFFLLM_BIB_DBLP_URL)."),
+        click.option("--offline", is_flag=True, help="Answer from the cache alone; send nothing."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                     envvar="EFFLLM_BIB_CACHE_DIR",
+                     help="Response cache (default: the user cache directory)."),
+        click.option("--cache-days", type=float, default=30.0, show_default=True,
+                     help="Cached responses older than this are fetched again."),
+        click.option("--no-crossref", is_flag=True, help="Do not ask Crossref."),
+        click.option("--no-arxiv", is_flag=True, help="Do not ask arXiv."),
+        click.option("--no-dblp", is_flag=True, help="Do not ask DBLP (asked about preprints)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _sources(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from ..enrich.sources import make_sources
+
+    if not opts["mailto"] and not opts["no_crossref"] and not opts["offline"]:
+        click.echo(
+            "note: no --mailto/EFFLLM_BIB_MAILTO; Crossref's public pool is slower.", err=True
+        )
+    return make_sources(
+        crossref=not opts["no_crossref"], arxiv=not opts["no_arxiv"],
+        crossref_url=opts["crossref_url"], arxiv_url=opts["arxiv_url"], mailto=opts["mailto"],
+        cache_dir=opts["cache_dir"], cache_days=opts["cache_days"],
+        use_cache=not opts["no_cache"], offline=opts["offline"],
+    )  # fmt: skip
+
+
+def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    names = ("mailto", "crossref_url", "arxiv_url", "offline", "no_cache", "cache_dir",
+             "cache_days", "no_crossref", "no_arxiv", "dblp_url", "no_dblp")  # fmt: skip
+    return {n: kwargs.pop(n) for n in names}
+
+
+def _dblp(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from ..enrich.sources import make_dblp
+
+    if opts["no_dblp"]:
+        return None
+    return make_dblp(dblp_url=opts["dblp_url"], mailto=opts["mailto"], cache_dir=opts["cache_dir"],
+                     cache_days=opts["cache_days"], use_cache=not opts["no_cache"],
+                     offline=opts["offline"])  # fmt: skip
+
+
+def _close(*sources: Any) -> None:
+    for source in sources:
+        if source is not None:
+            source.client.close()
+
+
+def _requests_line(*sources: Any) -> str:
+    parts = []
+    for source in sources:
+        if source is not None:
+            st = source.client.stats
+            parts.append(f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
+                         f" {st.retries} retries, {st.seconds:.1f} s")  # fmt: skip
+    return "; ".join(parts)
+
+
+@cli.command()
+@category_option("Only entries in these categories (repeatable).")
+@click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these entries.")
+@click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
+              help="Let the sources replace FIELD (repeatable).")  # fmt: skip
+@click.option("--upgrade-preprints", is_flag=True,
+              help="Cite the published version of preprints (arXiv id and key kept).")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list every field change.")
+@source_options
+@pass_state
+@friendly_errors
+def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
+           overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
+           **kwargs: Any) -> None:  # fmt: skip
+    """Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes)."""
+    from ..enrich.engine import Enricher, select_keys
+    from ..enrich.engine import enrich as run_enrich
+
+    opts = _source_kwargs(kwargs)
+    with state.update(dry_run=dry_run) as db:
+        chosen = select_keys(db, categories, keys)
+        crossref, arxiv = _sources(opts)
+        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts),
+                            overwrite={f.lower() for f in overwrite},
+                            upgrade_preprints=upgrade_preprints)  # fmt: skip
+        before = db.text()
+        report = _run_enrich(db, enricher, chosen, dry_run, run_enrich)
+        _print_problems(report.problems, verbose)
+        for change in report.changes:
+            if change.kind in ("conflict", "complete") or verbose:
+                click.echo(f"{change.kind}: {change}")
+        if not verbose:
+            for p in report.problems:
+                if p.code == "key-assigned":
+                    click.echo(f"key: {p.message}")
+        if report.aborted:
+            click.echo(f"stopped: {report.aborted}", err=True)
+        click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
+        click.echo(_requests_line(*enricher.sources))
+        _show_or_save(db, before, dry_run)
+    if report.aborted:
+        sys.exit(1)
+
+
+def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: Any) -> Any:
+    """Run with a progress bar; on Ctrl-C or a crash, save what was done (not in a dry run)."""
+    checkpoint = None if dry_run else db.save
+    try:
+        with click.progressbar(length=len(chosen), label="enrich", file=sys.stderr,
+                               show_pos=True) as bar:  # fmt: skip
+            return run(enricher, chosen, progress=lambda _key: bar.update(1), checkpoint=checkpoint)
+    except KeyboardInterrupt:
+        if not dry_run:
+            db.save()
+        _fail("interrupted; the entries enriched so far are saved. Run again to resume.", 130)
+    except BaseException:
+        if not dry_run:
+            db.save()  # a crash keeps the work done so far (each entry is replaced whole)
+        raise
+    finally:
+        _close(*enricher.sources)
+
+
+@cli.command()
+@click.argument("identifier")
+@category_option("Category of the paper (repeatable; required when the database has a "
+                 "taxonomy).")  # fmt: skip
+@source_options
+@pass_state
+@friendly_errors
+def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
+    """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
+    from ..enrich.add import add_paper
+    from ..enrich.engine import Enricher
+
+    opts = _source_kwargs(kwargs)
+    with state.update() as db:
+        if not categories and db.has_taxonomy:
+            raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
+        crossref, arxiv = _sources(opts)
+        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts))
+        try:
+            result = add_paper(enricher, identifier, categories)
+        finally:
+            _close(*enricher.sources)
+        if result.changes:
+            db.save()
+        click.echo(result.message)
+
+

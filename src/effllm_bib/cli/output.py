@@ -1,0 +1,260 @@
+"""Commands that read the database and write something for people: export, refs, diff,
+categories, site, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..export import BACKENDS, FORMATS, STYLES
+from .app import State, _fail, category_option, cli, friendly_errors, pass_state
+
+# --- export and browse -----------------------------------------------------------------------
+
+
+@cli.command()
+@category_option()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="bibtex",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--keywords",
+    "keyword_mode",
+    type=click.Choice(["leaf", "path"]),
+    default="leaf",
+    show_default=True,
+    help="Keywords as leaf slugs, or as full paths of ancestors.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (or directory, with --all-categories) instead of stdout.",
+)
+@click.option(
+    "--all-categories",
+    is_flag=True,
+    help="One file per category under -o DIR, in folders mirroring the taxonomy.",
+)
+@click.option(
+    "--collections",
+    is_flag=True,
+    help="Add the taxonomy as JabRef groups: Zotero and JabRef import them as nested collections.",
+)
+@click.option("--year", metavar="YEAR[-YEAR]", help="Only these years (2023, or 2022-2024).")
+@click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
+@click.option("--venue", metavar="NAME", help="Only this venue (NeurIPS, ICLR, ACL, or any text).")
+@click.option("--published-only", is_flag=True, help="Drop arXiv-only preprints and web pages.")
+@click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these keys.")
+@click.option(
+    "--keys-from",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Only the keys cited in a LaTeX .aux file (or listed one per line).",
+)
+@pass_state
+@friendly_errors
+def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: str,
+           output: Path | None, all_categories: bool, collections: bool, year: str | None,
+           since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
+           keys_from: Path | None) -> None:  # fmt: skip
+    """Export a category (and its descendants), or everything, in a citing tool's format."""
+    from ..bibio import write_atomic
+    from ..export import EXTENSIONS, renderer, with_tags
+    from ..export.filters import Filters, keys_from_file, parse_years
+
+    db = state.load(strict=False)
+    wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
+    unknown = sorted(k for k in wanted if k not in db.entries)
+    if unknown and not keys_from:
+        db.get(unknown[0])  # an unknown key typed by hand is an error
+    first, last = parse_years(year, since)
+    filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
+    taxonomy = db.taxonomy if keyword_mode == "path" else db.taxonomy_or_none
+    chosen = filters.apply(db.select(categories))
+    if fmt in ("csl-json", "ris"):
+        chosen = db.resolved(chosen)  # text formats: macros expanded, crossref inherited
+    entries = with_tags(chosen, taxonomy, keyword_mode)
+
+    def render(some: list[Any], header: str) -> str:
+        if fmt in ("csl-json", "ris"):
+            return renderer(fmt)(some, header)
+        # .bib formats keep macros and crossref: with the @string definitions and targets used
+        complete, strings = db.with_dependencies(some)
+        text = renderer(fmt, strings)(complete, header)
+        if collections:
+            from ..export.groups import with_groups
+
+            within = db.taxonomy.subtree(list(categories)) if categories else None
+            text = with_groups(text, db.taxonomy, chosen, within)
+        return text
+
+    if collections and (fmt not in ("bibtex", "biblatex") or all_categories):
+        raise click.UsageError("--collections goes with --format bibtex or biblatex, "
+                               "into one file (not --all-categories).")  # fmt: skip
+    if all_categories:
+        from ..export.tree import write_tree
+
+        if output is None:
+            raise click.UsageError("--all-categories needs -o DIR.")
+        written = write_tree(output, db.taxonomy, entries, EXTENSIONS[fmt], render)
+        click.echo(f"wrote {len(written)} files under {output}", err=True)
+        return
+    scope = ", ".join(db.taxonomy.resolve(c) for c in categories) or "all categories"
+    text = render(entries, f"% effllm-bib export: {len(entries)} entries ({scope})")
+    if unknown:
+        click.echo(f"note: {len(unknown)} cited keys are not in the database: "
+                   f"{', '.join(unknown[:5])}", err=True)  # fmt: skip
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {len(entries)} entries to {output}", err=True)
+
+
+@cli.command()
+@category_option()
+@click.option(
+    "--style",
+    type=click.Choice(STYLES),
+    default="plain",
+    show_default=True,
+    help="pybtex formatting style.",
+)
+@click.option(
+    "--to",
+    "backend",
+    type=click.Choice(BACKENDS),
+    default="text",
+    show_default=True,
+    help="pybtex output backend.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
+@click.option("--no-cache", is_flag=True, help="Format every entry afresh (no on-disk cache).")
+@pass_state
+@friendly_errors
+def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
+         output: Path | None, no_cache: bool) -> None:  # fmt: skip
+    """A formatted reference list; --style survey --to markdown rebuilds the survey's lists."""
+    from ..bibio import write_atomic
+    from ..export.formatted import default_directory, render_entries, survey_markdown, write_list
+
+    db = state.load(strict=False)
+    cache = None if no_cache else default_directory()
+    entries = db.resolved(db.select(categories))
+    if style == "survey" and backend == "markdown":
+        if len(categories) > 1:
+            raise click.UsageError("--style survey --to markdown takes at most one --category.")
+        top = db.taxonomy.resolve(categories[0]) if categories else None
+        text = survey_markdown(entries, db.taxonomy, cache, top)
+    else:
+        notes: list[str] = []
+        text = write_list(render_entries(entries, style, backend, cache, notes), backend)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {len(entries)} references to {output}", err=True)
+
+
+@cli.group("diff")
+def diff_group() -> None:
+    """Compare the database with an outside list."""
+
+
+@diff_group.command("survey")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=True,
+    help="Rewrite the corrected bullets of PATH in place, in the list's own Markdown.",
+)
+@pass_state
+@friendly_errors
+def diff_survey(state: State, path: Path, apply_: bool) -> None:
+    """How the database differs from the survey's list: corrections and normalisations."""
+    from collections import Counter
+
+    from ..importers.survey import parse_survey
+    from ..importers.survey_diff import apply_to_readme, compare_survey
+
+    db = state.load()
+    if apply_:
+        rewrites = apply_to_readme(db, path)
+        for r in rewrites:
+            click.echo(f"line {r.line}: {r.key} ({', '.join(r.kinds)})\n- {r.old}\n+ {r.new}")
+        click.echo(f"diff: rewrote {len(rewrites)} bullets of {path}")
+        return
+    differences = compare_survey(db, parse_survey(path, db.taxonomy))
+    for d in differences:
+        click.echo(str(d))
+    counts = Counter(d.kind for d in differences)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
+    click.echo(f"diff: {len(differences)} differences ({summary})")
+
+
+@cli.command()
+@pass_state
+@friendly_errors
+def categories(state: State) -> None:
+    """Print the taxonomy tree with the number of entries under each node."""
+    db = state.load(strict=False)
+    counts = db.count_by_category()
+    for slug in db.taxonomy.walk():
+        node = db.taxonomy.get(slug)
+        indent = "  " * db.taxonomy.depth(slug)
+        aliases = f"  (aliases: {', '.join(node.aliases)})" if node.aliases else ""
+        click.echo(f"{indent}{slug}: {node.name} [{counts[slug]}]{aliases}")
+
+
+@cli.command()
+@click.option("-o", "--output", "outdir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the site (new, empty, or a site built before).")  # fmt: skip
+@pass_state
+@friendly_errors
+def site(state: State, outdir: Path) -> None:
+    """Build a static website: search, filters, category pages, BibTeX and COinS per paper."""
+    from ..site import build_site
+
+    summary = build_site(state.load(), outdir)
+    click.echo(f"wrote {summary.pages} pages ({summary.files} files, {summary.papers} papers, "
+               f"{summary.categories} categories) to {summary.outdir}", err=True)  # fmt: skip
+
+
+@cli.command()
+@click.option("--depth", type=int, default=1, show_default=True, help="Taxonomy levels to list.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw papers per year per top-level group into this PNG file.")  # fmt: skip
+@pass_state
+@friendly_errors
+def stats(state: State, depth: int, plot: Path | None) -> None:
+    """Coverage per category: papers, with authors, with DOI, published or preprint; by year."""
+    from ..stats import coverage, format_table, plot_years
+
+    db = state.load(strict=False)
+    figures = coverage(db)
+    click.echo(format_table(db, figures, depth), nl=False)
+    if plot is not None:
+        try:
+            plot_years(db, figures, plot)
+        except ImportError:
+            _fail("--plot needs matplotlib: pip install 'effllm-bib[plot]'.", 1)
+        click.echo(f"wrote {plot}", err=True)
+
+
