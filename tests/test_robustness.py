@@ -55,8 +55,7 @@ def test_malformed_bib_merge_is_refused_whole(runner, snippet_db, name, needles)
     assert snapshot(snippet_db) == before
 
 
-@pytest.mark.parametrize("name", ["unbalanced.bib", "missing_comma.bib", "duplicate_keys.bib",
-                                  "brace_too_many.bib"])  # fmt: skip
+@pytest.mark.parametrize("name", ["unbalanced.bib", "missing_comma.bib", "brace_too_many.bib"])
 def test_malformed_database_is_refused_and_checked(runner, db_dir, name):
     (db_dir / "effllm.bib").write_bytes((BAD / name).read_bytes())
     before = snapshot(db_dir)
@@ -65,6 +64,16 @@ def test_malformed_database_is_refused_and_checked(runner, db_dir, name):
     one_line_error(export, "effllm.bib:", "effllm-bib check")
     check = runner.invoke(cli, ["--db", str(db_dir), "check"])
     assert check.exit_code == 1 and "Traceback" not in check.output
+    assert snapshot(db_dir) == before
+
+
+def test_a_repeated_key_is_exported_as_bibtex_reads_it_and_checked(runner, db_dir):
+    (db_dir / "effllm.bib").write_bytes((BAD / "duplicate_keys.bib").read_bytes())
+    before = snapshot(db_dir)
+    export = runner.invoke(cli, ["--db", str(db_dir), "export"])
+    assert export.exit_code == 0 and "[duplicate-key]" in export.stderr
+    check = runner.invoke(cli, ["--db", str(db_dir), "check"])
+    assert check.exit_code == 1 and "duplicate-key" in check.output
     assert snapshot(db_dir) == before
 
 

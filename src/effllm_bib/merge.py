@@ -20,7 +20,6 @@ from rapidfuzz import fuzz, process
 from . import bibio
 from .database import Database
 from .errors import BibParseError, InputFileError
-from .importers.survey import SIMILAR_TITLE, survey_derived
 from .keys import disambiguate, provisional_key
 from .keys import usable_key as keys_usable
 from .model import Entry, Extra, FieldChange, Problem, Severity
@@ -37,6 +36,7 @@ from .normalize import (
     protect_title,
 )
 from .resolve import resolve_entries, uses_macros
+from .survey_record import SIMILAR_TITLE, survey_derived
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({
