@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from effllm_bib import bibio  # noqa: E402
+from effllm_bib import canonical, files  # noqa: E402
 from effllm_bib.database import Database  # noqa: E402
 
 CLI = [sys.executable, "-m", "effllm_bib"]
@@ -56,7 +56,7 @@ def synthetic(size: int, source: Database, target: Path) -> None:
         )
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "refs" / "taxonomy.toml", target / "taxonomy.toml")
-    bibio.write_atomic(target / "effllm.bib", bibio.format_bib(entries))
+    files.write_atomic(target / "effllm.bib", canonical.format_bib(entries))
 
 
 def main() -> None:

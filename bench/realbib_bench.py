@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from effllm_bib import bibio  # noqa: E402
+from effllm_bib import bibio, canonical  # noqa: E402
 from effllm_bib.model import Entry  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "realbib" / "biber" / "etc_tugboat.bib"
@@ -107,7 +107,7 @@ def synthetic(size: int, entries: list[Entry], extras: list, target: Path) -> No
             fields = tuple((k, v) for k, v in values.items() if v)
             out.append(Entry(f"{e.key}-{tag}", e.type, fields, e.bare, e.line))
         copy += 1
-    target.write_text(bibio.format_bib(out, extras, sort=False), encoding="utf-8")
+    target.write_text(canonical.format_bib(out, extras, sort=False), encoding="utf-8")
 
 
 def growth(sizes: list[int]) -> list[dict[str, float]]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from effllm_bib import bibio
+from effllm_bib import bibio, canonical, files
 from effllm_bib.database import Database
 from effllm_bib.errors import BibParseError, InputFileError
 
@@ -15,10 +15,10 @@ MIXED = DATA / "mixed.bib"
 
 
 def test_canonical_file_round_trips_byte_for_byte(tmp_path):
-    once = bibio.format_bib(*_read(MIXED))
+    once = canonical.format_bib(*_read(MIXED))
     path = tmp_path / "c.bib"
     path.write_text(once)
-    assert bibio.format_bib(*_read(path)) == once
+    assert canonical.format_bib(*_read(path)) == once
 
 
 def _read(path: Path):
@@ -28,11 +28,11 @@ def _read(path: Path):
 
 
 def test_canonical_form_golden(tmp_path):
-    assert bibio.format_bib(*_read(MIXED)) == (DATA / "golden" / "mixed.canonical.bib").read_text()
+    assert canonical.format_bib(*_read(MIXED)) == (DATA / "golden" / "mixed.canonical.bib").read_text()
 
 
 def test_strings_preambles_comments_unknown_fields_and_macros_survive():
-    text = bibio.format_bib(*_read(MIXED))
+    text = canonical.format_bib(*_read(MIXED))
     assert '@string{icml = "International Conference on Machine Learning"}' in text
     assert "@preamble{" in text
     assert "% A comment a person wrote" in text
@@ -93,7 +93,7 @@ def test_failed_write_leaves_previous_file_intact(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
-        bibio.write_atomic(path, "new content\n")
+        files.write_atomic(path, "new content\n")
     assert path.read_text() == "old content\n"
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
@@ -136,12 +136,12 @@ def _entry(key: str, crossref: str = ""):
     ],
 )  # fmt: skip
 def test_crossref_targets_come_after_every_entry_that_refers_to_them(entries, order):
-    assert [e.key for e in bibio.canonical_order(entries)] == order
+    assert [e.key for e in canonical.canonical_order(entries)] == order
 
 
 def test_a_crossref_cycle_keeps_every_entry():
     cycle = [_entry("x", "y"), _entry("y", "x")]
-    assert sorted(e.key for e in bibio.canonical_order(cycle)) == ["x", "y"]
+    assert sorted(e.key for e in canonical.canonical_order(cycle)) == ["x", "y"]
 
 
 def test_verify_text_names_the_entry_that_would_change():
@@ -150,6 +150,6 @@ def test_verify_text_names_the_entry_that_would_change():
 
     good = Entry("good", "misc", (("title", "Fine"),))
     bad = Entry("bad", "misc", (("note", "ends in a backslash \\"),))
-    text = bibio.format_bib([good, bad])
+    text = canonical.format_bib([good, bad])
     with pytest.raises(WriteVerificationError, match="'bad'"):
-        bibio.verify_text(text, [good, bad], "x.bib")
+        canonical.verify_text(text, [good, bad], "x.bib")

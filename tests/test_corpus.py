@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from effllm_bib import bibio
+from effllm_bib import bibio, canonical, files
 from effllm_bib.cli import cli
 
 from .conftest import REFS, SHARED
@@ -198,10 +198,10 @@ def test_exports_keep_every_entry_bibtexparser_and_pybtex_read(
 
 @pytest.mark.parametrize("path", cases("rewrite"))
 def test_one_canonical_rewrite_read_again_gives_identical_bytes(path: Path) -> None:
-    parsed = bibio.parse_bib(bibio.read_text(path), str(path))
-    once = bibio.format_bib(parsed.entries, parsed.extras)
+    parsed = bibio.parse_bib(files.read_text(path), str(path))
+    once = canonical.format_bib(parsed.entries, parsed.extras)
     again = bibio.parse_bib(once)
-    assert bibio.format_bib(again.entries, again.extras) == once
+    assert canonical.format_bib(again.entries, again.extras) == once
 
 
 @pytest.mark.parametrize("path", cases("writes"))

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from effllm_bib import bibio
+from effllm_bib import bibio, canonical
 from effllm_bib.database import Database, init_database
 from effllm_bib.errors import DatabaseError, TaxonomyMissingError, WriteVerificationError
 from effllm_bib.model import Entry
@@ -40,7 +40,7 @@ def test_resolved_expands_macros_and_keeps_raw_for_writing(lone):
     by_key = {x.key: x for x in db.resolved()}
     assert by_key["str1"].get("month") == "June-August"
     assert db.entries["str1"].get("month") == 'jun # "-" # aug'
-    assert db.text() == bibio.format_bib(db.entries.values(), db.extras)
+    assert db.text() == canonical.format_bib(db.entries.values(), db.extras)
 
 
 def test_export_dependencies_bring_strings_and_crossref_targets(tmp_path):
@@ -103,7 +103,7 @@ def test_lenient_load_keeps_what_can_be_read(tmp_path):
     ],
 )
 def test_keys_bibtex_accepts(key, ok):
-    assert bibio.is_valid_key(key) is ok
+    assert canonical.is_valid_key(key) is ok
 
 
 REPEATED = ("@misc{a, title={First}, title={Second}, year={2020}}\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from effllm_bib import bibio
+from effllm_bib import bibio, canonical
 
 from .conftest import DATA
 
@@ -62,10 +62,10 @@ def test_strings_are_expanded_in_file_order():
 @pytest.mark.parametrize("name", sorted(p.name for p in CASES.glob("*.bib")))
 def test_case_round_trips_and_verifies(name):
     parsed = bibio.read_bib(CASES / name)
-    once = bibio.format_bib(parsed.entries, parsed.extras)
-    bibio.verify_text(once, parsed.entries, name)
+    once = canonical.format_bib(parsed.entries, parsed.extras)
+    canonical.verify_text(once, parsed.entries, name)
     again = bibio.parse_bib(once)
-    assert bibio.format_bib(again.entries, again.extras) == once
+    assert canonical.format_bib(again.entries, again.extras) == once
 
 
 def _biber_keys(tmp_path: Path, name: str) -> set[str]:
@@ -111,7 +111,7 @@ def test_every_entry_bibtex_reads_we_read(tmp_path, name):
 @pytest.mark.skipif(shutil.which("bibtex") is None, reason="bibtex not installed")
 def test_bibtex_inherits_through_crossref_from_the_written_file(tmp_path):
     parsed = bibio.read_bib(CASES / "crossref.bib")  # the target comes first in the file
-    (tmp_path / "w.bib").write_text(bibio.format_bib(parsed.entries, parsed.extras))
+    (tmp_path / "w.bib").write_text(canonical.format_bib(parsed.entries, parsed.extras))
     (tmp_path / "t.aux").write_text("\\citation{child}\n\\bibstyle{plain}\n\\bibdata{w}\n")
     subprocess.run(["bibtex", "-terse", "-min-crossrefs=2", "t"], cwd=tmp_path,
                    capture_output=True)  # fmt: skip

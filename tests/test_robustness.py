@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from effllm_bib import bibio
+from effllm_bib import bibio, canonical
 from effllm_bib.cli import cli
 from effllm_bib.errors import EffllmBibError
 
@@ -156,7 +156,7 @@ def test_concurrent_writers_do_not_lose_changes(snippet_db):
 WRITER = """
 import itertools, sys
 from pathlib import Path
-from effllm_bib.bibio import write_atomic
+from effllm_bib.files import write_atomic
 target, a, b = Path(sys.argv[1]), Path(sys.argv[2]).read_text(), Path(sys.argv[3]).read_text()
 print("ready", flush=True)
 for text in itertools.cycle([a, b]):
@@ -165,7 +165,7 @@ for text in itertools.cycle([a, b]):
 
 
 def test_killing_a_writer_leaves_a_whole_file(tmp_path):
-    a = bibio.format_bib(bibio.read_bib(REFS / "effllm.bib").entries)
+    a = canonical.format_bib(bibio.read_bib(REFS / "effllm.bib").entries)
     b = a.replace("@inproceedings{", "@inproceedings{x")
     (tmp_path / "a.bib").write_text(a)
     (tmp_path / "b.bib").write_text(b)
@@ -213,11 +213,11 @@ _entry = st.builds(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entry, min_size=1, max_size=5, unique_by=lambda e: e.key))
 def test_any_valid_entry_round_trips_to_identical_bytes(entries):
-    text = bibio.format_bib(entries)
+    text = canonical.format_bib(entries)
     parsed = bibio.parse_bib(text)
     assert parsed.problems == []
     assert {e.key: e.fields for e in parsed.entries} == {e.key: e.fields for e in entries}
-    assert bibio.format_bib(parsed.entries, parsed.extras) == text
+    assert canonical.format_bib(parsed.entries, parsed.extras) == text
 
 
 @settings(max_examples=300, deadline=None)

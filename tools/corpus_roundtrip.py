@@ -10,14 +10,14 @@ from pathlib import Path
 
 from corpus_outcomes import REPO, corpus
 
-from effllm_bib import bibio
+from effllm_bib import bibio, canonical
 from effllm_bib.errors import EffllmBibError
 
 
 def main() -> None:
     refs = REPO / "refs" / "effllm.bib"
     parsed = bibio.read_bib(refs)
-    same = bibio.format_bib(parsed.entries, parsed.extras).encode() == refs.read_bytes()
+    same = canonical.format_bib(parsed.entries, parsed.extras).encode() == refs.read_bytes()
     print(f"refs/effllm.bib: format_bib(read) == file bytes: {same}")
     counts = dict(files=0, entries=0, unreadable=0, with_errors=0, identical=0, verified=0)
     for path in corpus():
@@ -30,11 +30,11 @@ def main() -> None:
             continue
         counts["entries"] += len(parsed.entries)
         counts["with_errors"] += bool(parsed.errors)
-        once = bibio.format_bib(parsed.entries, parsed.extras)
+        once = canonical.format_bib(parsed.entries, parsed.extras)
         again = bibio.parse_bib(once)
-        counts["identical"] += bibio.format_bib(again.entries, again.extras) == once
+        counts["identical"] += canonical.format_bib(again.entries, again.extras) == once
         try:
-            bibio.verify_text(once, {e.key: e for e in parsed.entries}.values(), path)
+            canonical.verify_text(once, {e.key: e for e in parsed.entries}.values(), path)
             counts["verified"] += 1
         except EffllmBibError as exc:
             print(f"  {exc}", file=sys.stderr)

@@ -1,7 +1,7 @@
-"""Reading and writing BibTeX. The only module that imports bibtexparser.
+"""Reading BibTeX. The only module that imports bibtexparser.
 
-Writing uses one canonical form (field order, two-space indent, braces, entries sorted by key)
-so that reading and writing an unchanged database gives identical bytes.
+Every block becomes an entry, a kept block or a finding with its line. The canonical writer is
+in ``canonical.py`` and the file helpers in ``files.py``.
 """
 
 from __future__ import annotations
@@ -9,33 +9,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputFileError
+from .files import read_text
 from .model import Entry, Extra, Problem, Severity
-
-# Standard fields first, in the order a reader scans an entry; then any other field
-# alphabetically; then the project's own provenance fields.
-FIELD_ORDER = [
-    "author", "editor", "title", "booktitle", "journal", "journaltitle", "series", "volume",
-    "number", "pages", "publisher", "organization", "institution", "school", "address",
-    "howpublished", "type", "edition", "month", "year", "date", "doi", "eprint", "archiveprefix",
-    "eprinttype", "primaryclass", "eprintclass", "url", "code", "keywords", "key", "note",
-]  # fmt: skip
-PROVENANCE_FIELDS = [
-    "surveytitle",
-    "surveyvenue",
-    "surveyurl",
-    "confidence",
-    "sources",
-    "provenance",
-]
-_RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
-_PROV_RANK = {name: i for i, name in enumerate(PROVENANCE_FIELDS)}
-
 
 # A value that runs on into "name = {" swallowed the next field: a comma was missing.
 _SWALLOWED_FIELD = re.compile(r"\}\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{[^{}]*\}\s+[a-z]+\s*=\s*\{")
@@ -58,27 +37,6 @@ class ParsedBib:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
-def read_text(path: Path) -> str:
-    """The text of a file as UTF-8; a clear error for other encodings and NUL bytes."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(path, "no such file; check the path.") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read the file ({exc.strerror}).") from None
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise InputFileError(path, "contains a NUL byte; is this a text file?", line)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputFileError(
-            path, "is not valid UTF-8; convert it (e.g. iconv -f latin1 -t utf-8).", line
-        ) from None
-
-
-# A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.
 _COMMENT_LIKE = re.compile(r"@\s*(comment[A-Za-z0-9_:-]+)\s*([{(])", re.I)
 _PLACEHOLDER = "\ue000"  # stands for a '"' inside braces inside a quoted value while parsing
 _AT = "\ue001"  # stands for an '@' in a % comment line outside entries while parsing
@@ -414,159 +372,3 @@ def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
     return parsed
 
 
-def _field_rank(name: str) -> tuple[int, int, str]:
-    if name in _RANK:
-        return (0, _RANK[name], name)
-    if name in _PROV_RANK:
-        return (2, _PROV_RANK[name], name)
-    return (1, 0, name)
-
-
-def format_entry(entry: Entry) -> str:
-    lines = [f"@{entry.type}{{{entry.key},"]
-    for name, value in sorted(entry.fields, key=lambda kv: _field_rank(kv[0])):
-        shown = value if name in entry.bare else f"{{{value}}}"
-        lines.append(f"  {name} = {shown},")
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def entry_sort_key(entry: Entry) -> tuple[str, str]:
-    return (entry.key.lower(), entry.key)
-
-
-def crossref_targets(entry: Entry) -> list[str]:
-    """The keys an entry inherits from (``crossref``, then ``xdata``), as written."""
-    out = []
-    for name in ("crossref", "xdata"):
-        out += [k.strip() for k in entry.get(name).split(",") if k.strip()]
-    return out
-
-
-def canonical_order(entries: Iterable[Entry], sort: bool = True) -> list[Entry]:
-    """Sorted by key (or as given, with ``sort`` false), except that every ``crossref``/``xdata``
-    target comes after all the entries that refer to it (BibTeX cannot resolve a target it has
-    already read).
-
-    An entry's rank is the length of the longest chain of entries that refer to it (0 for an
-    entry nobody refers to); entries are ordered by rank, then key. Cycles count as rank 0.
-    """
-    ordered = sorted(entries, key=entry_sort_key) if sort else list(entries)
-    referrers: dict[str, list[str]] = {}
-    for e in ordered:
-        for target in crossref_targets(e):
-            referrers.setdefault(target.lower(), []).append(e.key.lower())
-    if not referrers:
-        return ordered
-    rank: dict[str, int] = {}
-    for e in ordered:  # iterative longest-path over the referrer graph, cycles cut
-        start = e.key.lower()
-        if start in rank:
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        on_path = {start}
-        best: dict[str, int] = {start: 0}
-        while stack:
-            key, i = stack[-1]
-            parents = referrers.get(key, [])
-            if i < len(parents):
-                stack[-1] = (key, i + 1)
-                child = parents[i]
-                if child in rank:
-                    best[key] = max(best[key], rank[child] + 1)
-                elif child not in on_path:
-                    on_path.add(child)
-                    best[child] = 0
-                    stack.append((child, 0))
-                continue
-            stack.pop()
-            on_path.discard(key)
-            rank[key] = best[key]
-            if stack:
-                up = stack[-1][0]
-                best[up] = max(best[up], rank[key] + 1)
-    positions = {id(e): i for i, e in enumerate(ordered)}
-    return sorted(ordered, key=lambda e: (rank.get(e.key.lower(), 0), positions[id(e)]))
-
-
-def format_bib(entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True) -> str:
-    """The canonical text: kept blocks first in their order, then the entries sorted by key
-    (``crossref``/``xdata`` targets after the entries that refer to them)."""
-    blocks = [x.text for x in extras]
-    ordered = canonical_order(entries, sort)
-    blocks.extend(format_entry(e) for e in ordered)
-    return "\n\n".join(blocks) + "\n" if blocks else ""
-
-
-def _comparable(entry: Entry) -> tuple[str, str, tuple[tuple[str, str], ...], frozenset[str]]:
-    bare = frozenset(n for n in entry.bare if not entry.get(n).isdigit())
-    return (entry.key, entry.type, entry.fields, bare)
-
-
-def verify_text(text: str, entries: Iterable[Entry], target: Path | str) -> None:
-    """Refuse ``text`` (about to be written to ``target``) unless it reads back as ``entries``.
-
-    Raises :class:`WriteVerificationError` naming the first entry that does not come back the
-    same (lost, changed, or a block that no longer parses).
-    """
-    from .errors import WriteVerificationError
-
-    wanted = {e.key: e for e in entries}
-    parsed = parse_bib(text, str(target))
-    got: dict[str, Entry] = {}
-    for e in parsed.entries:
-        got.setdefault(e.key, e)
-    for key, entry in wanted.items():
-        back = got.get(key)
-        if back is None or _comparable(back) != _comparable(entry):
-            field_ = ""
-            if back is not None:
-                ours, theirs = dict(entry.fields), dict(back.fields)
-                diff = sorted(n for n in set(ours) | set(theirs) if ours.get(n) != theirs.get(n))
-                field_ = f" (field {diff[0]})" if diff else " (type or delimiters)"
-            what = "would be lost" if back is None else f"would not read back the same{field_}"
-            raise WriteVerificationError(target, key, what)
-    extra = [e.key for e in parsed.entries if e.key not in wanted]
-    if extra or len(parsed.entries) != len(wanted):
-        name = extra[0] if extra else next(iter(wanted), "")
-        raise WriteVerificationError(target, name, "would be read as more than one entry")
-    if parsed.errors:
-        first = parsed.errors[0]
-        raise WriteVerificationError(target, first.key or f"line {first.line}", first.message)
-
-
-def write_verified(
-    path: Path, entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True
-) -> str:
-    """Format, check that the text reads back as the same entries, then write atomically."""
-    entries = list(entries)
-    text = format_bib(entries, extras, sort)
-    verify_text(text, entries, path)
-    write_atomic(path, text)
-    return text
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old or the new content, never a part of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def is_valid_key(key: str) -> bool:
-    """Keys BibTeX and biber read back as they are: no white space, none of ``, { } ( ) " # % =
-    \\ ~`` (``O'Hara_1999_B`` and ``Lovelace:1843`` are fine)."""
-    return bool(key) and not re.search(r'[\s,{}()"#%=\\~]', key)

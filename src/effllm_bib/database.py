@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from . import bibio, keys
+from . import bibio, canonical, files, keys
 from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
 from .model import Entry, Extra, Problem, Severity
 from .taxonomy import Taxonomy, load_taxonomy
@@ -125,8 +125,8 @@ def init_database(directory: Path) -> tuple[Path, Path]:
             "choose an empty directory."
         )
     directory.mkdir(parents=True, exist_ok=True)
-    bibio.write_atomic(tax_path, TAXONOMY_TEMPLATE)
-    bibio.write_atomic(bib_path, "")
+    files.write_atomic(tax_path, TAXONOMY_TEMPLATE)
+    files.write_atomic(bib_path, "")
     return bib_path, tax_path
 
 
@@ -272,13 +272,13 @@ class Database:
             done = resolve_entries(list(raw.values()), self.strings)
             self._resolved = (dict(raw), {e.key: e for e in done})
         cache = self._resolved[1]
-        chosen = sorted(raw.values(), key=bibio.entry_sort_key) if entries is None else entries
+        chosen = sorted(raw.values(), key=canonical.entry_sort_key) if entries is None else entries
         out = []
         for e in chosen:
             if raw.get(e.key) is e:
                 out.append(cache[e.key])
                 continue
-            parents = [raw[k] for k in bibio.crossref_targets(e) if k in raw]
+            parents = [raw[k] for k in canonical.crossref_targets(e) if k in raw]
             out.append(resolve_entries([e, *parents], self.strings)[0])
         return out
 
@@ -299,7 +299,7 @@ class Database:
         by_lower = {k.lower(): e for k, e in self.entries.items()}
         i = 0
         while i < len(out):
-            for target in bibio.crossref_targets(out[i]):
+            for target in canonical.crossref_targets(out[i]):
                 parent = by_lower.get(target.lower())
                 if parent is not None and parent.key.lower() not in seen:
                     seen.add(parent.key.lower())
@@ -324,7 +324,7 @@ class Database:
         No categories selects everything.
         """
         wanted = list(categories)
-        ordered = sorted(self.entries.values(), key=bibio.entry_sort_key)
+        ordered = sorted(self.entries.values(), key=canonical.entry_sort_key)
         if not wanted:
             return ordered
         if self._taxonomy is None:
@@ -353,7 +353,7 @@ class Database:
         entry = self.get(old)
         if new == old:
             return
-        if not bibio.is_valid_key(new):
+        if not canonical.is_valid_key(new):
             raise DatabaseError(
                 f"'{new}' is not a usable citation key; leave out spaces and , {{ }} ( ) \" # % = \\ ~."
             )
@@ -391,7 +391,7 @@ class Database:
         return list(self.entries.values())
 
     def text(self) -> str:
-        return bibio.format_bib(self.written_entries(), self.extras)
+        return canonical.format_bib(self.written_entries(), self.extras)
 
     def save(self) -> None:
         """Write atomically, after checking that the text reads back as the same entries (else
@@ -405,9 +405,9 @@ class Database:
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
         written = self.written_entries()
-        text = bibio.format_bib(written, self.extras)
-        bibio.verify_text(text, written, self.bib_path)
+        text = canonical.format_bib(written, self.extras)
+        canonical.verify_text(text, written, self.bib_path)
         if self._taxonomy is not None and not self.taxonomy_path.exists():
             tax = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
-            bibio.write_atomic(self.taxonomy_path, tax)
-        bibio.write_atomic(self.bib_path, text)
+            files.write_atomic(self.taxonomy_path, tax)
+        files.write_atomic(self.bib_path, text)

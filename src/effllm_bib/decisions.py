@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bibio import write_atomic
 from .errors import EffllmBibError
+from .files import write_atomic
 from .model import Problem, Severity
 
 DISTINCT_NAME = "distinct.toml"

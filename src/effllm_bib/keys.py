@@ -90,8 +90,8 @@ def disambiguate(base: str, taken: Collection[str]) -> str:
 
 
 def usable_key(key: str) -> bool:
-    """A key BibTeX and biber read back as it is (see :func:`effllm_bib.bibio.is_valid_key`)."""
-    from .bibio import is_valid_key
+    """A key BibTeX and biber read back as it is (see :func:`effllm_bib.canonical.is_valid_key`)."""
+    from .canonical import is_valid_key
 
     return is_valid_key(key)
 

@@ -66,9 +66,9 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
            since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
            keys_from: Path | None) -> None:  # fmt: skip
     """Export a category (and its descendants), or everything, in a citing tool's format."""
-    from ..bibio import write_atomic
     from ..export import EXTENSIONS, renderer, with_tags
     from ..export.filters import Filters, keys_from_file, parse_years
+    from ..files import write_atomic
 
     db = state.load(strict=False)
     wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
@@ -148,8 +148,8 @@ def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: st
 def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
          output: Path | None, no_cache: bool) -> None:  # fmt: skip
     """A formatted reference list; --style survey --to markdown rebuilds the survey's lists."""
-    from ..bibio import write_atomic
     from ..export.formatted import default_directory, render_entries, survey_markdown, write_list
+    from ..files import write_atomic
 
     db = state.load(strict=False)
     cache = None if no_cache else default_directory()

@@ -79,7 +79,7 @@ class ResponseCache:
                       response.headers.get("content-type", ""))  # fmt: skip
 
     def put_text(self, key: str, url: str, status: int, body: str, content_type: str) -> None:
-        from ..bibio import write_atomic
+        from ..files import write_atomic
 
         record = {"url": url, "status": status, "content_type": content_type, "body": body,
                   "fetched": time.time()}  # fmt: skip

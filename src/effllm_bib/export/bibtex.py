@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..bibio import PROVENANCE_FIELDS, format_bib
+from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
 from ..vocab import arxiv_id
 from .text import IDENTIFIERS, ascii_latex

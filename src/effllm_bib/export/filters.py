@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bibio import read_text
 from ..errors import EffllmBibError
+from ..files import read_text
 from ..model import Entry
 from ..normalize import fold, lookup_venue, venue_core
 

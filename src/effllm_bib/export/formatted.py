@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..bibio import format_entry, write_atomic
+from ..canonical import format_entry
 from ..errors import EffllmBibError
+from ..files import write_atomic
 from ..model import Entry
 from ..normalize import fold
 from ..taxonomy import Taxonomy

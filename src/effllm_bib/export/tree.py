@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..bibio import write_atomic
 from ..errors import EffllmBibError
+from ..files import write_atomic
 from ..model import Entry
 from ..taxonomy import Taxonomy
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..bibio import read_text
 from ..errors import InputFileError
+from ..files import read_text
 from ..model import Entry
 from ..names import from_parts, literal
 

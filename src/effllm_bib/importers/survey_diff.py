@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bibio import read_text, write_atomic
 from ..database import Database
 from ..export.bibtex import for_bibtex
 from ..export.survey_style import bullet_text, venue_and_year
 from ..export.text import plain
+from ..files import read_text, write_atomic
 from ..model import Entry
 from ..normalize import arxiv_id_from_url, fix_doubled_prefix, fold, lookup_venue
 from .survey import (

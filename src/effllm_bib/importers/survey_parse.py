@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bibio import read_text
 from ..errors import SurveyFormatError
+from ..files import read_text
 from ..model import Problem, Severity
 from ..normalize import (
     clean_text,

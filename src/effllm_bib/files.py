@@ -1,0 +1,53 @@
+"""File helpers: read a text file with a clear error, write one atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputFileError
+
+
+def read_text(path: Path) -> str:
+    """The text of a file as UTF-8; a clear error for other encodings and NUL bytes."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path, "no such file; check the path.") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read the file ({exc.strerror}).") from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputFileError(path, "contains a NUL byte; is this a text file?", line)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputFileError(
+            path, "is not valid UTF-8; convert it (e.g. iconv -f latin1 -t utf-8).", line
+        ) from None
+
+
+# A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see the old or the new content, never a part of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
