@@ -169,3 +169,26 @@ def is_valid_key(key: str) -> bool:
     """Keys BibTeX and biber read back as they are: no white space, none of ``, { } ( ) " # % =
     \\ ~`` (``O'Hara_1999_B`` and ``Lovelace:1843`` are fine)."""
     return bool(key) and not re.search(r'[\s,{}()"#%=\\~]', key)
+
+
+def reader_fields(entry: Entry) -> Entry:
+    """An entry with the standard fields readers of the canonical file need from it alone.
+
+    - ``eprinttype = {arxiv}`` beside ``archiveprefix``: Zotero's BibTeX import (translator
+      ``BibTeX.js``) takes an arXiv id only from ``eprint`` together with ``eprinttype``, and
+      biblatex prefers it; BibTeX styles ignore both.
+    - ``key`` (the title) for an entry without author or editor: BibTeX sorts and labels by it,
+      and warns "to sort, need author or key" without it. Dropped once authors arrive.
+    Idempotent, so a database read and written unchanged keeps its bytes.
+    """
+    values: dict[str, str] = {}
+    arxiv = entry.get("eprint") and entry.get("archiveprefix").lower() == "arxiv"
+    if arxiv and not entry.get("eprinttype"):
+        values["eprinttype"] = "arxiv"
+    sort_key = re.sub(r"[{}]", "", entry.get("title")).strip()
+    named = entry.get("author") or entry.get("editor")
+    if not named and not entry.get("key") and sort_key:
+        values["key"] = sort_key
+    elif named and entry.get("key") == sort_key:
+        values["key"] = ""  # written here while the entry had no author; authors now sort it
+    return entry.with_fields(**values) if values else entry

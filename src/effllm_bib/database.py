@@ -9,13 +9,13 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 from . import bibio, canonical, files, keys
+from .canonical import reader_fields
 from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
 from .model import Entry, Extra, Problem, Severity
 from .taxonomy import Taxonomy, load_taxonomy
@@ -58,29 +58,6 @@ def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     if base.suffix == ".bib":
         return base, base.with_name(TAXONOMY_NAME)
     return base / BIB_NAME, base / TAXONOMY_NAME
-
-
-def reader_fields(entry: Entry) -> Entry:
-    """An entry with the standard fields readers of the canonical file need from it alone.
-
-    - ``eprinttype = {arxiv}`` beside ``archiveprefix``: Zotero's BibTeX import (translator
-      ``BibTeX.js``) takes an arXiv id only from ``eprint`` together with ``eprinttype``, and
-      biblatex prefers it; BibTeX styles ignore both.
-    - ``key`` (the title) for an entry without author or editor: BibTeX sorts and labels by it,
-      and warns "to sort, need author or key" without it. Dropped once authors arrive.
-    Idempotent, so a database read and written unchanged keeps its bytes.
-    """
-    values: dict[str, str] = {}
-    arxiv = entry.get("eprint") and entry.get("archiveprefix").lower() == "arxiv"
-    if arxiv and not entry.get("eprinttype"):
-        values["eprinttype"] = "arxiv"
-    sort_key = re.sub(r"[{}]", "", entry.get("title")).strip()
-    named = entry.get("author") or entry.get("editor")
-    if not named and not entry.get("key") and sort_key:
-        values["key"] = sort_key
-    elif named and entry.get("key") == sort_key:
-        values["key"] = ""  # written here while the entry had no author; authors now sort it
-    return entry.with_fields(**values) if values else entry
 
 
 TAXONOMY_TEMPLATE = """\

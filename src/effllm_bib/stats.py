@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .database import Database
 from .model import Entry
+from .vocab import PUBLISHED_TYPES
 
-PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
+PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
 
 
 @dataclass

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from ..model import Entry, Problem
 from ..normalize import VENUE_FIELD, arxiv_year, mistyped_venue, normalize_arxiv_id
+from ..vocab import PUBLISHED_TYPES
 from .context import Context, rule, undefined_macros
 
 # Required fields per type, BibTeX's and biblatex's in common (author is the survey's own rule).
@@ -79,7 +80,7 @@ OTHER_TYPES = frozenset(
         "customf",
     ]
 )
-PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
+PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
 
 # Keys: BibTeX reads a key up to white space or a comma and stops at a closing brace (bibtex
 # 0.99d drops such an entry); biber's btparse also rejects ' " # % ( ) = and { ; LaTeX's \cite

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from ..errors import EffllmBibError
 from ..keys import final_key, provisional_key
-from ..merge import MatchIndex, find_match
+from ..match import MatchIndex, find_match
 from ..model import Entry, FieldChange
 from ..normalize import ARXIV_DOI_PREFIX, latex_to_plain, normalize_arxiv_id, normalize_doi
+from ..vocab import PUBLISHED_TYPES
 from .arxiv import ArxivRecord
 from .crossref import is_arxiv_doi, work_to_entry
-from .engine import PUBLISHED_TYPES, Enricher, record_provenance
+from .engine import Enricher
 from .matching import judge
+from .provenance import record_provenance
 from .upgrade import Candidate, combined, dblp_findings, decide
 
 

@@ -22,11 +22,13 @@ from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
 from ..names import first_family
 from ..normalize import latex_to_plain, lookup_venue, normalize_arxiv_id, normalize_doi
+from ..vocab import PUBLISHED_TYPES
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
 from .http import NotCached, ServiceError
 from .matching import TITLE_MIN, is_author_prefix, judge
+from .provenance import APPLIED, filled_by, parse_provenance, record_provenance
 from .upgrade import (
     Candidate,
     combined,
@@ -36,10 +38,8 @@ from .upgrade import (
     decide,
 )
 
-PUBLISHED_TYPES = frozenset({"inproceedings", "article", "incollection"})
 UPGRADE_FIELDS = frozenset({"type", "booktitle", "journal", "year", "volume", "number", "pages",
                             "publisher", "doi", "title"})  # fmt: skip
-APPLIED = ("fill", "correct", "complete")  # change kinds that set a value
 MAX_CONSECUTIVE_FAILURES = 5
 
 
@@ -61,49 +61,6 @@ class EnrichReport:
 
 def is_preprint(entry: Entry) -> bool:
     return entry.type not in PUBLISHED_TYPES and bool(entry.get("eprint"))
-
-
-# --- provenance --------------------------------------------------------------------------------
-
-
-def parse_provenance(value: str) -> dict[tuple[str, str], set[str]]:
-    """``crossref 2026-11-24: author, doi; arxiv ...`` -> {(source, date): {fields}}."""
-    out: dict[tuple[str, str], set[str]] = {}
-    for part in value.split(";"):
-        head, _, names = part.partition(":")
-        bits = head.split()
-        if len(bits) == 2:
-            out.setdefault((bits[0], bits[1]), set()).update(
-                n.strip() for n in names.split(",") if n.strip()
-            )
-    return out
-
-
-def format_provenance(records: dict[tuple[str, str], set[str]]) -> str:
-    return "; ".join(
-        f"{source} {date}: {', '.join(sorted(names))}"
-        for (source, date), names in sorted(records.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-        if names
-    )
-
-
-def filled_by(entry: Entry, source: str) -> set[str]:
-    records = parse_provenance(entry.get("provenance"))
-    return set().union(*(names for (s, _), names in records.items() if s == source))
-
-
-def record_provenance(
-    entry: Entry, source: str, changes: Iterable[FieldChange], today: str
-) -> Entry:
-    names = {c.field for c in changes if c.kind in APPLIED and c.field != "type"}
-    if not names:
-        return entry
-    records = parse_provenance(entry.get("provenance"))
-    for key in records:  # a field has one provenance: the source that last set it
-        if key != (source, today):
-            records[key] -= names
-    records.setdefault((source, today), set()).update(names)
-    return entry.with_fields(provenance=format_provenance(records))
 
 
 # --- one entry -------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from ..errors import EffllmBibError
 from ..files import read_text
 from ..model import Entry
 from ..normalize import fold, lookup_venue, venue_core
+from ..vocab import PUBLISHED_TYPES
 
-PUBLISHED = frozenset({"article", "inproceedings", "incollection", "book"})
+PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
 
 
 @dataclass(frozen=True)
