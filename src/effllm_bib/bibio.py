@@ -297,16 +297,27 @@ def read_bib(path: Path) -> ParsedBib:
 PARSE_CACHE_VERSION = "effllm-bib parse cache 2"
 
 
+def _installed_version(dist: str) -> str:
+    """A distribution's installed version, read from its ``NAME-VERSION.dist-info`` directory
+    name on ``sys.path`` (the metadata pip writes; importing importlib.metadata would cost
+    more start-up than the parse it saves)."""
+    import sys
+
+    prefix = dist.replace("-", "_").lower() + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.lower().startswith(prefix) and name.endswith(".dist-info"):
+                return name[len(prefix) : -len(".dist-info")]
+    return "?"
+
+
 def _cache_salt() -> bytes:
     """What a cached parse depends on besides the file: this format and the installed versions."""
-    from importlib import metadata
-
-    versions = []
-    for dist in ("effllm-bib", "bibtexparser"):
-        try:
-            versions.append(metadata.version(dist))
-        except metadata.PackageNotFoundError:
-            versions.append("?")
+    versions = [_installed_version(d) for d in ("effllm-bib", "bibtexparser")]
     from . import __version__
 
     return f"{PARSE_CACHE_VERSION} {__version__} {' '.join(versions)}\n".encode()

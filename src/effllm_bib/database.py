@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
-from . import bibio, canonical, files, keys
+from . import bibio, canonical, files
 from .canonical import reader_fields
 from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
 from .model import Entry, Extra, Problem, Severity
@@ -31,10 +30,9 @@ HEADER = (
 
 def packaged_refs() -> Path:
     """The database shipped with the package (wheel), or the repository's ``refs/`` (editable)."""
-    shipped = resources.files("effllm_bib") / "_refs"
-    if shipped.is_dir():
-        return Path(str(shipped))
-    return Path(__file__).resolve().parents[2] / "refs"
+    here = Path(__file__).resolve().parent
+    shipped = here / "_refs"  # installed from a wheel (no importlib.resources: it costs start-up)
+    return shipped if shipped.is_dir() else here.parents[1] / "refs"
 
 
 def parse_cache_dir() -> Path | None:
@@ -342,6 +340,8 @@ class Database:
     def assign_keys(self) -> list[tuple[str, str]]:
         """Replace provisional keys of entries that now have authors. Returns (old, new) pairs."""
         renamed = []
+        from . import keys
+
         for key in sorted(k for k in self.entries if keys.is_pending(k)):
             taken = set(self.entries)
             new = keys.final_key(self.entries[key], taken)
@@ -354,6 +354,8 @@ class Database:
         """The key rules applied afresh to one entry (an explicit rename). Returns the new key."""
         entry = self.get(key)
         taken = set(self.entries) - {key}
+        from . import keys
+
         new = keys.final_key(entry, taken) or keys.provisional_key(entry, taken)
         self.rename(key, new)
         return new
