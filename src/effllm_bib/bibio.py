@@ -376,7 +376,7 @@ def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
             cache_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(_to_plain(parsed), fh, ensure_ascii=False)
+                fh.write(json.dumps(_to_plain(parsed), ensure_ascii=False))  # dumps: the C encoder
             os.replace(tmp, cached)
         except OSError:
             pass  # a cache that cannot be written only costs speed
