@@ -81,6 +81,13 @@ def test_reimporting_the_survey_changes_nothing(refs_copy):
 # Values curated by hand against a source, each with its reason; re-merging reports them as
 # conflicts and keeps the curated value.
 CURATED = {
+    # CacheGen at SIGCOMM 2024 (data/lookups/2026-12-01-cachegen.bib): the older facts hold the
+    # arXiv preprint's type, year, title and DOI, and the primary-pages file its @misc type
+    ("gathered.bib", "liu2023cachegen", "doi"),
+    ("gathered.bib", "liu2023cachegen", "title"),
+    ("gathered.bib", "liu2023cachegen", "type"),
+    ("gathered.bib", "liu2023cachegen", "year"),
+    ("2026-12-01-primary-pages.bib", "liu2023cachegen", "type"),
     # the AAAI 2024 version (OJS page in `sources`) is retitled; the facts keep arXiv v1's title
     ("gathered.bib", "lee2024owq", "title"),
     # published under new titles (arXiv's latest version and the authors' pages, in `sources`)
