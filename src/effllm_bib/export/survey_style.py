@@ -19,8 +19,8 @@ from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from ..normalize import short_venue
-from .text import plain
+from ..latex import plain
+from ..venues import short_venue
 
 
 def bullet_text(title: str, venue: str, links: Sequence[tuple[str, str]]) -> str:

@@ -14,10 +14,12 @@ from pathlib import Path
 from ..database import Database
 from ..export.bibtex import for_bibtex
 from ..export.survey_style import bullet_text, venue_and_year
-from ..export.text import plain
 from ..files import read_text, write_atomic
+from ..identifiers import arxiv_id_from_url
+from ..latex import plain
 from ..model import Entry
-from ..normalize import arxiv_id_from_url, fix_doubled_prefix, fold, lookup_venue
+from ..text import fix_doubled_prefix, fold
+from ..venues import lookup_venue
 from .survey import (
     _LINK,
     _MD_ESCAPE,
