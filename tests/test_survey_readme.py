@@ -13,10 +13,10 @@ import pytest
 from effllm_bib.cli import cli
 from effllm_bib.database import Database
 from effllm_bib.export.formatted import render_entries
-from effllm_bib.export.survey_style import bullet_text, paper_link, venue_and_year
-from effllm_bib.export.text import plain
+from effllm_bib.export.survey_style import bullet_text, paper_link, rendered_venue, venue_and_year
 from effllm_bib.importers.survey import import_survey
-from effllm_bib.importers.survey_diff import readme_rewrites, rendered_venue
+from effllm_bib.importers.survey_diff import readme_rewrites
+from effllm_bib.latex import plain
 
 from .conftest import DATA, FACTS_SNIPPET, REFS, SHARED, SURVEY_SNIPPET
 

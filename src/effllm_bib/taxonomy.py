@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import TaxonomyError, UnknownCategoryError
 from .model import Category
-from .normalize import fold
+from .text import fold
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

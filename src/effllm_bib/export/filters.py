@@ -10,7 +10,8 @@ from pathlib import Path
 from ..errors import EffllmBibError
 from ..files import read_text
 from ..model import Entry
-from ..normalize import fold, lookup_venue, venue_core
+from ..text import fold
+from ..venues import lookup_venue, venue_core
 from ..vocab import PUBLISHED_TYPES
 
 PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them

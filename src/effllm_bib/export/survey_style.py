@@ -20,9 +20,11 @@ from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from ..normalize import short_venue
+from ..latex import plain
+from ..model import Entry
+from ..venues import short_venue
 from ..vocab import arxiv_url, is_arxiv
-from .text import plain
+from .bibtex import for_bibtex
 
 
 def bullet_text(title: str, venue: str, links: Sequence[tuple[str, str]]) -> str:
@@ -51,6 +53,11 @@ def venue_and_year(fields: dict[str, str], entry_type: str) -> str:
             str(Text.from_latex(fields.get("booktitle") or fields.get("journal") or ""))
         )
     return f"{venue}, {year}" if year else venue
+
+
+def rendered_venue(entry: Entry) -> str:
+    """``Venue, Year`` as the survey's list writes it for this entry."""
+    return venue_and_year(dict(for_bibtex(entry, False).fields), entry.type)
 
 
 def paper_link(fields: dict[str, str]) -> str:
