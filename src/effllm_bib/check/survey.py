@@ -20,8 +20,8 @@ from ..normalize import (
     normalize_arxiv_id,
     normalize_doi,
 )
+from ..vocab import PUBLISHED_TYPES
 from .context import Context, rule
-from .general import PUBLISHED
 
 # Venues whose publishers register DOIs for their papers (ACL Anthology, ACM, IEEE, AAAI, ...).
 DOI_VENUES = re.compile(
@@ -101,7 +101,7 @@ def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
         doi = normalize_doi(r.get("doi")) if r.get("doi") else None
         venue = r.get("booktitle") or r.get("journal")
         if (
-            e.type in PUBLISHED
+            e.type in PUBLISHED_TYPES
             and DOI_VENUES.search(venue)
             and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
         ):

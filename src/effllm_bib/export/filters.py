@@ -13,8 +13,6 @@ from ..model import Entry
 from ..normalize import fold, lookup_venue, venue_core
 from ..vocab import PUBLISHED_TYPES
 
-PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -27,7 +25,7 @@ class Filters:
     def accepts(self, e: Entry) -> bool:
         if self.keys and e.key not in self.keys:
             return False
-        if self.published_only and e.type not in PUBLISHED:
+        if self.published_only and e.type not in PUBLISHED_TYPES:
             return False
         if self.first_year is not None or self.last_year is not None:
             if not e.get("year").isdigit():

@@ -9,12 +9,12 @@ from typing import Literal
 from urllib.parse import quote
 
 from ..export.bibtex import export_bibtex
-from ..export.filters import PUBLISHED
 from ..export.text import plain
 from ..model import Entry
 from ..names import parse_names
 from ..normalize import short_venue
 from ..taxonomy import Taxonomy
+from ..vocab import PUBLISHED_TYPES
 from .coins import coins, web_address
 
 Status = Literal["published", "preprint", "other"]
@@ -61,7 +61,7 @@ def fold_search(text: str) -> str:
 
 
 def status_of(entry: Entry) -> Status:
-    if entry.type in PUBLISHED:
+    if entry.type in PUBLISHED_TYPES:
         return "published"
     if entry.get("archiveprefix").lower() == "arxiv" and entry.get("eprint"):
         return "preprint"
