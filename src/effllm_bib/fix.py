@@ -14,10 +14,10 @@ from .model import Entry
 from .normalize import (
     clean_text,
     needs_protection,
-    normalize_arxiv_id,
     normalize_doi,
     normalize_pages,
 )
+from .vocab import arxiv_id
 
 
 def fix_doi(e: Entry) -> Entry:
@@ -26,9 +26,7 @@ def fix_doi(e: Entry) -> Entry:
 
 
 def fix_eprint(e: Entry) -> Entry:
-    if not e.get("eprint") or e.get("archiveprefix", "arXiv").lower() != "arxiv":
-        return e
-    aid = normalize_arxiv_id(e.get("eprint"))
+    aid = arxiv_id(e)  # only an arXiv eprint: another archive's id keeps its form
     return e.with_fields(eprint=aid) if aid and aid != e.get("eprint") else e
 
 
