@@ -139,3 +139,34 @@ def test_match_reads_arxiv_links(fields: dict[str, str], expected: dict[str, lis
     """The merge also matches on an arXiv DOI or URL (``arxiv_id(..., links=True)``)."""
     db = Database(Path("x.bib"), None, [Entry.make("a", "misc", {**BASE, **fields})])
     assert MatchIndex(db).by_arxiv == expected
+
+
+class RecordingArxiv:
+    """Stands in for the arXiv source: notes the ids it is asked for and knows none of them."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def fetch(self, ids: Any) -> dict[str, Any]:
+        self.asked += sorted(ids)
+        return {}
+
+
+@pytest.mark.parametrize("case, expected", cases({
+    "archiveprefix-arxiv": (["2301.00774"], "10.48550/arXiv.2301.00774"),
+    "no-archive-arxiv-id": (["2301.00774"], "10.48550/arXiv.2301.00774"),
+    "no-archive-old-arxiv-id": (["hep-th/9901001"], "10.48550/arXiv.hep-th/9901001"),
+    "no-archive-pmc-id": ([], ""),
+    "eprinttype-arxiv": (["2301.00774"], "10.48550/arXiv.2301.00774"),
+    "archiveprefix-hal": ([], ""),
+    "eprinttype-hal-arxiv-shaped": ([], ""),
+}))  # fmt: skip
+def test_enrichment_asks_arxiv_and_derives_its_doi(
+    case: str, expected: tuple[list[str], str], tmp_path: Path
+) -> None:
+    from effllm_bib.enrich.engine import Enricher, enrich
+
+    db = Database(tmp_path / "x.bib", None, [entry(case)])
+    arxiv = RecordingArxiv()
+    enrich(Enricher(db, None, arxiv, today="2026-01-01"), [entry(case).key])  # type: ignore[arg-type]
+    assert (arxiv.asked, db.entries[entry(case).key].get("doi")) == expected
