@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .files import write_atomic
 from .model import Entry, Extra
+from .vocab import arxiv_id
 
 # Standard fields first, in the order a reader scans an entry; then any other field
 # alphabetically; then the project's own provenance fields.
@@ -182,8 +183,7 @@ def reader_fields(entry: Entry) -> Entry:
     Idempotent, so a database read and written unchanged keeps its bytes.
     """
     values: dict[str, str] = {}
-    arxiv = entry.get("eprint") and entry.get("archiveprefix").lower() == "arxiv"
-    if arxiv and not entry.get("eprinttype"):
+    if arxiv_id(entry) is not None and not entry.get("eprinttype"):
         values["eprinttype"] = "arxiv"
     sort_key = re.sub(r"[{}]", "", entry.get("title")).strip()
     named = entry.get("author") or entry.get("editor")

@@ -81,7 +81,6 @@ OTHER_TYPES = frozenset(
         "customf",
     ]
 )
-PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
 
 # Keys: BibTeX reads a key up to white space or a comma and stops at a closing brace (bibtex
 # 0.99d drops such an entry); biber's btparse also rejects ' " # % ( ) = and { ; LaTeX's \cite
@@ -188,10 +187,10 @@ def _years(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Ite
         first = arxiv_year(aid) if aid else None
         if first is None:
             continue
-        if e.type not in PUBLISHED and int(year) != first:
+        if e.type not in PUBLISHED_TYPES and int(year) != first:
             yield ctx.problem("year-arxiv", f"preprint year {year} differs from its arXiv id's year "
                               f"{first}; check which is right.", e)  # fmt: skip
-        elif e.type in PUBLISHED and int(year) < first - 1:
+        elif e.type in PUBLISHED_TYPES and int(year) < first - 1:
             yield ctx.problem("year-arxiv", f"published in {year}, before its arXiv id ({first}); "
                               "check the year.", e)  # fmt: skip
 
