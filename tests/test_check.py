@@ -224,6 +224,7 @@ GENERAL = [
                  None, id="specials-in-url-commands"),
     pytest.param([lone(title="Rank $r_1$ and $$a_b$$")], None, id="specials-in-math"),
     pytest.param([lone(title="T", note="100% sure")], "latex-special", id="percent-in-note"),
+    pytest.param([lone(title="T", sorttitle="Computers & Typesetting", indexsorttitle="A & B")], None, id="sort-fields-are-not-typeset"),
     pytest.param([lone(key="O'Hara_1999_B", title="T")], "key-portability", id="apostrophe-key"),
     pytest.param([lone(key="a b", title="T")], "bad-key", id="space-in-key"),
     pytest.param([lone(key="a:b.c-d_e+f/g", title="T")], None, id="punctuated-key"),
