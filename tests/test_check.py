@@ -227,6 +227,7 @@ GENERAL = [
     pytest.param([lone(title="T", sorttitle="Computers & Typesetting", indexsorttitle="A & B")], None, id="sort-fields-are-not-typeset"),
     pytest.param([lone(key="O'Hara_1999_B", title="T")], "key-portability", id="apostrophe-key"),
     pytest.param([lone(key="a b", title="T")], "bad-key", id="space-in-key"),
+    pytest.param([lone(key="Knuth84", title="T"), lone(key="knuth84", title="U")], "duplicate-key", id="keys-differing-only-in-case"),
     pytest.param([lone(key="a:b.c-d_e+f/g", title="T")], None, id="punctuated-key"),
     pytest.param([lone(title="T", keywords="anything, at all")], None, id="keywords-free-without-taxonomy"),
     pytest.param([lone(title="T", eprint="hdl:1234", eprinttype="handle")], None, id="non-arxiv-eprint"),
