@@ -129,6 +129,20 @@ def _macros_and_crossrefs(
 
 
 @rule("general")
+def _keys_equal_but_for_case(
+    raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
+) -> Iterable[Problem]:
+    """BibTeX and pybtex compare keys ignoring case: Knuth84 and knuth84 are one key to them
+    ("Repeated entry"), though bibtexparser reads two."""
+    first: dict[str, Entry] = {}
+    for e in raw:
+        seen = first.setdefault(e.key.lower(), e)
+        if seen.key != e.key:
+            yield ctx.problem("duplicate-key", f"key '{e.key}' differs from '{seen.key}' only in "
+                              "case, which BibTeX reads as one key; rename one.", e)  # fmt: skip
+
+
+@rule("general")
 def _types_and_required(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
