@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .files import write_atomic
 from .model import Entry, Extra
 from .vocab import arxiv_id
 
@@ -152,18 +151,6 @@ def verify_text(text: str, entries: Iterable[Entry], target: Path | str) -> None
     if parsed.errors:
         first = parsed.errors[0]
         raise WriteVerificationError(target, first.key or f"line {first.line}", first.message)
-
-
-def write_verified(
-    path: Path, entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True
-) -> str:
-    """Format, check that the text reads back as the same entries, then write atomically."""
-    entries = list(entries)
-    text = format_bib(entries, extras, sort)
-    verify_text(text, entries, path)
-    write_atomic(path, text)
-    return text
-
 
 
 def is_valid_key(key: str) -> bool:

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 
 from ..identifiers import arxiv_year, normalize_arxiv_id
 from ..model import Entry, Problem
+from ..resolve import undefined_macros
 from ..venues import VENUE_FIELD, mistyped_venue
 from ..vocab import PUBLISHED_TYPES
-from .context import Context, rule, undefined_macros
+from .context import Context, rule
 
 # Required fields per type, BibTeX's and biblatex's in common (author is the survey's own rule).
 # Each requirement is a tuple of alternatives: biblatex's journaltitle, date and institution

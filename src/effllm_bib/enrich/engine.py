@@ -24,7 +24,7 @@ from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
 from ..names import first_family
 from ..venues import lookup_venue
-from ..vocab import PUBLISHED_TYPES, arxiv_id
+from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
@@ -238,7 +238,7 @@ class Enricher:
         aid = arxiv_id(ours)
         if not aid or ours.get("doi") or not is_preprint(ours):
             return []
-        incoming = Entry.make(key, ours.type, {"doi": f"10.48550/arXiv.{aid}"})
+        incoming = Entry.make(key, ours.type, {"doi": arxiv_doi(aid)})
         return self.apply(key, incoming, "derived", report, type_authority=False)
 
     def from_crossref(
