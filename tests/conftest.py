@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,31 @@ REFS = REPO / "refs"
 SHARED = REPO.parent / "shared"
 SURVEY_SNIPPET = DATA / "survey_snippet.md"
 FACTS_SNIPPET = DATA / "facts_snippet.bib"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files that use the `golden` fixture from the current output "
+        "(after a deliberate change of output; review their diff before committing)",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[Path, str], str]:
+    """``golden(path, actual)`` gives the text of the golden file ``path`` to compare ``actual``
+    with. Under ``--update-golden`` it first writes ``actual`` there, so a test body stays one
+    plain assertion and the regeneration lives here."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def read(path: Path, actual: str) -> str:
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+        return path.read_text(encoding="utf-8")
+
+    return read
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -137,17 +136,14 @@ def test_bad_year_filter_is_one_line(runner, full_db):
 
 @pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "unsrtalpha", "survey"])
 @pytest.mark.parametrize("backend", ["text", "markdown", "html", "latex"])
-def test_every_style_and_backend(runner, full_db, style, backend, tmp_path, monkeypatch):
+def test_every_style_and_backend(runner, full_db, style, backend, tmp_path, monkeypatch, golden):
     """Each pair against its golden file. After a deliberate change of output, rewrite the
-    goldens with EFFLLM_BIB_UPDATE_GOLDEN=1 and review their diff."""
+    goldens with `pytest tests/test_export.py --update-golden` and review their diff."""
     monkeypatch.setenv("EFFLLM_BIB_CACHE_DIR", str(tmp_path))
     result = run(runner, full_db, "refs", "-c", "pruning", "--style", style, "--to", backend)
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / "refs" / f"pruning.{style}.{backend}"
-    if os.environ.get("EFFLLM_BIB_UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    path = GOLDEN / "refs" / f"pruning.{style}.{backend}"
+    assert result.stdout == golden(path, result.stdout)
 
 
 def test_plain_text_golden(runner, full_db, tmp_path, monkeypatch):
@@ -174,10 +170,9 @@ def test_formatting_cache_formats_only_what_changed(full_db, tmp_path, monkeypat
     calls = _counting_formats(monkeypatch)
     again = render_entries(entries, "plain", "text", tmp_path)
     assert calls == []
-    changed = [
-        e.with_fields(pages="1--2") if e.key == "frantar2023sparsegpt" else e for e in entries
-    ]
-    render_entries(changed, "plain", "text", tmp_path)
+    changed = {e.key: e for e in entries}  # one entry changed, same order
+    changed["frantar2023sparsegpt"] = changed["frantar2023sparsegpt"].with_fields(pages="1--2")
+    render_entries(list(changed.values()), "plain", "text", tmp_path)
     assert calls == ["frantar2023sparsegpt"]
     assert again == first
 
