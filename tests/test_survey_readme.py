@@ -17,6 +17,7 @@ from effllm_bib.export.survey_style import bullet_text, paper_link, rendered_ven
 from effllm_bib.importers.survey import import_survey
 from effllm_bib.importers.survey_diff import readme_rewrites
 from effllm_bib.latex import plain
+from effllm_bib.model import Entry
 
 from .conftest import DATA, FACTS_SNIPPET, REFS, SHARED, SURVEY_SNIPPET
 
@@ -114,17 +115,19 @@ def test_survey_markdown_writes_bullets_as_the_readme_does(runner):
     assert "- GPT3.int8(): 8-bit Matrix Multiplication" in result.output  # NeurIPS 2022 title
 
 
+def bullet_links(e: Entry) -> list[tuple[str, str]]:
+    """The [Paper] and [Code] links a fresh bullet for ``e`` carries, each only if it has one."""
+    pairs = [("Paper", paper_link(dict(e.fields))), ("Code", e.get("code"))]
+    return [(label, url) for label, url in pairs if url]
+
+
 def test_survey_style_and_apply_write_the_same_bullet():
     db = Database.load(REFS)
     entries = [e for e in db.select() if e.type != "software"]
     rendered = {key: text for key, _, text in render_entries(entries, "survey", "markdown")}
     for e in entries:
-        fields = dict(e.fields)
-        links = [("Paper", paper_link(fields))] if paper_link(fields) else []
-        links += [("Code", e.get("code"))] if e.get("code") else []
-        assert rendered[e.key] == bullet_text(plain(e.get("title")), rendered_venue(e), links), (
-            e.key
-        )
+        expected = bullet_text(plain(e.get("title")), rendered_venue(e), bullet_links(e))
+        assert rendered[e.key] == expected, e.key
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 
 from effllm_bib.cli import cli
 from effllm_bib.database import Database
+from effllm_bib.errors import EffllmBibError
 from effllm_bib.export import renderer
 from effllm_bib.export.groups import group_name, jabref_groups
 from effllm_bib.model import Category, Entry
@@ -25,11 +26,28 @@ def arxiv_lines(db: Database) -> dict[str, list[str]]:
     return {k: [f"arXiv: {e.get('eprint')}"] for k, e in db.entries.items() if e.get("eprint")}
 
 
-@pytest.mark.parametrize("source", ["committed", "bibtex", "biblatex"])
-def test_zotero_imports_every_entry_and_every_arxiv_id(db, source):
-    text = (REFS / "effllm.bib").read_text() if source == "committed" else (
-        renderer(source)(db.select(), ""))  # fmt: skip
-    imported = import_bibtex(text)
+def committed_bib(db: Database) -> str:
+    return (REFS / "effllm.bib").read_text()
+
+
+def exported_bibtex(db: Database) -> str:
+    return renderer("bibtex")(db.select(), "")
+
+
+def exported_biblatex(db: Database) -> str:
+    return renderer("biblatex")(db.select(), "")
+
+
+@pytest.mark.parametrize(
+    "bib_text",
+    [
+        pytest.param(committed_bib, id="committed"),
+        pytest.param(exported_bibtex, id="bibtex"),
+        pytest.param(exported_biblatex, id="biblatex"),
+    ],
+)
+def test_zotero_imports_every_entry_and_every_arxiv_id(db, bib_text):
+    imported = import_bibtex(bib_text(db))
     assert imported.discarded == []
     assert sorted(imported.items) == sorted(db.entries)
     got = {k: item["extra"] for k, item in imported.items.items() if item["extra"]}
@@ -110,13 +128,13 @@ def test_groups_before_the_version_block_are_rejected_by_the_model():
 
 
 def test_a_tree_deeper_than_nine_levels_is_refused():
-    nodes = [(f"n{i}", f"N{i}", f"n{i - 1}" if i else None) for i in range(10)]
-    with pytest.raises(Exception, match="10 levels deep"):
+    nodes = [("n0", "N0", None)] + [(f"n{i}", f"N{i}", f"n{i - 1}") for i in range(1, 10)]
+    with pytest.raises(EffllmBibError, match="10 levels deep"):
         jabref_groups(tiny_taxonomy(*nodes), [Entry("k", "misc", (("keywords", "n9"),))])
 
 
 def test_twin_sibling_names_are_refused():
     tax = tiny_taxonomy(("r", "R", None), ("a", "Same", "r"), ("b", "same", "r"))
     entries = [Entry("k1", "misc", (("keywords", "a"),)), Entry("k2", "misc", (("keywords", "b"),))]
-    with pytest.raises(Exception, match="same name"):
+    with pytest.raises(EffllmBibError, match="same name"):
         jabref_groups(tax, entries)
