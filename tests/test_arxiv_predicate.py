@@ -168,5 +168,5 @@ def test_enrichment_asks_arxiv_and_derives_its_doi(
 
     db = Database(tmp_path / "x.bib", None, [entry(case)])
     arxiv = RecordingArxiv()
-    enrich(Enricher(db, None, arxiv, today="2026-01-01"), [entry(case).key])  # type: ignore[arg-type]
+    enrich(Enricher(db, None, arxiv, today="2026-01-01"), [entry(case).key])  # type: ignore[arg-type]  # a recording stand-in for ArxivSource
     assert (arxiv.asked, db.entries[entry(case).key].get("doi")) == expected

@@ -16,6 +16,7 @@ defect, so that they flip to failures (and the mark is removed) once fixed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -24,14 +25,18 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from effllm_bib import bibio, canonical, files
 from effllm_bib.cli import cli
 
 from .conftest import REFS, SHARED
+
+if TYPE_CHECKING:  # what pytest.param returns; pytest exports no public name for it
+    from _pytest.mark import ParameterSet
 
 REALBIB = SHARED / "data" / "realbib"
 TEXLIVE = Path("/usr/share/texlive/texmf-dist/bibtex/bib")
@@ -84,20 +89,20 @@ KNOWN: dict[str, tuple[set[str], str]] = {
 }
 
 
-def _case(path: Path, prop: str) -> pytest.param:  # type: ignore[valid-type]
+def _case(path: Path, prop: str) -> ParameterSet:
     files, reason = KNOWN.get(prop, (set(), ""))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if path.name in files else []
     return pytest.param(path, id=path.name, marks=marks)
 
 
-def cases(prop: str) -> list[pytest.param]:  # type: ignore[valid-type]
+def cases(prop: str) -> list[ParameterSet]:
     return [_case(p, prop) for p in (FILES if prop == "commands" else TEXT_FILES)]
 
 
 pytestmark = pytest.mark.skipif(not FILES, reason="no corpus: ../shared/data/realbib/ is absent")
 
 
-def _outcome(result) -> str:  # type: ignore[no-untyped-def]
+def _outcome(result: Result) -> str:
     """ok (a result; check exiting 1 with its findings is one), finding (one error line on
     stderr), or traceback (anything else)."""
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -157,19 +162,13 @@ def reference_keys(path: Path) -> set[str]:
     ours = {e.key.lower() for e in bibtexparser.parse_string(text).entries}
     pybtex.errors.set_strict_mode(False)
     try:
-        with io.StringIO() as sink, _stderr_to(sink):
+        with io.StringIO() as sink, contextlib.redirect_stderr(sink):
             theirs = {k.lower() for k in parse_string(text, "bibtex").entries}
     except Exception:  # pybtex gives up on the whole file: it reads no entry
         theirs = set()
     finally:
         pybtex.errors.set_strict_mode(True)
     return ours & theirs
-
-
-def _stderr_to(sink: io.StringIO):  # type: ignore[no-untyped-def]
-    import contextlib
-
-    return contextlib.redirect_stderr(sink)
 
 
 def exported_keys(fmt: str, text: str) -> set[str]:

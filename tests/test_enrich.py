@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -45,7 +46,8 @@ class Services:
         self.server = server
         self.log: list[Request] = []
         self.times: dict[str, list[float]] = {}  # path -> when each request arrived
-        self.faults: list[Response | str] = []  # answered, in order, before the real routes
+        # answered, in order, before the real routes; "sleep" answers after the client's timeout
+        self.faults: list[Response | Literal["sleep"]] = []
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
         server.expect_request("/search/publ/api").respond_with_handler(self._dblp)
         server.expect_request(__import__("re").compile(r"^/rec/.+\.bib$")).respond_with_handler(
@@ -67,10 +69,10 @@ class Services:
         if not self.faults:
             return None
         fault = self.faults.pop(0)
-        if fault == "sleep":
-            time.sleep(1.5)
-            return Response("late", status=200)
-        return fault  # type: ignore[return-value]
+        if isinstance(fault, Response):
+            return fault
+        time.sleep(1.5)  # "sleep"
+        return Response("late", status=200)
 
     def _crossref(self, request: Request) -> Response:
         self.log.append(request)

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -23,6 +24,9 @@ from effllm_bib.site import build_site
 from effllm_bib.site.papers import Paper, fold_search, papers_of
 
 from .conftest import REFS, REPO
+
+if TYPE_CHECKING:  # selenium is imported when a browser is there to drive
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +55,7 @@ def _missing() -> str:
 
 
 @pytest.fixture(scope="module")
-def driver() -> Iterator[object]:
+def driver() -> Iterator[WebDriver]:
     missing = _missing()
     if missing and os.environ.get("CI") == "true":
         pytest.fail(f"{missing} missing; .ci/run installs chromium and chromium-driver")
@@ -89,10 +93,12 @@ def papers(db: Database) -> list[Paper]:
     return papers_of(db.select(), db.taxonomy)
 
 
-def visible(browser) -> list[str]:  # type: ignore[no-untyped-def]
-    return browser.execute_script(
-        "return Array.from(document.querySelectorAll('[data-key]'))"
-        ".filter(e => !e.hidden).map(e => e.dataset.key)"
+def visible(browser: WebDriver) -> list[str]:
+    return list(
+        browser.execute_script(
+            "return Array.from(document.querySelectorAll('[data-key]'))"
+            ".filter(e => !e.hidden).map(e => e.dataset.key)"
+        )
     )
 
 
@@ -116,11 +122,11 @@ def expected(
     ]
 
 
-def query(browser) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def query(browser: WebDriver) -> dict[str, list[str]]:
     return parse_qs(urlparse(browser.current_url).query)
 
 
-def screenshot(browser, name: str) -> None:  # type: ignore[no-untyped-def]
+def screenshot(browser: WebDriver, name: str) -> None:
     if os.environ.get("EFFLLM_BIB_SCREENSHOTS") == "1":
         browser.save_screenshot(str(REPO / "docs" / name))
 
