@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from effllm_bib.latex import to_text
 
@@ -32,3 +34,54 @@ from effllm_bib.latex import to_text
 )  # fmt: skip
 def test_to_text(latex, text):
     assert to_text(latex) == text
+
+
+# --- the walker that reads runs of ordinary characters as one token (issue 9: export speed) ------
+
+
+def _parse(walker_class: type, value: str) -> tuple[str, str]:
+    """What a walker makes of ``value``: its nodes (parsing states left out: they are objects
+    of each walk) and the text they convert to."""
+    import re
+
+    from effllm_bib.latex import _converter, _walking
+
+    db, _ = _walking()
+    walker = walker_class(value, latex_context=db, tolerant_parsing=True)
+    nodes, pos, length = walker.get_latex_nodes()
+    shown = re.sub(r"<parsing state \d+>", "", repr((nodes, pos, length)))
+    return shown, _converter().nodelist_to_text(nodes)
+
+
+def _pylatexenc_walker():
+    from pylatexenc.latexwalker import LatexWalker
+
+    return LatexWalker
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="title"),
+    pytest.param("Bicz{\\'o} and \\'e and \\v s and \\'  e", id="accent-arguments-read-one-char"),
+    pytest.param("\\acro UTF-8 and \\acro{UTF}", id="argument-without-braces"),
+    pytest.param("{\\TeX} Live  \n  under Windows", id="spaces-before-a-run"),
+    pytest.param("one\n\ntwo \n\n\n three", id="paragraph-breaks"),
+    pytest.param("a [b] \\mbox[x]{y} c*d \\foo* e", id="brackets-and-stars"),
+    pytest.param("x $a b^2 \\le c$ y $$d e$$ z", id="math"),
+    pytest.param("1--2 --- ``q'' ?` !` ~ & # \\& 50\\% % a comment\nnext",
+                 id="specials-and-comment"),
+    pytest.param("\\begin{quote} a b \\end{quote} c", id="environment"),
+    pytest.param("{unclosed {group and } stray }} end", id="unbalanced"),
+    pytest.param("Nyström — Łańcucki\u00a0and\u2009thin", id="non-ascii-and-unicode-spaces"),
+])  # fmt: skip
+def test_run_reading_walker_parses_as_pylatexenc_does(value):
+    from effllm_bib.latex import _walking
+
+    assert _parse(_walking()[1], value) == _parse(_pylatexenc_walker(), value)
+
+
+@given(st.text(alphabet="ab Z.,\n\t\u00a0{}[]\\'\"`-~$%&#*^_!?voTeX", max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_run_reading_walker_parses_any_text_as_pylatexenc_does(value):
+    from effllm_bib.latex import _walking
+
+    assert _parse(_walking()[1], value) == _parse(_pylatexenc_walker(), value)

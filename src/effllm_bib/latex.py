@@ -54,10 +54,56 @@ def _unknown_macro(node: Any, *_: object, **__: object) -> str:
     return "" if takes_group else str(node.macroname)
 
 
+_CALLER_CHOICE = object()  # get_token's include_brace_chars when a caller passed none
+
+
+def _run_reading_walker(latexwalker: Any, walker_db: Any) -> type:
+    """pylatexenc's LatexWalker, reading a run of ordinary characters as one token where its
+    node reader would only join their one-character tokens into the same text.
+
+    pylatexenc 2 reads text one character at a time, and asks every special of its context
+    (``--``, ``~``, ``''``, ...) whether it starts there: a title costs a millisecond. The parse is
+    unchanged: a character is ordinary when ``get_token`` would give it as a plain ``char`` token
+    (not a space, a brace, ``\\``, ``%``, ``$``, ``[``/``]`` or the first character of any special
+    of the context), and a run is ordinary characters with white space before and between them
+    (paragraph breaks too: their tokens are characters as well), which the node reader (the
+    only caller that passes ``include_brace_chars`` and keeps ``environments``) concatenates, as
+    it does the spaces before a one-character token. Macro arguments (``\\'e``, ``\\v s``) and
+    star or bracket tests still read one character, since those callers pass
+    ``environments=False`` or no ``include_brace_chars`` (pylatexenc 2.11).
+    """
+    firsts = {spec.specials_chars[0] for spec in walker_db.iter_specials_specs()}
+    ordinary = "".join(re.escape(c) for c in sorted(firsts | set("\\%{}$[]")))
+    run = re.compile(rf"(\s*)([^\s{ordinary}]+(?:\s+[^\s{ordinary}]+)*)")
+    single = re.compile(rf"[^\s{ordinary}]")
+    token = latexwalker.LatexToken
+
+    class RunReadingWalker(latexwalker.LatexWalker):  # type: ignore[misc]  # no type hints
+        def get_token(self, pos: int, include_brace_chars: Any = _CALLER_CHOICE,
+                      environments: bool = True, keep_inline_math: Any = None,
+                      parsing_state: Any = None, **kwargs: Any) -> Any:  # fmt: skip
+            ours = parsing_state is None or parsing_state.latex_context is walker_db
+            if ours and not kwargs and include_brace_chars in (None, _CALLER_CHOICE):
+                if environments and include_brace_chars is None:
+                    found = run.match(self.s, pos)
+                    if found:
+                        start = found.start(2)
+                        return token(tok="char", arg=found.group(2), pos=start,
+                                     len=found.end() - start, pre_space=found.group(1))  # fmt: skip
+                elif single.match(self.s, pos):
+                    return token(tok="char", arg=self.s[pos], pos=pos, len=1, pre_space="")
+            if include_brace_chars is _CALLER_CHOICE:
+                include_brace_chars = None
+            return super().get_token(pos, include_brace_chars, environments, keep_inline_math,
+                                     parsing_state, **kwargs)  # fmt: skip
+
+    return RunReadingWalker
+
+
 @lru_cache(maxsize=1)
-def _converter() -> LatexNodes2Text:
+def _walking() -> tuple[Any, type]:
+    """The parsing context (pylatexenc's, with the macros above) and the walker to parse with."""
     from pylatexenc import latexwalker
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
     from pylatexenc.macrospec import MacroSpec, std_macro
 
     walker_db = latexwalker.get_default_latex_context_db()
@@ -65,6 +111,14 @@ def _converter() -> LatexNodes2Text:
         "effllm-args", prepend=True,
         macros=[MacroSpec(name, "") for name in (*LOGOS, *SWITCHES)] + [std_macro(name, False, 1) for name in (*TEXT_ARG, "noopsort", "mkbibquote")],
     )  # fmt: skip
+    return walker_db, _run_reading_walker(latexwalker, walker_db)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    walker_db, walker_class = _walking()
     text_db = get_default_latex_context_db()
     text_db.add_context_category(
         "effllm-text", prepend=True,
@@ -77,7 +131,7 @@ def _converter() -> LatexNodes2Text:
 
     class Converter(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc ships no type hints
         def latex_to_text(self, latex: str, **parse_flags: object) -> str:
-            walker = latexwalker.LatexWalker(latex, latex_context=walker_db, tolerant_parsing=True)
+            walker = walker_class(latex, latex_context=walker_db, tolerant_parsing=True)
             nodes, _, _ = walker.get_latex_nodes()
             return str(self.nodelist_to_text(nodes))
 
