@@ -85,3 +85,35 @@ def test_run_reading_walker_parses_any_text_as_pylatexenc_does(value):
     from effllm_bib.latex import _walking
 
     assert _parse(_walking()[1], value) == _parse(_pylatexenc_walker(), value)
+
+
+# --- the text of a value from the texts of its top-level parts ----------------------------------
+
+_PIECES = ["{", "}", "{", "}", "\\TeX", "\\TeX ", "\\'", "\\'e", '{\\"a}', "\\acro", "\\NTG",
+           "\\v s", "\\rlap", "\\kern", "\\{", "\\}", "\\\\", "\\verb|{|", "\\begin{quote}",
+           "\\end{quote}", "e", "Word", " ", "  ", "\n", "\n\n", "--", "---", "~", "'", "''", "`",
+           "-", "[", "]", "$", "%", "ö", "\u00a0", "&"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("{Olde worlde {\\TeX}}", id="title-in-a-group"),
+    pytest.param('Feuers{\\"a}nger', id="accent-in-a-group"),
+    pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="macros-in-groups"),
+    pytest.param("{\\acro}{UTF} and {\\NTG}{} and {A }{ B}", id="macro-ending-a-group"),
+    pytest.param("An indexing facility for \\TeX", id="macro-at-top-level"),
+    pytest.param("{a} -- {b}~c '' {\\tt x} ``y''", id="specials-between-groups"),
+    pytest.param("{a [\\foo[}]{b}]}", id="bracket-beside-a-macro"),
+    pytest.param("{a} } {b", id="unbalanced"),
+])  # fmt: skip
+def test_text_in_parts_is_the_text_of_one_parse(value):
+    from effllm_bib.latex import _converter
+
+    assert _converter().latex_to_text(value) == _converter().parsed_text(value)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_text_in_parts_is_the_text_of_one_parse_for_any_text(value):
+    from effllm_bib.latex import _converter
+
+    assert _converter().latex_to_text(value) == _converter().parsed_text(value)

@@ -35,6 +35,8 @@ def test_lookups_agree_with_the_canonical_fields(entry):
     names = {k for k, _ in entry.fields} | {"title", "absent"}
     assert {n: entry.get(n) for n in names} == {n: _scan(entry, n) for n in names}
     assert {n for n in names if n in entry} == {k for k, _ in entry.fields}
+    order = ["absent", *sorted(names, reverse=True)]
+    assert entry.first(*order) == next((_scan(entry, n) for n in order if _scan(entry, n)), "")
 
 
 def test_a_lookup_leaves_equality_hash_and_repr_alone():

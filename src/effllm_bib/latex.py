@@ -70,7 +70,8 @@ def _run_reading_walker(latexwalker: Any, walker_db: Any) -> type:
     only caller that passes ``include_brace_chars`` and keeps ``environments``) concatenates, as
     it does the spaces before a one-character token. Macro arguments (``\\'e``, ``\\v s``) and
     star or bracket tests still read one character, since those callers pass
-    ``environments=False`` or no ``include_brace_chars`` (pylatexenc 2.11).
+    ``environments=False`` or no ``include_brace_chars`` (pylatexenc 2.11). A brace right at the
+    position is made its token here too, as ``get_token`` makes it for every caller.
     """
     firsts = {spec.specials_chars[0] for spec in walker_db.iter_specials_specs()}
     ordinary = "".join(re.escape(c) for c in sorted(firsts | set("\\%{}$[]")))
@@ -92,6 +93,10 @@ def _run_reading_walker(latexwalker: Any, walker_db: Any) -> type:
                                      len=found.end() - start, pre_space=found.group(1))  # fmt: skip
                 elif single.match(self.s, pos):
                     return token(tok="char", arg=self.s[pos], pos=pos, len=1, pre_space="")
+                brace = self.s[pos : pos + 1]
+                if brace in ("{", "}"):
+                    kind = "brace_open" if brace == "{" else "brace_close"
+                    return token(tok=kind, arg=brace, pos=pos, len=1, pre_space="")
             if include_brace_chars is _CALLER_CHOICE:
                 include_brace_chars = None
             return super().get_token(pos, include_brace_chars, environments, keep_inline_math,
@@ -131,11 +136,86 @@ def _converter() -> LatexNodes2Text:
 
     class Converter(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc ships no type hints
         def latex_to_text(self, latex: str, **parse_flags: object) -> str:
+            return _in_parts(latex)
+
+        def parsed_text(self, latex: str) -> str:
+            """The text of ``latex`` as pylatexenc gives it, from one parse of the whole."""
             walker = walker_class(latex, latex_context=walker_db, tolerant_parsing=True)
             nodes, _, _ = walker.get_latex_nodes()
             return str(self.nodelist_to_text(nodes))
 
     return Converter(latex_context=text_db, math_mode="text", strict_latex_spaces=True)
+
+
+# --- the text of a value from the texts of its parts -----------------------------------------
+# A title is mostly plain words and a few groups that recur ({\TeX}, {\"a}): pylatexenc's text
+# of a value is the concatenation of the texts of its top-level parts when the value is plain
+# text and balanced groups only (pylatexenc makes such text one character node, written as it is
+# with strict_latex_spaces, and a group's text is its nodes' text). Each part is converted once.
+# Anything else at the top level (a macro, whose arguments and spacing depend on what follows;
+# math; a comment; \verb or an environment, which hide braces; a bracket beside a macro, whose
+# optional argument can swallow a brace) is parsed whole.
+
+
+def _parts(latex: str) -> list[str] | None:
+    """``latex`` cut into balanced top-level groups and the plain text between them; None when
+    it is not only that (see above)."""
+    if "$" in latex or "%" in latex or "\\verb" in latex or "\\begin" in latex or (
+        "[" in latex and "\\" in latex
+    ):
+        return None
+    parts: list[str] = []
+    depth = start = i = 0
+    while i < len(latex):
+        c = latex[i]
+        if c == "\\":
+            if depth == 0:
+                return None
+            i += 2  # a control symbol (\{) or the first letter of a control word
+            continue
+        if c == "{":
+            if depth == 0 and i > start:
+                parts.append(latex[start:i])
+                start = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                parts.append(latex[start : i + 1])
+                start = i + 1
+        i += 1
+    if depth:
+        return None
+    if start < len(latex):
+        parts.append(latex[start:])
+    return parts
+
+
+def _in_parts(latex: str) -> str:
+    parts = _parts(latex)
+    if parts is None:
+        return str(_converter().parsed_text(latex))
+    return "".join(_part_text(part) for part in parts)
+
+
+@lru_cache(maxsize=16384)
+def _part_text(part: str) -> str:
+    """The text of a group (``{...}``) or of the plain text between groups."""
+    if part[0] == "{":
+        inner = _parts(part[1:-1])
+        if inner is None:
+            return str(_converter().parsed_text(part))  # the group whole: its end bounds it
+        return "".join(_part_text(p) for p in inner)
+    if any(c in _specials_starts() for c in part):  # ``--``, ``~``: pylatexenc's own specials
+        return str(_converter().parsed_text(part))
+    return part
+
+
+@lru_cache(maxsize=1)
+def _specials_starts() -> frozenset[str]:
+    return frozenset(spec.specials_chars[0] for spec in _walking()[0].iter_specials_specs())
 
 
 @lru_cache(maxsize=65536)

@@ -44,6 +44,11 @@ class Entry:
     def get(self, name: str, default: str = "") -> str:
         return self._index.get(name, default)
 
+    def first(self, *names: str) -> str:
+        """The value of the first of ``names`` the entry has (a non-empty one), or ''."""
+        index = self._index
+        return next((index[n] for n in names if index.get(n)), "")
+
     def __contains__(self, name: str) -> bool:
         return name in self._index
 
