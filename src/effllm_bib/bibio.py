@@ -212,7 +212,7 @@ def _convert(
             suspicious = suspicious or odd
             out.entries.append(entry)
             for name, value in entry.fields:
-                if _SWALLOWED_FIELD.search(value):
+                if "=" in value and _SWALLOWED_FIELD.search(value):
                     out.problems.append(
                         Problem(Severity.ERROR, "missing-comma",
                                 f"field '{name}' of '{entry.key}' swallows the next field "

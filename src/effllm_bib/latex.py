@@ -157,6 +157,10 @@ def _converter() -> LatexNodes2Text:
 # optional argument can swallow a brace) is parsed whole.
 
 
+# a brace, or a backslash with the character it escapes (\{) or that starts a control word
+_GROUPING = re.compile(r"\\.?|[{}]", re.S)
+
+
 def _parts(latex: str) -> list[str] | None:
     """``latex`` cut into balanced top-level groups and the plain text between them; None when
     it is not only that (see above)."""
@@ -165,27 +169,24 @@ def _parts(latex: str) -> list[str] | None:
     ):
         return None
     parts: list[str] = []
-    depth = start = i = 0
-    while i < len(latex):
-        c = latex[i]
-        if c == "\\":
+    depth = start = 0
+    for m in _GROUPING.finditer(latex):
+        c, i = m.group(), m.start()
+        if c[0] == "\\":
             if depth == 0:
                 return None
-            i += 2  # a control symbol (\{) or the first letter of a control word
-            continue
-        if c == "{":
+        elif c == "{":
             if depth == 0 and i > start:
                 parts.append(latex[start:i])
                 start = i
             depth += 1
-        elif c == "}":
+        else:
             depth -= 1
             if depth < 0:
                 return None
             if depth == 0:
                 parts.append(latex[start : i + 1])
                 start = i + 1
-        i += 1
     if depth:
         return None
     if start < len(latex):

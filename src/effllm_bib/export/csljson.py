@@ -161,6 +161,8 @@ def indented_json(value: Any, indent: str = "") -> str:
     by the C encoder (the standard library indents in pure Python, at twice the cost)."""
     if isinstance(value, str):
         return encode_basestring(value)
+    if type(value) is int:
+        return int.__repr__(value)  # as json writes an int
     inner = indent + "  "
     if isinstance(value, list) and value:
         parts = ",\n".join(inner + indented_json(v, inner) for v in value)
