@@ -148,37 +148,53 @@ def _converter() -> LatexNodes2Text:
 
 
 # --- the text of a value from the texts of its parts -----------------------------------------
-# A title is mostly plain words and a few groups that recur ({\TeX}, {\"a}): pylatexenc's text
-# of a value is the concatenation of the texts of its top-level parts when the value is plain
-# text and balanced groups only (pylatexenc makes such text one character node, written as it is
-# with strict_latex_spaces, and a group's text is its nodes' text). Each part is converted once.
-# Anything else at the top level (a macro, whose arguments and spacing depend on what follows;
-# math; a comment; \verb or an environment, which hide braces; a bracket beside a macro, whose
-# optional argument can swallow a brace) is parsed whole.
-
+# A title is mostly plain words and a few parts that recur ({\TeX}, {\"a}, \acro{TUG}): pylatexenc's
+# text of a value is the concatenation of the texts of its top-level parts when these are plain
+# text (one character node, written as it is with strict_latex_spaces), balanced groups (their
+# nodes' text), a logo or font switch of this module with the white space after it (it takes no
+# argument, and eats that space as TeX does), or a one-argument macro of this module with its
+# braced argument. Each part is converted once. Anything else at the top level (another macro,
+# whose arguments and spacing depend on what follows; math; a comment; \verb or an environment,
+# which hide braces; a bracket beside a macro, whose optional argument can swallow a brace) makes
+# the value parsed whole.
 
 # a brace, or a backslash with the character it escapes (\{) or that starts a control word
 _GROUPING = re.compile(r"\\.?|[{}]", re.S)
+_CONTROL_WORD = re.compile(r"\\([A-Za-z]+)\s*")
+_BARE_MACROS = frozenset((*LOGOS, *SWITCHES))
 
 
 def _parts(latex: str) -> list[str] | None:
-    """``latex`` cut into balanced top-level groups and the plain text between them; None when
-    it is not only that (see above)."""
+    """``latex`` cut into its top-level parts (see above); None when it is not only those."""
     if "$" in latex or "%" in latex or "\\verb" in latex or "\\begin" in latex or (
         "[" in latex and "\\" in latex
     ):
         return None
     parts: list[str] = []
-    depth = start = 0
-    for m in _GROUPING.finditer(latex):
-        c, i = m.group(), m.start()
+    depth = start = pos = 0
+    argument = False  # the next group is the argument of the macro that starts the part
+    while (m := _GROUPING.search(latex, pos)) is not None:
+        c, i, pos = m.group(), m.start(), m.end()
         if c[0] == "\\":
-            if depth == 0:
+            if depth:
+                continue
+            word = _CONTROL_WORD.match(latex, i)
+            if word is None or latex[word.end(1) : word.end(1) + 1].isalpha():
+                return None  # a control symbol, or a name that goes on in non-ASCII letters
+            if i > start:
+                parts.append(latex[start:i])
+            start = pos = word.end()
+            if word.group(1) in _BARE_MACROS:
+                parts.append(latex[i:pos])
+            elif word.group(1) in TEXT_ARG and latex.startswith("{", pos):
+                start, argument = i, True
+            else:
                 return None
         elif c == "{":
-            if depth == 0 and i > start:
+            if depth == 0 and i > start and not argument:
                 parts.append(latex[start:i])
                 start = i
+            argument = False
             depth += 1
         else:
             depth -= 1
@@ -203,13 +219,13 @@ def _in_parts(latex: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _part_text(part: str) -> str:
-    """The text of a group (``{...}``) or of the plain text between groups."""
+    """The text of one top-level part: a group (``{...}``), a macro part or plain text."""
     if part[0] == "{":
         inner = _parts(part[1:-1])
         if inner is None:
             return str(_converter().parsed_text(part))  # the group whole: its end bounds it
         return "".join(_part_text(p) for p in inner)
-    if any(c in _specials_starts() for c in part):  # ``--``, ``~``: pylatexenc's own specials
+    if part[0] == "\\" or any(c in _specials_starts() for c in part):  # ``--``, ``~``: specials
         return str(_converter().parsed_text(part))
     return part
 
