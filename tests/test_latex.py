@@ -105,6 +105,7 @@ _PIECES = ["{", "}", "{", "}", "\\TeX", "\\TeX ", "\\'", "\\'e", '{\\"a}', "\\ac
                  id="logo-eats-its-space"),
     pytest.param("\\acro{TUG} 2013 and \\acro {A {\\TeX} B}{C} \\acro\n\n{D}", id="one-argument"),
     pytest.param("{\\it Math into {\\TeX}} \\NTG{} \\rlap{Lutz}", id="switch-and-unknown-macros"),
+    pytest.param("\\CTAN archive, \\CTAN{} and \\CTAN {x} \\CTAN\n\n{y}", id="unknown-macro"),
     pytest.param("{a} -- {b}~c '' {\\tt x} ``y''", id="specials-between-groups"),
     pytest.param("{a [\\foo[}]{b}]}", id="bracket-beside-a-macro"),
     pytest.param("{a} } {b", id="unbalanced"),

@@ -151,9 +151,9 @@ def _converter() -> LatexNodes2Text:
 # A title is mostly plain words and a few parts that recur ({\TeX}, {\"a}, \acro{TUG}): pylatexenc's
 # text of a value is the concatenation of the texts of its top-level parts when these are plain
 # text (one character node, written as it is with strict_latex_spaces), balanced groups (their
-# nodes' text), a logo or font switch of this module with the white space after it (it takes no
-# argument, and eats that space as TeX does), or a one-argument macro of this module with its
-# braced argument. Each part is converted once. Anything else at the top level (another macro,
+# nodes' text), a logo or font switch of this module or a macro no context knows, with the white
+# space after it (it takes no argument, and eats that space as TeX does; for the unknown macro, no
+# group may follow), or a one-argument macro of this module with its braced argument. Each part is converted once. Anything else at the top level (another macro,
 # whose arguments and spacing depend on what follows; math; a comment; \verb or an environment,
 # which hide braces; a bracket beside a macro, whose optional argument can swallow a brace) makes
 # the value parsed whole.
@@ -184,7 +184,9 @@ def _parts(latex: str) -> list[str] | None:
             if i > start:
                 parts.append(latex[start:i])
             start = pos = word.end()
-            if word.group(1) in _BARE_MACROS:
+            if word.group(1) in _BARE_MACROS or (
+                latex[pos : pos + 1] != "{" and _unknown(word.group(1))
+            ):
                 parts.append(latex[i:pos])
             elif word.group(1) in TEXT_ARG and latex.startswith("{", pos):
                 start, argument = i, True
@@ -228,6 +230,17 @@ def _part_text(part: str) -> str:
     if part[0] == "\\" or any(c in _specials_starts() for c in part):  # ``--``, ``~``: specials
         return str(_converter().parsed_text(part))
     return part
+
+
+@lru_cache(maxsize=1024)
+def _unknown(name: str) -> bool:
+    """A macro neither parsing context knows: it takes no argument, and its text is its name
+    unless a group follows (:func:`_unknown_macro`)."""
+    text_db = _converter().latex_context
+    return bool(
+        _walking()[0].get_macro_spec(name) is None
+        and text_db.get_macro_spec(name) is text_db.unknown_macro_spec
+    )
 
 
 @lru_cache(maxsize=1)
