@@ -148,15 +148,16 @@ def _converter() -> LatexNodes2Text:
 
 
 # --- the text of a value from the texts of its parts -----------------------------------------
-# A title is mostly plain words and a few parts that recur ({\TeX}, {\"a}, \acro{TUG}): pylatexenc's
-# text of a value is the concatenation of the texts of its top-level parts when these are plain
-# text (one character node, written as it is with strict_latex_spaces), balanced groups (their
-# nodes' text), a logo or font switch of this module or a macro no context knows, with the white
-# space after it (it takes no argument, and eats that space as TeX does; for the unknown macro, no
-# group may follow), or a one-argument macro of this module with its braced argument. Each part is converted once. Anything else at the top level (another macro,
-# whose arguments and spacing depend on what follows; math; a comment; \verb or an environment,
-# which hide braces; a bracket beside a macro, whose optional argument can swallow a brace) makes
-# the value parsed whole.
+# A title is mostly plain words and a few parts that recur ({\TeX}, {\"a}, \acro{TUG}):
+# pylatexenc's text of a value is the concatenation of the texts of its top-level parts when these
+# are plain text (one character node, written as it is with strict_latex_spaces), balanced groups
+# (their nodes' text), a logo or font switch of this module or a macro no context knows, with the
+# white space after it (it takes no argument, and eats that space as TeX does; for the unknown
+# macro, no group may follow), or a one-argument macro of this module with its braced argument.
+# Each part is converted once. Anything else at the top level (another macro, whose arguments and
+# spacing depend on what follows; math; a comment; \verb or an environment, which hide braces; a
+# bracket beside a macro, whose optional argument can swallow a brace) makes the value parsed
+# whole.
 
 # a brace, or a backslash with the character it escapes (\{) or that starts a control word
 _GROUPING = re.compile(r"\\.?|[{}]", re.S)
