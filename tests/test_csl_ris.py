@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from effllm_bib import bibio, vocab
-from effllm_bib.export.csljson import csl_item, export_csl_json, issued
+from effllm_bib.export.csljson import csl_item, export_csl_json, indented_json, issued
 from effllm_bib.export.ris import export_ris, ris_record
 from effllm_bib.model import Entry
 
@@ -128,3 +132,17 @@ def test_bibtex_and_biblatex_keep_an_arxiv_eprint_without_archiveprefix():
     entry = Entry.make("k", "misc", {"title": "T", "eprint": "2301.00774"})
     assert for_bibtex(entry).get("howpublished") == "arXiv preprint arXiv:2301.00774"
     assert for_biblatex(entry).get("eprinttype") == "arxiv"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_indented_json_writes_what_json_dumps_writes(value):
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)

@@ -212,7 +212,7 @@ def _convert(
             suspicious = suspicious or odd
             out.entries.append(entry)
             for name, value in entry.fields:
-                if _SWALLOWED_FIELD.search(value):
+                if "=" in value and _SWALLOWED_FIELD.search(value):
                     out.problems.append(
                         Problem(Severity.ERROR, "missing-comma",
                                 f"field '{name}' of '{entry.key}' swallows the next field "
@@ -271,7 +271,7 @@ def _to_entry(
     """The entry, and whether it shows a case to repair: a ``%`` in a field name (a comment
     line between fields) or a quoted value cut at a ``"`` inside braces."""
     removed = block.parser_metadata.get("removed_enclosing", {}) or {}
-    fields: list[tuple[str, str]] = []
+    fields: dict[str, str] = {}
     bare: set[str] = set()
     odd = False
     for f in block.fields:
@@ -283,11 +283,10 @@ def _to_entry(
         if removed.get(key) == "no-enclosing" and not value.isdigit():
             bare.add(name)
         odd = odd or "%" in name or (value[:1] == '"' and value[-1:] != '"')
-        if any(name == n for n, _ in fields):
-            continue  # a field given twice (reported): the first value counts, as in BibTeX
-        fields.append((name, value))
+        # a field given twice (reported): the first value counts, as in BibTeX
+        fields.setdefault(name, value)
     entry_type = renamed.get(block.entry_type.lower(), block.entry_type)
-    return Entry(block.key, entry_type, tuple(fields), frozenset(bare), line=line), odd
+    return Entry(block.key, entry_type, tuple(fields.items()), frozenset(bare), line=line), odd
 
 
 def read_bib(path: Path) -> ParsedBib:
