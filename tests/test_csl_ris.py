@@ -146,3 +146,22 @@ _JSON_VALUES = st.recursive(
 @settings(max_examples=300, deadline=None)
 def test_indented_json_writes_what_json_dumps_writes(value):
     assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "values", "container"),
+    [
+        pytest.param("article", {"journal": "J. Alg.", "booktitle": "Proc. X"}, "J. Alg.",
+                     id="article-journal-over-inherited-booktitle"),
+        pytest.param("article", {"journaltitle": "J. Alg.", "booktitle": "Proc. X"}, "J. Alg.",
+                     id="article-biblatex-journaltitle"),
+        pytest.param("article", {"booktitle": "Proc. X"}, "Proc. X", id="article-only-booktitle"),
+        pytest.param("inproceedings", {"journal": "J. Alg.", "booktitle": "Proc. X"}, "Proc. X",
+                     id="inproceedings-booktitle-first"),
+        pytest.param("incollection", {"journal": "J. Alg."}, "J. Alg.", id="incollection-journal"),
+    ],
+)  # fmt: skip
+def test_container_title_is_where_the_type_puts_it(entry_type, values, container):
+    assert csl_item(Entry.make("k", entry_type, {"title": "T", **values}))["container-title"] == (
+        container
+    )

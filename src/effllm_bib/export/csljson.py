@@ -107,6 +107,15 @@ def csl_type(entry: Entry, aid: str | None) -> str:
     return TYPES.get(entry.type, "document")
 
 
+# Where the container title is: an article's journal first (an @article with a crossref to a
+# proceedings inherits a booktitle it is not in, and pandoc gives the journal), else booktitle.
+_CONTAINERS = {
+    "article": ("journal", "journaltitle", "booktitle"),
+    "periodical": ("journal", "journaltitle", "booktitle"),
+    "*": ("booktitle", "journal", "journaltitle"),
+}
+
+
 def csl_item(entry: Entry) -> dict[str, Any]:
     aid = arxiv_id(entry)
     kind = csl_type(entry, aid)
@@ -123,7 +132,7 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     date = issued(entry)
     if date:
         item["issued"] = date
-    container = entry.first("booktitle", "journal", "journaltitle")
+    container = entry.first(*_CONTAINERS.get(entry.type, _CONTAINERS["*"]))
     if container:
         item["container-title"] = plain(container)
     first, last = page_range(entry)
