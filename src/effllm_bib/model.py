@@ -33,8 +33,16 @@ class Entry:
         object.__setattr__(self, "bare", frozenset(b.lower() for b in self.bare))
 
     @classmethod
-    def make(cls, key: str, type: str, values: Mapping[str, str], **kw: object) -> Entry:
-        return cls(key, type, tuple((k, v) for k, v in values.items() if v != ""), **kw)  # type: ignore[arg-type]
+    def make(
+        cls,
+        key: str,
+        type: str,
+        values: Mapping[str, str],
+        bare: frozenset[str] = frozenset(),
+        line: int | None = None,
+    ) -> Entry:
+        """An entry from a field mapping; empty values are left out."""
+        return cls(key, type, tuple((k, v) for k, v in values.items() if v != ""), bare, line)
 
     @cached_property
     def _index(self) -> dict[str, str]:
