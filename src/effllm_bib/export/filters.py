@@ -10,7 +10,6 @@ from pathlib import Path
 from ..errors import EffllmBibError
 from ..files import read_text
 from ..model import Entry
-from ..normalize import fold, lookup_venue, venue_core
 from ..vocab import PUBLISHED_TYPES
 
 PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
@@ -45,6 +44,8 @@ class Filters:
 
 def matches_venue(entry: Entry, wanted: str) -> bool:
     """``--venue NeurIPS`` finds 'Advances in Neural Information Processing Systems'."""
+    from ..normalize import fold, lookup_venue, venue_core  # the venue table: for --venue only
+
     where = entry.get("booktitle") or entry.get("journal") or entry.get("howpublished")
     if not where:
         return False

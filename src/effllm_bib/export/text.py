@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..latex import to_text
 from ..model import Entry
-from ..names import csl_names
+
+# latex.py and names.py are imported by the functions that use them: the .bib exports need
+# neither, and they cost start-up.
 
 # Fields that hold identifiers or addresses: never converted.
 IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code",
@@ -17,6 +18,8 @@ IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass"
 def plain(value: str) -> str:
     """What a reader sees: braces and LaTeX commands resolved (``{\\"o}`` -> ``ö``), logos and
     math kept as text (``\\TeX`` -> ``TeX``, ``$\\infty$`` -> ``∞``)."""
+    from ..latex import to_text
+
     return to_text(value)
 
 
@@ -144,6 +147,8 @@ def entry_pdflatex_problems(entry: Entry) -> list[tuple[str, str]]:
 
 def people(value: str) -> list[dict[str, str]]:
     """A name list (author, editor) as CSL name objects."""
+    from ..names import csl_names
+
     return csl_names(value)
 
 
