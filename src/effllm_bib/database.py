@@ -304,13 +304,13 @@ class Database:
         No categories selects everything.
         """
         wanted = list(categories)
-        ordered = sorted(self.entries.values(), key=canonical.entry_sort_key)
-        if not wanted:
-            return ordered
-        if self._taxonomy is None:
-            raise TaxonomyMissingError(self.bib_path, "--category options")
-        slugs = self.taxonomy.subtree(wanted)
-        return [e for e in ordered if slugs.intersection(e.keywords)]
+        chosen: Iterable[Entry] = self.entries.values()
+        if wanted:
+            if self._taxonomy is None:
+                raise TaxonomyMissingError(self.bib_path, "--category options")
+            slugs = self.taxonomy.subtree(wanted)
+            chosen = [e for e in chosen if not slugs.isdisjoint(e.keywords)]
+        return sorted(chosen, key=canonical.entry_sort_key)
 
     def count_by_category(self) -> dict[str, int]:
         """Papers under each node, descendants included (each entry counted once per node)."""

@@ -7,25 +7,38 @@ imported on a miss only). Files with read errors are never cached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
 from pathlib import Path
 from typing import Any
 
 from .cache import installed_versions, load_derived, store_derived
 from .model import Entry, Extra, Problem, Severity
 
-PARSE_CACHE_KIND = "parsed-bib-4"  # change when the reader or the layout below changes
+PARSE_CACHE_KIND = "parsed-bib-5"  # change when the reader or the layout below changes
 
 
-@dataclass
 class ParsedBib:
-    """What a .bib file holds: entries, the blocks kept verbatim, and what could not be read."""
+    """What a .bib file holds: entries, the blocks kept verbatim, and what could not be read.
 
-    entries: list[Entry] = field(default_factory=list)
-    extras: list[Extra] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # every @string macro, lower-cased name -> expanded text, in file order
-    strings: dict[str, str] = field(default_factory=dict)
+    (A plain class, not a dataclass: making a dataclass costs start-up, and nothing compares
+    or copies these.)"""
+
+    def __init__(
+        self,
+        entries: list[Entry] | None = None,
+        extras: list[Extra] | None = None,
+        problems: list[Problem] | None = None,
+        strings: dict[str, str] | None = None,
+    ) -> None:
+        self.entries: list[Entry] = entries if entries is not None else []
+        self.extras: list[Extra] = extras if extras is not None else []
+        self.problems: list[Problem] = problems if problems is not None else []
+        # every @string macro, lower-cased name -> expanded text, in file order
+        self.strings: dict[str, str] = strings if strings is not None else {}
+
+    def __repr__(self) -> str:
+        return (f"ParsedBib({len(self.entries)} entries, {len(self.extras)} extras, "
+                f"{len(self.problems)} problems)")  # fmt: skip
 
     @property
     def errors(self) -> list[Problem]:
@@ -36,33 +49,41 @@ _ENTRY_FIELDS = ("key", "type", "fields", "bare", "line")
 
 
 def _to_plain(parsed: ParsedBib) -> tuple[Any, ...]:
+    # Field names and types are interned: marshal then writes each once and refers back to it,
+    # which makes the cache smaller and quicker to load.
+    intern = sys.intern
     return (
-        [(e.key, e.type, e.fields, e.bare, e.line) for e in parsed.entries],
+        [(e.key, intern(e.type), tuple((intern(n), v) for n, v in e.fields),
+          frozenset(intern(b) for b in e.bare), e.line) for e in parsed.entries],
         [(x.kind, x.text) for x in parsed.extras],
         [(p.severity.value, p.code, p.message, p.line, p.key) for p in parsed.problems],
         list(parsed.strings.items()),
-    )
+    )  # fmt: skip
 
 
-def _entry(values: tuple[Any, ...]) -> Entry:
-    """An entry as the reader made it: its values are in normal form already (they come from an
-    :class:`Entry`), so the normalising constructor is skipped, as ``resolve`` does."""
-    out = object.__new__(Entry)
-    for name, value in zip(_ENTRY_FIELDS, values, strict=True):
-        object.__setattr__(out, name, value)
+def _entries(raw: list[tuple[Any, ...]]) -> list[Entry]:
+    """The entries as the reader made them. Their values are in normal form already (they come
+    from :class:`Entry` objects), so the normalising constructor is skipped, as ``resolve``
+    does: for a database of hundreds of entries it would cost more than the rest of a load."""
+    if tuple(Entry.__dataclass_fields__) != _ENTRY_FIELDS or hasattr(Entry, "__slots__"):
+        return [Entry(k, t, f, b, line=n) for k, t, f, b, n in raw]  # the model changed
+    new = object.__new__
+    out = []
+    for key, type_, fields, bare, line in raw:
+        entry = new(Entry)
+        values = entry.__dict__
+        values["key"], values["type"], values["fields"] = key, type_, fields
+        values["bare"], values["line"] = bare, line
+        out.append(entry)
     return out
 
 
 def _from_plain(data: Any, path: Path) -> ParsedBib:
     raw_entries, raw_extras, raw_problems, raw_strings = data
-    if tuple(Entry.__dataclass_fields__) == _ENTRY_FIELDS:
-        entries = [_entry(e) for e in raw_entries]
-    else:  # the model changed under an old cache entry: build entries the ordinary way
-        entries = [Entry(k, t, f, b, line=n) for k, t, f, b, n in raw_entries]
     extras = [Extra(kind, text) for kind, text in raw_extras]
     problems = [Problem(Severity(sev), code, message, str(path), line, key)
                 for sev, code, message, line, key in raw_problems]  # fmt: skip
-    return ParsedBib(entries, extras, problems, dict(raw_strings))
+    return ParsedBib(_entries(raw_entries), extras, problems, dict(raw_strings))
 
 
 def _read_bib(path: Path) -> ParsedBib:
