@@ -36,13 +36,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from effllm_bib.database import Database  # noqa: E402
 from effllm_bib.enrich.dblp import search_terms  # noqa: E402
-from effllm_bib.normalize import (  # noqa: E402
-    VENUE_FIELD,
-    fold,
-    latex_to_plain,
-    match_venue,
-    split_and,
-)
+from effllm_bib.latex import latex_to_plain  # noqa: E402
+from effllm_bib.names import split_names  # noqa: E402
+from effllm_bib.text import fold  # noqa: E402
+from effllm_bib.venues import VENUE_FIELD, match_venue  # noqa: E402
 
 # The venue names DBLP gives the venue table's rows (short name -> DBLP's).
 DBLP_NAMES = {"ICLR": "ICLR", "NeurIPS": "NeurIPS", "ICML": "ICML", "MLSys": "MLSys",
@@ -55,7 +52,7 @@ TYPES = {"inproceedings": "proceedings-article", "article": "journal-article"}
 
 def crossref_work(e) -> dict:
     people = []
-    for name in split_and(e.get("author")):
+    for name in split_names(e.get("author")):
         family, _, given = name.partition(",")
         people.append({"family": family.strip(), "given": given.strip()})
     return {
@@ -71,7 +68,7 @@ def atom(entries) -> str:
     for e in entries:
         authors = "".join(
             f"<author><name>{escape(n.partition(',')[2].strip() + ' ' + n.partition(',')[0])}</name></author>"
-            for n in split_and(e.get("author"))
+            for n in split_names(e.get("author"))
         )
         items.append(
             f"<entry><id>http://arxiv.org/abs/{e.get('eprint')}v1</id>"
@@ -84,7 +81,7 @@ def atom(entries) -> str:
 
 def dblp_people(e) -> dict:
     names = [f"{n.partition(',')[2].strip()} {n.partition(',')[0].strip()}".strip()
-             for n in split_and(latex_to_plain(e.get("author")))]  # fmt: skip
+             for n in split_names(latex_to_plain(e.get("author")))]  # fmt: skip
     objs = [{"@pid": f"bench/{i}", "text": n} for i, n in enumerate(names)]
     return {"author": objs[0] if len(objs) == 1 else objs}
 

@@ -19,7 +19,7 @@ from effllm_bib.enrich.matching import authors_agree, is_author_prefix, score, v
 from effllm_bib.enrich.upgrade import Candidate, decide
 from effllm_bib.enrich.venues import DBLP_VENUES, find_dblp_venue
 from effllm_bib.model import Entry
-from effllm_bib.normalize import match_venue
+from effllm_bib.venues import match_venue
 
 from .conftest import DATA, REFS
 from .test_enrich import HTTP, Services, run_cli

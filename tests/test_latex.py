@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from effllm_bib.latex import to_text
+from effllm_bib.latex import protect_title, to_text
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,26 @@ from effllm_bib.latex import to_text
 )  # fmt: skip
 def test_to_text(latex, text):
     assert to_text(latex) == text
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        pytest.param(
+            "SparseGPT: Massive Language Models", "{SparseGPT}: Massive Language Models", id="camel"
+        ),
+        pytest.param(
+            "KV-Runahead: Scalable Causal LLM",
+            "{KV}-Runahead: Scalable Causal {LLM}",
+            id="hyphen-colon",
+        ),
+        pytest.param("Soaring from 4K to 400K", "Soaring from {4K} to {400K}", id="digits"),
+        pytest.param(
+            "FLM-101B: with $100 K Budget", "{FLM}-{101B}: with \\$100 K Budget", id="dollar"
+        ),
+        pytest.param("E^2-LLM:Efficient", "E\\^{}2-{LLM}:Efficient", id="caret"),
+        pytest.param("Curated {GPT} & more", "Curated {GPT} \\& more", id="already-braced"),
+    ],
+)
+def test_protect_title(title, expected):
+    assert protect_title(title) == expected

@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from effllm_bib.database import Database, reader_fields
-from effllm_bib.export.text import (
-    entry_pdflatex_problems,
-    latex_from_text,
-    math_symbols,
-    pdflatex_problems,
-    text_from_latex,
-)
+from effllm_bib.export.text import entry_pdflatex_problems, pdflatex_problems
 from effllm_bib.importers.survey import parse_survey
+from effllm_bib.latex import latex_from_text, math_symbols, text_from_latex
 from effllm_bib.model import Entry
 
 from .conftest import REFS, SHARED

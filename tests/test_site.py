@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from effllm_bib.cli import cli
 from effllm_bib.database import Database
 from effllm_bib.export.bibtex import export_bibtex
-from effllm_bib.export.text import plain
+from effllm_bib.latex import plain
 from effllm_bib.model import Entry
 from effllm_bib.site import SiteError, build_site
 from effllm_bib.site.coins import coins_pairs

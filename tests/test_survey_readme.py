@@ -13,10 +13,10 @@ import pytest
 from effllm_bib.cli import cli
 from effllm_bib.database import Database
 from effllm_bib.export.formatted import render_entries
-from effllm_bib.export.survey_style import bullet_text, paper_link
-from effllm_bib.export.text import plain
+from effllm_bib.export.survey_style import bullet_text, paper_link, rendered_venue, venue_and_year
 from effllm_bib.importers.survey import import_survey
-from effllm_bib.importers.survey_diff import readme_rewrites, rendered_venue
+from effllm_bib.importers.survey_diff import readme_rewrites
+from effllm_bib.latex import plain
 
 from .conftest import DATA, FACTS_SNIPPET, REFS, SHARED, SURVEY_SNIPPET
 
@@ -125,3 +125,27 @@ def test_survey_style_and_apply_write_the_same_bullet():
         assert rendered[e.key] == bullet_text(plain(e.get("title")), rendered_venue(e), links), (
             e.key
         )
+
+
+@pytest.mark.parametrize(
+    ("fields", "link", "venue"),
+    [
+        pytest.param({"eprint": "2301.00774", "archiveprefix": "arXiv", "year": "2023"},
+                     "https://arxiv.org/abs/2301.00774", "arXiv, 2023", id="arxiv"),
+        pytest.param({"eprint": "2301.00774", "year": "2023"},
+                     "https://arxiv.org/abs/2301.00774", "arXiv, 2023", id="arxiv-id-no-archive"),
+        pytest.param({"eprint": "2301.00774", "eprinttype": "arxiv", "year": "2023"},
+                     "https://arxiv.org/abs/2301.00774", "arXiv, 2023", id="biblatex-eprinttype"),
+        pytest.param({"eprint": "hal-01234567", "archiveprefix": "HAL", "year": "2023",
+                      "url": "https://hal.science/hal-01234567"},
+                     "https://hal.science/hal-01234567", ", 2023", id="hal-is-not-arxiv"),
+        pytest.param({"eprint": "hal-01234567", "archiveprefix": "HAL", "year": "2023"},
+                     "", ", 2023", id="hal-without-url-has-no-link"),
+        pytest.param({"eprint": "2301.00774", "archiveprefix": "arXiv", "year": "2023",
+                      "url": "https://example.org/paper.pdf"},
+                     "https://example.org/paper.pdf", "arXiv, 2023", id="own-url-kept"),
+    ],
+)  # fmt: skip
+def test_survey_style_links_and_names_arxiv_by_vocab(fields, link, venue):
+    assert paper_link(fields) == link
+    assert venue_and_year(fields, "misc") == venue

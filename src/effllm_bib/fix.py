@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .check import MONTHS, NOT_TEXT
+from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
+from .latex import needs_protection
 from .model import Entry
-from .normalize import (
-    clean_text,
-    needs_protection,
-    normalize_arxiv_id,
-    normalize_doi,
-    normalize_pages,
-)
+from .text import clean_text
 
 
 def fix_doi(e: Entry) -> Entry:

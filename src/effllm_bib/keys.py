@@ -11,9 +11,9 @@ from collections.abc import Collection
 
 from anyascii import anyascii
 
+from .latex import latex_to_plain
 from .model import Entry
 from .names import first_family
-from .normalize import latex_to_plain
 
 PENDING_PREFIX = "pending:"
 

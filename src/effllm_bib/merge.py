@@ -15,22 +15,17 @@ from pathlib import Path
 
 from . import bibio
 from .database import Database
+from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
 from .importers.source import Bibliography, read_source
 from .keys import disambiguate, provisional_key
 from .keys import usable_key as keys_usable
+from .latex import protect_title
 from .match import MatchIndex, comparable, find_match
 from .model import Entry, Extra, FieldChange, Problem, Severity
 from .names import normalize_names
-from .normalize import (
-    VENUE_FIELD,
-    mistyped_venue,
-    normalize_arxiv_id,
-    normalize_doi,
-    normalize_pages,
-    protect_title,
-)
 from .resolve import uses_macros
 from .survey_record import survey_derived
+from .venues import VENUE_FIELD, mistyped_venue
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({

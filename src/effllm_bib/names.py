@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .latex import to_text
-from .normalize import fold
+from .text import fold
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")

@@ -7,16 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .export.text import math_symbols, text_from_latex
+from .identifiers import arxiv_id_from_url, normalize_doi
+from .latex import math_symbols, protect_title, text_from_latex
 from .model import Entry
-from .normalize import (
-    arxiv_id_from_url,
-    clean_text,
-    fix_doubled_prefix,
-    lookup_venue,
-    normalize_doi,
-    protect_title,
-)
+from .text import clean_text, fix_doubled_prefix
+from .venues import lookup_venue
 
 SIMILAR_TITLE = 90  # rapidfuzz ratio (0-100) above which two folded titles name the same paper
 

@@ -158,7 +158,7 @@ class Taxonomy:
 
     def match_heading(self, heading: str, parent: str | None) -> str | None:
         """The child of ``parent`` whose name, slug or alias matches a survey heading."""
-        from .normalize import fold
+        from .text import fold
 
         key = fold(heading)
         for slug in self.children(parent):
@@ -169,7 +169,7 @@ class Taxonomy:
         return None
 
     def find_by_name(self, heading: str) -> list[str]:
-        from .normalize import fold
+        from .text import fold
 
         key = fold(heading)
         return [

@@ -44,7 +44,7 @@ def arxiv_id(entry: HasFields, links: bool = False) -> str | None:
     """The entry's arXiv id (no version), or None: the ``eprint`` when the archive is arXiv, or
     when no archive is named and the eprint is an arXiv id. With ``links``, an arXiv DOI or
     URL counts too."""
-    from .normalize import normalize_arxiv_id
+    from .identifiers import normalize_arxiv_id
 
     eprint = entry.get("eprint").strip()
     archive = eprint_archive(entry)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from ..model import Entry, Problem
 from ..names import family_names
-from ..normalize import fold
+from ..text import fold
 from .context import Context, rule
 from .general import PUBLISHED
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ..identifiers import arxiv_year, normalize_arxiv_id
 from ..model import Entry, Problem
-from ..normalize import VENUE_FIELD, arxiv_year, mistyped_venue, normalize_arxiv_id
+from ..venues import VENUE_FIELD, mistyped_venue
 from ..vocab import PUBLISHED_TYPES
 from .context import Context, rule, undefined_macros
 

@@ -12,14 +12,10 @@ from textwrap import shorten
 
 from .. import keys
 from ..evidence import only_secondary
+from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi
 from ..model import Entry, Problem
 from ..names import last_first, parse_names
-from ..normalize import (
-    ARXIV_DOI_PREFIX,
-    arxiv_id_from_url,
-    normalize_arxiv_id,
-    normalize_doi,
-)
+from ..vocab import ARXIV_DOI_PREFIX
 from .context import Context, rule
 from .general import PUBLISHED
 

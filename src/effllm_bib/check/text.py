@@ -9,15 +9,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
+from ..latex import needs_protection
 from ..model import Entry, Problem
-from ..normalize import (
-    ARXIV_DOI_PREFIX,
-    arxiv_id_from_url,
-    needs_protection,
-    normalize_arxiv_id,
-    normalize_doi,
-    normalize_pages,
-)
+from ..vocab import ARXIV_DOI_PREFIX
 from .context import Context, rule
 
 # Fields whose value is an identifier, an address or a list, not text LaTeX typesets.

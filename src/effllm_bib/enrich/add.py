@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import EffllmBibError
+from ..identifiers import normalize_arxiv_id, normalize_doi
 from ..keys import final_key, provisional_key
+from ..latex import latex_to_plain
 from ..match import MatchIndex, find_match
 from ..model import Entry, FieldChange
-from ..normalize import ARXIV_DOI_PREFIX, latex_to_plain, normalize_arxiv_id, normalize_doi
-from ..vocab import PUBLISHED_TYPES
+from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES
 from .arxiv import ArxivRecord
 from .crossref import is_arxiv_doi, work_to_entry
 from .engine import Enricher

@@ -7,8 +7,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..identifiers import normalize_arxiv_id, normalize_doi
+from ..latex import protect_title
 from ..model import Entry
-from ..normalize import clean_text, normalize_arxiv_id, normalize_doi, protect_title
+from ..text import clean_text
 from .http import HttpClient, RateLimiter, ServiceError
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"

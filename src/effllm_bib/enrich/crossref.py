@@ -23,9 +23,11 @@ from habanero import Crossref
 from habanero.exceptions import RequestError
 
 from .. import __version__
+from ..identifiers import normalize_doi, normalize_pages
+from ..latex import protect_title
 from ..model import Entry
 from ..names import from_parts, literal
-from ..normalize import ARXIV_DOI_PREFIX, normalize_doi, normalize_pages, protect_title
+from ..vocab import ARXIV_DOI_PREFIX
 from .http import HttpClient, RateLimiter, ServiceError
 
 DEFAULT_URL = "https://api.crossref.org"

@@ -19,15 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from ..identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
+from ..latex import latex_to_plain, protect_title
 from ..model import Entry
-from ..normalize import (
-    clean_text,
-    latex_to_plain,
-    normalize_arxiv_id,
-    normalize_doi,
-    normalize_pages,
-    protect_title,
-)
+from ..text import clean_text
 from .http import HttpClient, RateLimiter, ServiceError
 from .venues import DblpVenue, find_dblp_venue, is_corr
 

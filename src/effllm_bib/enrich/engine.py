@@ -18,10 +18,12 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from ..database import Database
+from ..identifiers import normalize_arxiv_id, normalize_doi
+from ..latex import latex_to_plain
 from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
 from ..names import first_family
-from ..normalize import latex_to_plain, lookup_venue, normalize_arxiv_id, normalize_doi
+from ..venues import lookup_venue
 from ..vocab import PUBLISHED_TYPES
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry

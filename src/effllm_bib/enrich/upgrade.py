@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..model import Entry
-from ..normalize import VENUE_FIELD, match_venue, venue_core
+from ..venues import VENUE_FIELD, match_venue, venue_core
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpRecord
 from .matching import Scored, score

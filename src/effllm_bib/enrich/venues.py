@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..normalize import venue_lookup_key
+from ..venues import venue_lookup_key
 
 _WORDS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth",
           "Tenth", "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth",
@@ -41,7 +41,7 @@ class DblpVenue:
     """One row: how a DBLP venue is cited in a given span of years."""
 
     dblp: tuple[str, ...]  # DBLP's venue strings for this row
-    short: str  # the venue table's short name (normalize.VENUES)
+    short: str  # the venue table's short name (data/venues.toml)
     kind: Literal["conference", "journal"]
     name: str  # template of the booktitle or journal
     base: int = 0  # {n} = year - base

@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..latex import plain
 from ..model import Entry
 from ..vocab import arxiv_id, arxiv_url
-from .text import page_range, people, plain
+from .text import page_range, people
 
 TYPES = {
     "article": "article-journal", "periodical": "article-journal", "suppperiodical": "article-journal",

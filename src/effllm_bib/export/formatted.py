@@ -20,8 +20,8 @@ from ..canonical import format_entry
 from ..errors import EffllmBibError
 from ..files import write_atomic
 from ..model import Entry
-from ..normalize import fold
 from ..taxonomy import Taxonomy
+from ..text import fold
 from .bibtex import export_bibtex, for_bibtex
 
 

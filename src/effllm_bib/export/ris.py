@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..latex import plain
 from ..model import Entry
 from ..names import Name, parse_names
 from ..vocab import arxiv_id, arxiv_url
 from .csljson import issued
-from .text import page_range, plain
+from .text import page_range
 
 TYPES = {
     "article": "JOUR", "periodical": "JFULL", "inproceedings": "CPAPER", "conference": "CPAPER",

@@ -13,14 +13,18 @@ The README writes plain Markdown: no backslash escapes (``I-LLM``, ``LLM.int8()`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
-from ..normalize import short_venue
-from .text import plain
+from ..latex import plain
+from ..model import Entry
+from ..venues import short_venue
+from ..vocab import arxiv_url, is_arxiv
+from .bibtex import for_bibtex
 
 
 def bullet_text(title: str, venue: str, links: Sequence[tuple[str, str]]) -> str:
@@ -40,7 +44,7 @@ def venue_and_year(fields: dict[str, str], entry_type: str) -> str:
     how = fields.get("howpublished", "")
     if entry_type == "misc" and how in ("Blog", "Blog post", "Website", "Web page"):
         venue = "Blog" if how.startswith("Blog") else "Website"
-    elif entry_type == "misc" and (fields.get("eprint") or how.startswith("arXiv")):
+    elif entry_type == "misc" and (is_arxiv(_Fields(fields)) or how.startswith("arXiv")):
         venue = "arXiv"
     elif entry_type == "misc" and how == "Software":
         venue = "Software"
@@ -51,18 +55,34 @@ def venue_and_year(fields: dict[str, str], entry_type: str) -> str:
     return f"{venue}, {year}" if year else venue
 
 
+def rendered_venue(entry: Entry) -> str:
+    """``Venue, Year`` as the survey's list writes it for this entry."""
+    return venue_and_year(dict(for_bibtex(entry, False).fields), entry.type)
+
+
 def paper_link(fields: dict[str, str]) -> str:
-    eprint = fields.get("eprint", "")
+    """The paper's link: its arXiv page when it is an arXiv paper whose ``url`` is empty or on
+    arXiv, else its ``url``."""
     url = fields.get("url", "")
-    if eprint and (not url or "arxiv.org" in url):
-        return f"https://arxiv.org/abs/{eprint}"
+    if is_arxiv(_Fields(fields)) and (not url or "arxiv.org" in url):
+        return arxiv_url(fields["eprint"].strip())
     return url
+
+
+class _Fields:
+    """A field dict seen through vocab's ``get(name, default)``, so the arXiv rule is vocab's."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self._fields = fields
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._fields.get(name, default)
 
 
 class Style(BaseStyle):  # type: ignore[misc]  # pybtex ships no type information
     default_sorting_style = "none"  # the caller orders entries (newest first, as the survey does)
 
-    def format_entry(self, label, entry, bib_data=None):  # type: ignore[no-untyped-def]
+    def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> FormattedEntry:
         fields = {k.lower(): str(v) for k, v in entry.fields.items()}
         parts = [Text(plain(fields.get("title", ""))), ", ",
                  Tag("ins", Text(venue_and_year(fields, entry.type)))]  # fmt: skip

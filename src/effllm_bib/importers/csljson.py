@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputFileError
 from ..files import read_text
@@ -37,7 +38,7 @@ def _names(people: object) -> str:
     return " and ".join(out)
 
 
-def _year(item: dict) -> str:  # type: ignore[type-arg]
+def _year(item: dict[str, Any]) -> str:
     issued = item.get("issued") or {}
     parts = issued.get("date-parts") if isinstance(issued, dict) else None
     if parts and isinstance(parts, list) and parts[0]:
@@ -45,7 +46,7 @@ def _year(item: dict) -> str:  # type: ignore[type-arg]
     return str(issued.get("raw", ""))[:4] if isinstance(issued, dict) else ""
 
 
-def csl_item_to_entry(item: dict, position: int) -> Entry:  # type: ignore[type-arg]
+def csl_item_to_entry(item: dict[str, Any], position: int) -> Entry:
     entry_type = _TYPES.get(str(item.get("type", "")), "misc")
     values = {
         "title": str(item.get("title", "")),

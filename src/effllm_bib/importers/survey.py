@@ -16,13 +16,8 @@ from rapidfuzz import fuzz
 
 from .. import keys
 from ..database import Database
-from ..export.text import latex_from_text, math_symbols
+from ..latex import latex_from_text, math_symbols, protect_title
 from ..model import Entry, FieldChange, Problem, Severity
-from ..normalize import (
-    fix_doubled_prefix,
-    fold,
-    protect_title,
-)
 from ..survey_record import (
     DERIVED_FIELDS,
     SIMILAR_TITLE,
@@ -32,6 +27,7 @@ from ..survey_record import (
     survey_derived,
     survey_title,
 )
+from ..text import fix_doubled_prefix, fold
 from .survey_group import Paper, group_papers
 from .survey_parse import (
     _LINK,

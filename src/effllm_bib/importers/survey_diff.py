@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..database import Database
-from ..export.bibtex import for_bibtex
-from ..export.survey_style import bullet_text, venue_and_year
-from ..export.text import plain
+
+# The survey's format is defined once, as the survey style: diff survey compares the list with
+# what the style writes, and rewrites bullets with it (tests/test_layers.py allows this import).
+from ..export.survey_style import bullet_text, rendered_venue
 from ..files import read_text, write_atomic
+from ..identifiers import arxiv_id_from_url
+from ..latex import plain
 from ..model import Entry
-from ..normalize import arxiv_id_from_url, fix_doubled_prefix, fold, lookup_venue
+from ..text import fix_doubled_prefix, fold
+from ..venues import lookup_venue
 from .survey import (
     _LINK,
     _MD_ESCAPE,
@@ -46,11 +50,6 @@ class Difference:
         return (
             f"{where}{self.key}: {self.kind}: survey {self.survey!r} -> database {self.database!r}"
         )
-
-
-def rendered_venue(entry: Entry) -> str:
-    """``Venue, Year`` as the survey's list writes it for this entry."""
-    return venue_and_year(dict(for_bibtex(entry, False).fields), entry.type)
 
 
 def bullet_differences(entry: Entry, bullet: Bullet) -> list[Difference]:

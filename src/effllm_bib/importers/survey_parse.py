@@ -13,10 +13,8 @@ from pathlib import Path
 from ..errors import SurveyFormatError
 from ..files import read_text
 from ..model import Problem, Severity
-from ..normalize import (
-    clean_text,
-)
 from ..taxonomy import Taxonomy
+from ..text import clean_text
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..export.text import page_range, people, plain
+from ..export.text import page_range, people
+from ..latex import plain
 from ..model import Entry
 
 FORMATS = {

@@ -10,11 +10,11 @@ from urllib.parse import quote
 
 from ..export.bibtex import export_bibtex
 from ..export.filters import PUBLISHED
-from ..export.text import plain
+from ..latex import plain
 from ..model import Entry
 from ..names import parse_names
-from ..normalize import short_venue
 from ..taxonomy import Taxonomy
+from ..venues import short_venue
 from .coins import coins, web_address
 
 Status = Literal["published", "preprint", "other"]
