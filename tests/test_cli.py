@@ -143,6 +143,8 @@ def test_keys_rename_prints_map(runner, full_db):
     assert (result.exit_code, result.output) == (0, "frantar2023sparsegpt -> sparsegpt\n")
     taken = run(runner, full_db, "keys", "rename", "sparsegpt", "tunstall2024zephyr")
     assert taken.exit_code == 1 and "already taken" in taken.output
+    by_case = run(runner, full_db, "keys", "rename", "sparsegpt", "Tunstall2024Zephyr")
+    assert by_case.exit_code == 1 and "already taken (BibTeX ignores case)" in by_case.output
     unknown = run(runner, full_db, "keys", "rename", "nope", "x")
     assert unknown.exit_code == 2 and "no entry with key 'nope'" in unknown.output
 

@@ -400,7 +400,10 @@ def test_manners_user_agent_and_one_request_a_second(runner, ddb, services, tmp_
     assert len(asked) == 7
     assert all(r.headers.get("User-Agent", "").startswith("effllm-bib/") for r in asked)
     times = services.times["/search/publ/api"]
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.95
+    # The server stamps a request when its thread runs, so under load one gap can shrink as the
+    # one before it grows; their sum cannot. Without the limiter every gap is milliseconds.
+    assert times[-1] - times[0] >= 0.95 * (len(times) - 1)
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.5
 
 
 def test_second_run_sends_zero_requests(runner, ddb, services, tmp_path):

@@ -337,11 +337,25 @@ def fail_at_fifth_entry(monkeypatch, error: BaseException) -> None:
     monkeypatch.setattr(engine.Enricher, "from_crossref", failing)
 
 
+@pytest.mark.parametrize("args, message, written", [
+    pytest.param([], "effllm-bib: error: interrupted; the entries enriched so far are saved. "
+                 "Run again to resume.", True, id="saved"),
+    pytest.param(["--dry-run"], "effllm-bib: error: interrupted; nothing was written (dry run).",
+                 False, id="dry-run"),
+])  # fmt: skip
+def test_interrupt_message(runner, edb, services, tmp_path, monkeypatch, args, message, written):
+    """The last line says whether the work so far was saved; stdout stays empty."""
+    fail_at_fifth_entry(monkeypatch, KeyboardInterrupt())
+    before = (edb / "effllm.bib").read_bytes()
+    result = run_cli(runner, edb, services, tmp_path, "enrich", *args)
+    assert (result.exit_code, result.stderr.splitlines()[-1], result.stdout) == (130, message, "")
+    assert ((edb / "effllm.bib").read_bytes() != before) == written
+
+
 def test_interrupt_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
     fail_at_fifth_entry(monkeypatch, KeyboardInterrupt())
     result = run_cli(runner, edb, services, tmp_path, "enrich")
     assert result.exit_code == 130
-    assert "entries enriched so far are saved" in result.output
     db = Database.load(edb)  # the file is whole and holds the work done before the interrupt
     assert db.entries["li2021prefix"].get("author") == "Li, Xiang Lisa and Liang, Percy"
     monkeypatch.undo()

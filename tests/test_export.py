@@ -114,6 +114,19 @@ def test_keys_from_a_latex_aux_file(runner, full_db, tmp_path):
     assert "1 cited keys are not in the database: notindb2020x" in result.output
 
 
+@pytest.mark.parametrize("aux, args, code, output", [
+    pytest.param("\\relax\n", [], 0, "% effllm-bib export: 0 entries (all categories)\n",
+                 id="citing-nothing-exports-nothing"),
+    pytest.param("\\citation{frantar2023sparsegpt}\n", ["-k", "nobody2020"], 2,
+                 "effllm-bib: error: no entry with key 'nobody2020' in the database; check the "
+                 "spelling.\n", id="typed-key-still-checked"),
+])  # fmt: skip
+def test_keys_from_edge_cases(runner, full_db, tmp_path, aux, args, code, output):
+    (tmp_path / "paper.aux").write_text(aux)
+    result = run(runner, full_db, "export", "--keys-from", str(tmp_path / "paper.aux"), *args)
+    assert (result.exit_code, result.output) == (code, output)
+
+
 def test_bad_year_filter_is_one_line(runner, full_db):
     result = run(runner, full_db, "export", "--year", "twenty")
     assert result.exit_code == 1 and "is not a year or a range" in result.output

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .files import write_atomic
 from .model import Entry, Extra
+from .vocab import arxiv_id
 
 # Standard fields first, in the order a reader scans an entry; then any other field
 # alphabetically; then the project's own provenance fields.
@@ -153,18 +153,6 @@ def verify_text(text: str, entries: Iterable[Entry], target: Path | str) -> None
         raise WriteVerificationError(target, first.key or f"line {first.line}", first.message)
 
 
-def write_verified(
-    path: Path, entries: Iterable[Entry], extras: Iterable[Extra] = (), sort: bool = True
-) -> str:
-    """Format, check that the text reads back as the same entries, then write atomically."""
-    entries = list(entries)
-    text = format_bib(entries, extras, sort)
-    verify_text(text, entries, path)
-    write_atomic(path, text)
-    return text
-
-
-
 def is_valid_key(key: str) -> bool:
     """Keys BibTeX and biber read back as they are: no white space, none of ``, { } ( ) " # % =
     \\ ~`` (``O'Hara_1999_B`` and ``Lovelace:1843`` are fine)."""
@@ -182,8 +170,7 @@ def reader_fields(entry: Entry) -> Entry:
     Idempotent, so a database read and written unchanged keeps its bytes.
     """
     values: dict[str, str] = {}
-    arxiv = entry.get("eprint") and entry.get("archiveprefix").lower() == "arxiv"
-    if arxiv and not entry.get("eprinttype"):
+    if arxiv_id(entry) is not None and not entry.get("eprinttype"):
         values["eprinttype"] = "arxiv"
     sort_key = re.sub(r"[{}]", "", entry.get("title")).strip()
     named = entry.get("author") or entry.get("editor")

@@ -337,8 +337,8 @@ class Database:
             raise DatabaseError(
                 f"'{new}' is not a usable citation key; leave out spaces and , {{ }} ( ) \" # % = \\ ~."
             )
-        if new in self.entries:
-            raise DatabaseError(f"key '{new}' is already taken; choose another.")
+        if new.lower() in {k.lower() for k in self.entries if k != old}:  # BibTeX ignores case
+            raise DatabaseError(f"key '{new}' is already taken (BibTeX ignores case); choose another.")
         del self.entries[old]
         self.entries[new] = entry.with_key(new)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .check import MONTHS, NOT_TEXT
-from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
+from .identifiers import normalize_doi, normalize_pages
 from .latex import needs_protection
 from .model import Entry
 from .text import clean_text
+from .vocab import arxiv_id
 
 
 def fix_doi(e: Entry) -> Entry:
@@ -22,9 +23,7 @@ def fix_doi(e: Entry) -> Entry:
 
 
 def fix_eprint(e: Entry) -> Entry:
-    if not e.get("eprint") or e.get("archiveprefix", "arXiv").lower() != "arxiv":
-        return e
-    aid = normalize_arxiv_id(e.get("eprint"))
+    aid = arxiv_id(e)  # only an arXiv eprint: another archive's id keeps its form
     return e.with_fields(eprint=aid) if aid and aid != e.get("eprint") else e
 
 

@@ -14,7 +14,7 @@ from .model import Entry
 from .names import family_names, person_keys
 from .survey_record import SIMILAR_TITLE, survey_derived
 from .text import fix_doubled_prefix, fold
-from .vocab import ARXIV_DOI_PREFIX
+from .vocab import ARXIV_DOI_PREFIX, arxiv_id
 
 FUZZY_TITLE = 95
 
@@ -33,17 +33,8 @@ def comparable(name: str, value: str) -> str:
 
 
 def _arxiv_of(entry: Entry) -> str | None:
-    for candidate in (entry.get("eprint"), entry.get("doi"), entry.get("url")):
-        if candidate:
-            if (
-                candidate == entry.get("eprint")
-                and entry.get("archiveprefix", "arXiv").lower() != "arxiv"
-            ):
-                continue
-            aid = normalize_arxiv_id(candidate)
-            if aid:
-                return aid
-    return None
+    """The arXiv id of the eprint (as :func:`vocab.arxiv_id` reads it), else of the DOI or URL."""
+    return arxiv_id(entry, links=True)
 
 
 

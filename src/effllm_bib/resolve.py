@@ -95,6 +95,13 @@ def uses_macros(raw: str) -> list[str]:
     return names
 
 
+def undefined_macros(raw: str, strings: Mapping[str, str]) -> list[str]:
+    """The macro names of a bare value that neither the file nor BibTeX defines, as written."""
+    return [part for part in split_parts(raw)
+            if part and part[0] not in '"{' and not part.isdigit()
+            and part.lower() not in strings and part.lower() not in MONTH_MACROS]  # fmt: skip
+
+
 def _copy(entry: Entry, fields: tuple[tuple[str, str], ...], bare: frozenset[str]) -> Entry:
     """``entry`` with new fields, already in normal form (lower-case names, sorted): skips the
     normalising constructor, which would cost more than the whole resolution."""

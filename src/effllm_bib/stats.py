@@ -10,8 +10,6 @@ from .database import Database
 from .model import Entry
 from .vocab import PUBLISHED_TYPES
 
-PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
-
 
 @dataclass
 class Coverage:
@@ -31,7 +29,7 @@ class Coverage:
         self.authors += bool(e.get("author"))
         doi = e.get("doi").lower()
         self.doi += bool(doi) and not doi.startswith("10.48550/")
-        if e.type in PUBLISHED:
+        if e.type in PUBLISHED_TYPES:
             self.published += 1
         elif e.get("eprint"):
             self.preprint += 1

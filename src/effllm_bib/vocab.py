@@ -55,7 +55,8 @@ def arxiv_id(entry: HasFields, links: bool = False) -> str | None:
     if not links:
         return None
     doi = entry.get("doi").strip()
-    for candidate in (doi[len(ARXIV_DOI_PREFIX) :] if is_arxiv_doi(doi) else "", entry.get("url")):
+    # a bare arXiv DOI, or one written as a link or with the ``arXiv:`` prefix
+    for candidate in (doi[len(ARXIV_DOI_PREFIX) :] if is_arxiv_doi(doi) else doi, entry.get("url")):
         aid = normalize_arxiv_id(candidate) if candidate else None
         if aid:
             return aid

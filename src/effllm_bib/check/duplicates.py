@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from ..model import Entry, Problem
 from ..names import family_names
 from ..text import fold
+from ..vocab import PUBLISHED_TYPES
 from .context import Context, rule
-from .general import PUBLISHED
 
 NEAR_DUPLICATE = 95
 PREPRINT_TWIN = 85
@@ -104,7 +104,7 @@ def _near_duplicates(
 
     def twin(i: int, j: int) -> bool:
         a, b = papers[i], papers[j]
-        return (a.type in PUBLISHED) != (b.type in PUBLISHED) and bool(
+        return (a.type in PUBLISHED_TYPES) != (b.type in PUBLISHED_TYPES) and bool(
             set(family_names(a.get("author"))) & set(family_names(b.get("author")))
         )
 

@@ -9,9 +9,10 @@ from collections.abc import Iterable, Sequence
 
 from ..identifiers import arxiv_year, normalize_arxiv_id
 from ..model import Entry, Problem
+from ..resolve import undefined_macros
 from ..venues import VENUE_FIELD, mistyped_venue
 from ..vocab import PUBLISHED_TYPES
-from .context import Context, rule, undefined_macros
+from .context import Context, rule
 
 # Required fields per type, BibTeX's and biblatex's in common (author is the survey's own rule).
 # Each requirement is a tuple of alternatives: biblatex's journaltitle, date and institution
@@ -81,7 +82,6 @@ OTHER_TYPES = frozenset(
         "customf",
     ]
 )
-PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
 
 # Keys: BibTeX reads a key up to white space or a comma and stops at a closing brace (bibtex
 # 0.99d drops such an entry); biber's btparse also rejects ' " # % ( ) = and { ; LaTeX's \cite
@@ -127,6 +127,20 @@ def _macros_and_crossrefs(
                 break
             seen.add(key)
             key = keys[key].get("crossref").strip().lower()
+
+
+@rule("general")
+def _keys_equal_but_for_case(
+    raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
+) -> Iterable[Problem]:
+    """BibTeX and pybtex compare keys ignoring case: Knuth84 and knuth84 are one key to them
+    ("Repeated entry"), though bibtexparser reads two."""
+    first: dict[str, Entry] = {}
+    for e in raw:
+        seen = first.setdefault(e.key.lower(), e)
+        if seen.key != e.key:
+            yield ctx.problem("duplicate-key", f"key '{e.key}' differs from '{seen.key}' only in "
+                              "case, which BibTeX reads as one key; rename one.", e)  # fmt: skip
 
 
 @rule("general")
@@ -188,10 +202,10 @@ def _years(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Ite
         first = arxiv_year(aid) if aid else None
         if first is None:
             continue
-        if e.type not in PUBLISHED and int(year) != first:
+        if e.type not in PUBLISHED_TYPES and int(year) != first:
             yield ctx.problem("year-arxiv", f"preprint year {year} differs from its arXiv id's year "
                               f"{first}; check which is right.", e)  # fmt: skip
-        elif e.type in PUBLISHED and int(year) < first - 1:
+        elif e.type in PUBLISHED_TYPES and int(year) < first - 1:
             yield ctx.problem("year-arxiv", f"published in {year}, before its arXiv id ({first}); "
                               "check the year.", e)  # fmt: skip
 

@@ -19,8 +19,9 @@ from ..decisions import (
 )
 from ..errors import EffllmBibError
 from ..model import Entry, Problem, Severity
+from ..resolve import resolve_entries
 from ..taxonomy import Taxonomy
-from .context import RULES, Context, resolve_entries, strings_of
+from .context import RULES, Context
 from .table import RULES_BY_ID
 
 # Importing the rule modules registers their rules (in this order: findings come out in it).
@@ -83,11 +84,6 @@ class CheckResult:
         return f"check: {self.database}: {self.errors} errors, {self.warnings} warnings{also}"
 
 
-def _strings(parsed: bibio.ParsedBib) -> dict[str, str]:
-    found = getattr(parsed, "strings", None)  # ParsedBib.strings lands with branch 'reader'
-    return dict(found) if isinstance(found, Mapping) else strings_of(parsed.extras)
-
-
 def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckResult:
     """Every finding for a database on disk, parse errors included (never raises for bad data).
 
@@ -110,7 +106,7 @@ def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckRe
         return CheckResult(bib_path, [Problem(Severity.ERROR, "unreadable", str(exc))], [])
     problems = list(parsed.problems)
     problems.extend(
-        check_entries(parsed.entries, taxonomy, str(bib_path), distinct, _strings(parsed))
+        check_entries(parsed.entries, taxonomy, str(bib_path), distinct, dict(parsed.strings))
     )
     reported, taken = apply_accepted(problems, accepted, str(accepted_path))
     return CheckResult(bib_path, reported, taken)

@@ -15,9 +15,8 @@ from ..evidence import only_secondary
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi
 from ..model import Entry, Problem
 from ..names import last_first, parse_names
-from ..vocab import ARXIV_DOI_PREFIX
+from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES
 from .context import Context, rule
-from .general import PUBLISHED
 
 # Venues whose publishers register DOIs for their papers (ACL Anthology, ACM, IEEE, AAAI, ...).
 DOI_VENUES = re.compile(
@@ -97,7 +96,7 @@ def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
         doi = normalize_doi(r.get("doi")) if r.get("doi") else None
         venue = r.get("booktitle") or r.get("journal")
         if (
-            e.type in PUBLISHED
+            e.type in PUBLISHED_TYPES
             and DOI_VENUES.search(venue)
             and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
         ):

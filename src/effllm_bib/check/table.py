@@ -40,6 +40,7 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     _r("duplicate-field", E, "general", "a field given twice in one entry"),
     _r("missing-comma", E, "general", "a field swallowed by the previous one"),
     _r("stray-text", E, "general", "an entry cut short by a brace too many"),
+    _r("comment-in-entry", W, "general", "a % line between the fields of an entry (biber skips it, BibTeX stops there)"),
     _r("config", E, "general", "a taxonomy.toml, distinct.toml or accepted.toml that cannot be read"),
     _r("unreadable", E, "general", "a .bib file that cannot be opened"),
     _r("stale-acceptance", W, "general", "an entry of accepted.toml that no longer matches a warning"),

@@ -21,8 +21,10 @@ NOT_TEXT = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "
                       "surveytitle", "surveyvenue", "surveyurl", "file", "month", "bibsource",
                       "biburl", "pdf", "ee", "urldate", "crossref", "xdata", "xref", "ids",
                       "entryset", "isbn", "issn", "date", "timestamp"})  # fmt: skip
-# "and similar": any field named like an address or a file (citeulike-linkout-0, mendeley urls)
-_URL_LIKE_NAME = re.compile(r"url|uri$|^file|^pdf|link")
+# "and similar": any field named like an address or a file (citeulike-linkout-0, mendeley urls),
+# and biblatex's sorting fields (sorttitle, sortname, indexsorttitle, presort, ...), which biber
+# sorts by and never typesets: biblatex-examples.bib writes `sorttitle = {Computers & Typesetting}`
+_URL_LIKE_NAME = re.compile(r"url|uri$|^file|^pdf|link|^(?:index|pre)?sort")
 # Spans where & % # _ are not specials: math, and the arguments of the URL commands.
 _VERBATIM = re.compile(
     r"\$\$.*?\$\$|(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)"

@@ -11,7 +11,6 @@ import click
 from .app import (
     F,
     State,
-    _fail,
     _print_problems,
     _show_or_save,
     category_option,
@@ -81,12 +80,6 @@ def _dblp(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
                      offline=opts["offline"])  # fmt: skip
 
 
-def _close(*sources: Any) -> None:
-    for source in sources:
-        if source is not None:
-            source.client.close()
-
-
 def _requests_line(*sources: Any) -> str:
     parts = []
     for source in sources:
@@ -114,7 +107,7 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
            **kwargs: Any) -> None:  # fmt: skip
     """Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes)."""
     from ..enrich.engine import Enricher, select_keys
-    from ..enrich.engine import enrich as run_enrich
+    from ..enrich.session import run_enrichment
 
     opts = _source_kwargs(kwargs)
     with state.update(dry_run=dry_run) as db:
@@ -124,7 +117,10 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
                             overwrite={f.lower() for f in overwrite},
                             upgrade_preprints=upgrade_preprints)  # fmt: skip
         before = db.text()
-        report = _run_enrich(db, enricher, chosen, dry_run, run_enrich)
+        with click.progressbar(length=len(chosen), label="enrich", file=sys.stderr,
+                               show_pos=True) as bar:  # fmt: skip
+            report = run_enrichment(enricher, chosen, save=not dry_run,
+                                    progress=lambda _key: bar.update(1))  # fmt: skip
         _print_problems(report.problems, verbose)
         for change in report.changes:
             if change.kind in ("conflict", "complete") or verbose:
@@ -142,25 +138,6 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
         sys.exit(1)
 
 
-def _run_enrich(db: Any, enricher: Any, chosen: list[str], dry_run: bool, run: Any) -> Any:
-    """Run with a progress bar; on Ctrl-C or a crash, save what was done (not in a dry run)."""
-    checkpoint = None if dry_run else db.save
-    try:
-        with click.progressbar(length=len(chosen), label="enrich", file=sys.stderr,
-                               show_pos=True) as bar:  # fmt: skip
-            return run(enricher, chosen, progress=lambda _key: bar.update(1), checkpoint=checkpoint)
-    except KeyboardInterrupt:
-        if not dry_run:
-            db.save()
-        _fail("interrupted; the entries enriched so far are saved. Run again to resume.", 130)
-    except BaseException:
-        if not dry_run:
-            db.save()  # a crash keeps the work done so far (each entry is replaced whole)
-        raise
-    finally:
-        _close(*enricher.sources)
-
-
 @cli.command()
 @click.argument("identifier")
 @category_option("Category of the paper (repeatable; required when the database has a "
@@ -172,6 +149,7 @@ def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs:
     """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
     from ..enrich.add import add_paper
     from ..enrich.engine import Enricher
+    from ..enrich.session import close_sources
 
     opts = _source_kwargs(kwargs)
     with state.update() as db:
@@ -182,7 +160,7 @@ def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs:
         try:
             result = add_paper(enricher, identifier, categories)
         finally:
-            _close(*enricher.sources)
+            close_sources(enricher)
         if result.changes:
             db.save()
         click.echo(result.message)

@@ -4,12 +4,15 @@ categories, site, stats."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..export import BACKENDS, FORMATS, STYLES
 from .app import State, _fail, category_option, cli, friendly_errors, pass_state
+
+if TYPE_CHECKING:
+    from ..export.select import Format, KeywordMode
 
 # --- export and browse -----------------------------------------------------------------------
 
@@ -61,62 +64,40 @@ from .app import State, _fail, category_option, cli, friendly_errors, pass_state
 )
 @pass_state
 @friendly_errors
-def export(state: State, categories: tuple[str, ...], fmt: str, keyword_mode: str,
+def export(state: State, categories: tuple[str, ...], fmt: Format, keyword_mode: KeywordMode,
            output: Path | None, all_categories: bool, collections: bool, year: str | None,
            since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
            keys_from: Path | None) -> None:  # fmt: skip
     """Export a category (and its descendants), or everything, in a citing tool's format."""
-    from ..export import EXTENSIONS, renderer, with_tags
-    from ..export.filters import Filters, keys_from_file, parse_years
+    from ..export import EXTENSIONS
+    from ..export.select import ExportRequest, select_export
     from ..files import write_atomic
-
-    db = state.load(strict=False)
-    wanted = set(keys) | (keys_from_file(keys_from) if keys_from else set())
-    unknown = sorted(k for k in wanted if k not in db.entries)
-    if unknown and not keys_from:
-        db.get(unknown[0])  # an unknown key typed by hand is an error
-    first, last = parse_years(year, since)
-    filters = Filters(first, last, venue or "", published_only, frozenset(wanted))
-    taxonomy = db.taxonomy if keyword_mode == "path" else db.taxonomy_or_none
-    chosen = filters.apply(db.select(categories))
-    if fmt in ("csl-json", "ris"):
-        chosen = db.resolved(chosen)  # text formats: macros expanded, crossref inherited
-    entries = with_tags(chosen, taxonomy, keyword_mode)
-
-    def render(some: list[Any], header: str) -> str:
-        if fmt in ("csl-json", "ris"):
-            return renderer(fmt)(some, header)
-        # .bib formats keep macros and crossref: with the @string definitions and targets used
-        complete, strings = db.with_dependencies(some)
-        text = renderer(fmt, strings)(complete, header)
-        if collections:
-            from ..export.groups import with_groups
-
-            within = db.taxonomy.subtree(list(categories)) if categories else None
-            text = with_groups(text, db.taxonomy, chosen, within)
-        return text
 
     if collections and (fmt not in ("bibtex", "biblatex") or all_categories):
         raise click.UsageError("--collections goes with --format bibtex or biblatex, "
                                "into one file (not --all-categories).")  # fmt: skip
-    if all_categories:
+    if all_categories and output is None:
+        raise click.UsageError("--all-categories needs -o DIR.")
+    db = state.load(strict=False)
+    request = ExportRequest(categories, fmt, keyword_mode, collections, year, since, venue or "",
+                            published_only, keys, keys_from)  # fmt: skip
+    selection = select_export(db, request)
+    if all_categories and output is not None:
         from ..export.tree import write_tree
 
-        if output is None:
-            raise click.UsageError("--all-categories needs -o DIR.")
-        written = write_tree(output, db.taxonomy, entries, EXTENSIONS[fmt], render)
+        written = write_tree(output, db.taxonomy, selection.entries, EXTENSIONS[fmt],
+                             selection.render)  # fmt: skip
         click.echo(f"wrote {len(written)} files under {output}", err=True)
         return
-    scope = ", ".join(db.taxonomy.resolve(c) for c in categories) or "all categories"
-    text = render(entries, f"% effllm-bib export: {len(entries)} entries ({scope})")
-    if unknown:
-        click.echo(f"note: {len(unknown)} cited keys are not in the database: "
-                   f"{', '.join(unknown[:5])}", err=True)  # fmt: skip
+    text = selection.text()
+    if selection.missing_keys:
+        click.echo(f"note: {len(selection.missing_keys)} cited keys are not in the database: "
+                   f"{', '.join(selection.missing_keys[:5])}", err=True)  # fmt: skip
     if output is None:
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {len(entries)} entries to {output}", err=True)
+        click.echo(f"wrote {len(selection.entries)} entries to {output}", err=True)
 
 
 @cli.command()

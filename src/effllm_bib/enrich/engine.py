@@ -18,13 +18,13 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from ..database import Database
-from ..identifiers import normalize_arxiv_id, normalize_doi
+from ..identifiers import normalize_doi
 from ..latex import latex_to_plain
 from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
 from ..names import first_family
 from ..venues import lookup_venue
-from ..vocab import PUBLISHED_TYPES
+from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
@@ -235,10 +235,10 @@ class Enricher:
     def derive_arxiv_doi(self, key: str, report: EnrichReport) -> list[FieldChange]:
         """A preprint's DOI is its arXiv DOI (DataCite): derived, never looked up."""
         ours = self.db.entries[key]
-        aid = normalize_arxiv_id(ours.get("eprint")) if ours.get("eprint") else None
+        aid = arxiv_id(ours)
         if not aid or ours.get("doi") or not is_preprint(ours):
             return []
-        incoming = Entry.make(key, ours.type, {"doi": f"10.48550/arXiv.{aid}"})
+        incoming = Entry.make(key, ours.type, {"doi": arxiv_doi(aid)})
         return self.apply(key, incoming, "derived", report, type_authority=False)
 
     def from_crossref(
@@ -309,7 +309,7 @@ def enrich(
     report = EnrichReport()
     records: dict[str, ArxivRecord | None] = {}
     if enricher.arxiv is not None:
-        ids = {normalize_arxiv_id(db.entries[k].get("eprint")) for k in keys}
+        ids = {arxiv_id(db.entries[k]) for k in keys}
         try:
             records = enricher.arxiv.fetch(i for i in ids if i)
         except ServiceError as exc:
@@ -319,7 +319,7 @@ def enrich(
         changes: list[FieldChange] = []
         outcome = ""
         try:
-            aid = normalize_arxiv_id(db.entries[key].get("eprint"))
+            aid = arxiv_id(db.entries[key])
             record = records.get(aid) if aid else None
             if aid and enricher.arxiv is not None and aid in records and record is None:
                 report.problems.append(Problem(Severity.WARNING, "arxiv-missing",

@@ -12,8 +12,6 @@ from ..files import read_text
 from ..model import Entry
 from ..vocab import PUBLISHED_TYPES
 
-PUBLISHED = PUBLISHED_TYPES  # the published entry types, as vocab defines them
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -21,12 +19,12 @@ class Filters:
     last_year: int | None = None
     venue: str = ""
     published_only: bool = False
-    keys: frozenset[str] = frozenset()
+    keys: frozenset[str] | None = None  # None: any key; an empty set: none
 
     def accepts(self, e: Entry) -> bool:
-        if self.keys and e.key not in self.keys:
+        if self.keys is not None and e.key not in self.keys:
             return False
-        if self.published_only and e.type not in PUBLISHED:
+        if self.published_only and e.type not in PUBLISHED_TYPES:
             return False
         if self.first_year is not None or self.last_year is not None:
             if not e.get("year").isdigit():
@@ -37,6 +35,11 @@ class Filters:
             if self.last_year is not None and year > self.last_year:
                 return False
         return not self.venue or matches_venue(e, self.venue)
+
+    @property
+    def reads_text(self) -> bool:
+        """Whether a field's text is compared (years, venue), so entries must be resolved."""
+        return self.first_year is not None or self.last_year is not None or bool(self.venue)
 
     def apply(self, entries: Iterable[Entry]) -> list[Entry]:
         return [e for e in entries if self.accepts(e)]

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from ..export.text import page_range, people
 from ..latex import plain
 from ..model import Entry
+from ..vocab import arxiv_id, arxiv_url
 
 FORMATS = {
     "journal": "info:ofi/fmt:kev:mtx:journal",
@@ -56,8 +57,9 @@ def _identifiers(entry: Entry) -> list[tuple[str, str]]:
     if entry.get("doi"):
         ids.append(("rft_id", f"info:doi/{entry.get('doi')}"))
     url = web_address(entry.get("url"))
-    if not url and entry.get("archiveprefix").lower() == "arxiv" and entry.get("eprint"):
-        url = f"https://arxiv.org/abs/{entry.get('eprint')}"
+    aid = arxiv_id(entry)
+    if not url and aid:
+        url = arxiv_url(aid)
     if url:
         ids.append(("rft_id", url))
     return ids
@@ -82,7 +84,7 @@ def coins_pairs(entry: Entry) -> list[tuple[str, str]]:
         creators = _creators(entry, "rft.au")
     else:
         howpublished = plain(entry.get("howpublished"))
-        is_arxiv = entry.get("archiveprefix").lower() == "arxiv" and bool(entry.get("eprint"))
+        is_arxiv = arxiv_id(entry) is not None
         kind = _DC_TYPES.get(entry.type) or _WEB_TYPES.get(howpublished)
         kind = kind or ("preprint" if is_arxiv else "webpage")
         pairs += [("rft_val_fmt", FORMATS["dc"]), ("rft.type", kind), ("rft.title", title)]

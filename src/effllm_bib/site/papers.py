@@ -9,12 +9,12 @@ from typing import Literal
 from urllib.parse import quote
 
 from ..export.bibtex import export_bibtex
-from ..export.filters import PUBLISHED
 from ..latex import plain
 from ..model import Entry
 from ..names import parse_names
 from ..taxonomy import Taxonomy
 from ..venues import short_venue
+from ..vocab import PUBLISHED_TYPES, arxiv_id, arxiv_url
 from .coins import coins, web_address
 
 Status = Literal["published", "preprint", "other"]
@@ -61,9 +61,9 @@ def fold_search(text: str) -> str:
 
 
 def status_of(entry: Entry) -> Status:
-    if entry.type in PUBLISHED:
+    if entry.type in PUBLISHED_TYPES:
         return "published"
-    if entry.get("archiveprefix").lower() == "arxiv" and entry.get("eprint"):
+    if arxiv_id(entry):
         return "preprint"
     return "other"
 
@@ -97,7 +97,7 @@ def author_names(entry: Entry) -> tuple[str, ...]:
 
 def links_of(entry: Entry) -> tuple[Link, ...]:
     """Paper (or homepage), arXiv, DOI and code, each only when the entry has it."""
-    arxiv = entry.get("eprint") if entry.get("archiveprefix").lower() == "arxiv" else ""
+    arxiv = arxiv_id(entry) or ""
     url = web_address(entry.get("url"))
     code = web_address(entry.get("code"))
     out = []
@@ -105,7 +105,7 @@ def links_of(entry: Entry) -> tuple[Link, ...]:
         out.append(Link("Homepage" if entry.type in ("software", "misc") and not arxiv else "Paper",
                         url))  # fmt: skip
     if arxiv:
-        out.append(Link("arXiv", f"https://arxiv.org/abs/{quote(arxiv, safe='/.')}"))
+        out.append(Link("arXiv", arxiv_url(quote(arxiv, safe="/."))))
     if entry.get("doi"):
         out.append(Link("DOI", f"https://doi.org/{quote(entry.get('doi'), safe='/()._;:-')}"))
     if code:

@@ -1,0 +1,98 @@
+"""What an export writes: which entries (categories, citation keys, years, venue, published
+only) and in which form (.bib formats keep macros and crossref targets; text formats get them
+resolved; keywords as leaf slugs or full paths; optional JabRef groups)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..database import Database
+from ..model import Entry
+from . import renderer, with_tags
+from .filters import Filters, keys_from_file, parse_years
+
+Format = Literal["bibtex", "biblatex", "csl-json", "ris"]
+KeywordMode = Literal["leaf", "path"]
+TEXT_FORMATS = frozenset({"csl-json", "ris"})  # fields as text: macros expanded, crossref inherited
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """The options of one export. ``keys`` are typed by hand (an unknown one is an error);
+    ``keys_from`` names a LaTeX ``.aux`` file or a key list (unknown keys there are reported).
+    Giving either limits the export to those keys, even when they are none."""
+
+    categories: tuple[str, ...] = ()
+    fmt: Format = "bibtex"
+    keyword_mode: KeywordMode = "leaf"
+    collections: bool = False
+    year: str | None = None
+    since: int | None = None
+    venue: str = ""
+    published_only: bool = False
+    keys: tuple[str, ...] = ()
+    keys_from: Path | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    """The entries an export writes, and how it writes them."""
+
+    db: Database
+    request: ExportRequest
+    chosen: list[Entry]  # as selected (keywords as stored), resolved for the text formats
+    entries: list[Entry]  # as written: keywords in the requested form
+    missing_keys: list[str]  # keys of ``keys_from`` the database does not have, sorted
+    scope: str  # the categories, as slugs, or 'all categories'
+
+    def render(self, entries: list[Entry], header: str) -> str:
+        """Some of :attr:`entries` in the requested format (``header``: a comment line where
+        the format has comments). A .bib format also gets the ``@string`` definitions and the
+        crossref targets they use, and the taxonomy as JabRef groups with ``collections``."""
+        request = self.request
+        if request.fmt in TEXT_FORMATS:
+            return renderer(request.fmt)(entries, header)
+        complete, strings = self.db.with_dependencies(entries)
+        text = renderer(request.fmt, strings)(complete, header)
+        if request.collections:
+            from .groups import with_groups
+
+            taxonomy = self.db.taxonomy
+            within = taxonomy.subtree(list(request.categories)) if request.categories else None
+            text = with_groups(text, taxonomy, self.chosen, within)
+        return text
+
+    def text(self) -> str:
+        """The whole export, with its header."""
+        header = f"% effllm-bib export: {len(self.entries)} entries ({self.scope})"
+        return self.render(self.entries, header)
+
+
+def select_export(db: Database, request: ExportRequest) -> Export:
+    """The entries ``request`` asks for, sorted by key. Unknown categories, a key typed by hand
+    that the database lacks, a malformed year, or keyword paths without a taxonomy are errors."""
+    for key in request.keys:
+        db.get(key)  # an unknown key typed by hand: UnknownKeyError
+    cited = keys_from_file(request.keys_from) if request.keys_from is not None else set()
+    wanted = set(request.keys) | cited
+    limited = bool(request.keys) or request.keys_from is not None
+    first, last = parse_years(request.year, request.since)
+    filters = Filters(first, last, request.venue, request.published_only,
+                      frozenset(wanted) if limited else None)  # fmt: skip
+    selected = db.select(request.categories)
+    text = request.fmt in TEXT_FORMATS
+    if text or filters.reads_text:
+        # years and venues are compared as text: a venue written as a @string macro, a year
+        # inherited through crossref; the .bib formats still write the entries as stored
+        resolved = db.resolved(selected)
+        kept = {e.key for e in filters.apply(resolved)}
+        chosen = [e for e in (resolved if text else selected) if e.key in kept]
+    else:
+        chosen = filters.apply(selected)
+    taxonomy = db.taxonomy if request.keyword_mode == "path" else db.taxonomy_or_none
+    entries = with_tags(chosen, taxonomy, request.keyword_mode)
+    scope = ", ".join(db.taxonomy.resolve(c) for c in request.categories) or "all categories"
+    missing = sorted(k for k in cited if k not in db.entries)
+    return Export(db, request, chosen, entries, missing, scope)

@@ -1,0 +1,123 @@
+"""An enrichment run keeps its work: on Ctrl-C or a crash the entries enriched so far are saved,
+the file reads back, and nothing else in it changes. Offline: a stand-in source answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from effllm_bib.database import Database
+from effllm_bib.enrich.engine import Enricher
+from effllm_bib.enrich.session import NOT_SAVED, SAVED, EnrichInterrupted, run_enrichment
+
+KEYS = ["ada2020a", "ada2020b", "ada2020c", "ada2020d", "ada2020e"]
+BIB = "".join(
+    f"@article{{{key},\n  author = {{Lovelace, Ada}},\n  title = {{Paper {key[-1].upper()}}},\n"
+    f"  journal = {{Journal of Engines}},\n  year = {{2020}},\n  doi = {{10.1000/{key}}},\n}}\n\n"
+    for key in KEYS
+)
+
+
+class Client:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class StoppingCrossref:
+    """Knows every DOI (its answer adds a volume); question number ``stop_at`` raises ``error``.
+    Before each question it notes how many entries of the file on disk have a volume."""
+
+    name = "crossref"
+
+    def __init__(self, path: Path, stop_at: int, error: BaseException) -> None:
+        self.path, self.stop_at, self.error = path, stop_at, error
+        self.client = Client()
+        self.calls = 0
+        self.on_disk: list[int] = []
+
+    def lookup_doi(self, doi: str) -> dict[str, Any]:
+        self.calls += 1
+        self.on_disk.append(self.path.read_text().count("volume = {42}"))
+        if self.calls == self.stop_at:
+            raise self.error
+        return {"type": "journal-article", "DOI": doi, "volume": "42"}
+
+
+@pytest.fixture
+def bib(tmp_path: Path) -> Path:
+    path = tmp_path / "papers.bib"
+    path.write_text(BIB)
+    return path
+
+
+def enricher_for(bib: Path, source: StoppingCrossref) -> Enricher:
+    return Enricher(Database.load(bib), source, None, today="2026-01-01")  # type: ignore[arg-type]  # a stand-in
+
+
+def run(bib: Path, stop_at: int, error: BaseException, save: bool = True) -> None:
+    run_enrichment(enricher_for(bib, StoppingCrossref(bib, stop_at, error)), KEYS, save=save)
+
+
+@pytest.mark.parametrize("stop_at, error, raised", [
+    pytest.param(3, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-third"),
+    pytest.param(1, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-first"),
+    pytest.param(5, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-last"),
+    pytest.param(3, RuntimeError("simulated crash"), RuntimeError, id="crash-at-third"),
+])  # fmt: skip
+def test_a_stopped_run_saves_exactly_the_entries_before(
+    bib: Path, stop_at: int, error: BaseException, raised: type[BaseException]
+) -> None:
+    before = Database.load(bib).entries
+    done = KEYS[: stop_at - 1]
+    with pytest.raises(raised):
+        run(bib, stop_at, error)
+    after = Database.load(bib).entries  # strict: the file reads back whole
+    expected = {**before, **{k: before[k].with_fields(volume="42") for k in done}}
+    assert {k: e.with_fields(provenance="") for k, e in after.items()} == expected
+    assert [k for k in KEYS if after[k].get("provenance")] == done
+    assert sorted(p.name for p in bib.parent.iterdir()) == ["papers.bib"]  # no temporary file
+
+
+def test_ctrl_c_says_what_was_saved(bib: Path) -> None:
+    with pytest.raises(EnrichInterrupted) as caught:
+        run(bib, 3, KeyboardInterrupt())
+    assert (str(caught.value), caught.value.exit_code, caught.value.saved) == (SAVED, 130, True)
+
+
+def test_a_dry_run_writes_nothing_when_stopped(bib: Path) -> None:
+    with pytest.raises(EnrichInterrupted) as caught:
+        run(bib, 3, KeyboardInterrupt(), save=False)
+    assert (str(caught.value), caught.value.saved) == (NOT_SAVED, False)
+    assert bib.read_text() == BIB
+
+
+def test_checkpoints_save_while_the_run_goes_on(bib: Path) -> None:
+    """Saved every 2 entries: the file on disk before each question, as the source saw it."""
+    source = StoppingCrossref(bib, 5, KeyboardInterrupt())
+    with pytest.raises(EnrichInterrupted):
+        run_enrichment(enricher_for(bib, source), KEYS, save=True, checkpoint_every=2)
+    assert source.on_disk == [0, 0, 2, 2, 4]
+
+
+@pytest.mark.parametrize("error, raised", [
+    pytest.param(KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c"),
+    pytest.param(RuntimeError("simulated crash"), RuntimeError, id="crash"),
+])  # fmt: skip
+def test_a_stopped_run_closes_the_sources(
+    bib: Path, error: BaseException, raised: type[BaseException]
+) -> None:
+    source = StoppingCrossref(bib, 3, error)
+    with pytest.raises(raised):
+        run_enrichment(enricher_for(bib, source), KEYS, save=True)
+    assert source.client.closed
+
+
+def test_a_finished_run_closes_the_sources_and_leaves_the_saving_to_the_caller(bib: Path) -> None:
+    source = StoppingCrossref(bib, 0, KeyboardInterrupt())
+    report = run_enrichment(enricher_for(bib, source), KEYS, save=True)
+    assert (source.client.closed, report.count("filled"), bib.read_text()) == (True, 5, BIB)
