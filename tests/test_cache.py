@@ -167,3 +167,21 @@ def test_installed_versions_are_the_metadata_ones():
     assert cache.installed_versions("bibtexparser", "click", "no-such-dist-xyz") == [
         version("bibtexparser"), version("click"), "?"
     ]
+
+
+def test_a_changed_reader_misses_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The package version stays 0.1.0 across edits of a checkout; the reader's own code is in
+    the key, so an edited bibio.py (here: a copy standing for it) never serves an old parse."""
+    reader = tmp_path / "bibio.py"
+    reader.write_text("# the reader\n")
+    monkeypatch.setattr(parsed, "READER_MODULES", (reader,))
+    path = tmp_path / "db.bib"
+    path.write_text("@misc{a, title={One}}\n")
+    parsed.read_bib_cached(path, tmp_path / "cache")
+    calls = []
+    monkeypatch.setattr(bibio, "read_bib", lambda p: calls.append(p) or bibio.parse_bib(""))
+    parsed.read_bib_cached(path, tmp_path / "cache")
+    assert calls == []  # same reader: a hit
+    reader.write_text("# the reader, edited\n")
+    parsed.read_bib_cached(path, tmp_path / "cache")
+    assert calls == [path]

@@ -1,7 +1,8 @@
 """What reading a .bib file yields (:class:`ParsedBib`), and the on-disk cache of it.
 
-The cache is keyed by the file's bytes and the installed versions of effllm-bib and
-bibtexparser, so it is never stale; a hit costs no parser import (``bibio`` and bibtexparser are
+The cache is keyed by the file's bytes, the installed versions of effllm-bib and bibtexparser,
+and the size and time of the reader's own modules (an edited checkout keeps its version number),
+so it is never stale; a hit costs no parser import (``bibio`` and bibtexparser are
 imported on a miss only). Files with read errors are never cached.
 """
 
@@ -11,10 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cache import installed_versions, load_derived, store_derived
+from .cache import code_stamp, installed_versions, load_derived, store_derived
 from .model import Entry, Extra, Problem, Severity
 
-PARSE_CACHE_KIND = "parsed-bib-5"  # change when the reader or the layout below changes
+PARSE_CACHE_KIND = "parsed-bib-5"  # change when the layout below changes
+# The modules whose code decides what a parse yields: their stamp is part of the cache key.
+READER_MODULES = tuple(Path(__file__).with_name(name) for name in
+                       ("bibio.py", "parsed.py", "model.py", "resolve.py", "files.py"))  # fmt: skip
 
 
 class ParsedBib:
@@ -100,7 +104,7 @@ def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
         data = None  # read_bib says what is wrong
     if cache_dir is None or data is None:
         return _read_bib(path)
-    salt = " ".join(installed_versions("effllm-bib", "bibtexparser"))
+    salt = " ".join([*installed_versions("effllm-bib", "bibtexparser"), code_stamp(READER_MODULES)])
     stored = load_derived(cache_dir, PARSE_CACHE_KIND, data, salt)
     if stored is not None:
         try:

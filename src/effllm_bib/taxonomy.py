@@ -195,9 +195,10 @@ def load_taxonomy(path: Path, cache_dir: Path | None = None) -> Taxonomy:
     except OSError as exc:
         raise TaxonomyError(path, f"cannot read the file ({exc.strerror}).") from None
     if cache_dir is not None:
-        from .cache import load_derived
+        from .cache import code_stamp, load_derived
 
-        stored = load_derived(cache_dir, TAXONOMY_CACHE_KIND, data)
+        salt = code_stamp([Path(__file__)])  # the reading below is this module's code
+        stored = load_derived(cache_dir, TAXONOMY_CACHE_KIND, data, salt)
         try:
             nodes = [Category(s, n, p, tuple(a), d) for s, n, p, a, d in stored or ()]
         except (TypeError, ValueError):
@@ -207,10 +208,11 @@ def load_taxonomy(path: Path, cache_dir: Path | None = None) -> Taxonomy:
     nodes = _read_nodes(path, data)
     taxonomy = Taxonomy(nodes, str(path))
     if cache_dir is not None:
-        from .cache import store_derived
+        from .cache import code_stamp, store_derived
 
+        salt = code_stamp([Path(__file__)])
         plain = [(c.slug, c.name, c.parent, c.aliases, c.description) for c in nodes]
-        store_derived(cache_dir, TAXONOMY_CACHE_KIND, data, plain)
+        store_derived(cache_dir, TAXONOMY_CACHE_KIND, data, plain, salt)
     return taxonomy
 
 
