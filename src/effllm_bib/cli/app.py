@@ -7,11 +7,16 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from ..database import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,7 +47,7 @@ def friendly_errors(func: F) -> F:
             where = f"{exc.filename}: " if exc.filename else ""
             _fail(f"{where}{exc.strerror or exc}; nothing was written.", 1)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def category_option(
@@ -57,7 +62,7 @@ class State:
     def __init__(self, db: str | None) -> None:
         self.db = db
 
-    def load(self, create: bool = False, strict: bool = True):  # type: ignore[no-untyped-def]
+    def load(self, create: bool = False, strict: bool = True) -> Database:
         """Read-only: no lock is taken and nothing is written. ``strict=False`` reads a file
         with a repeated key or field as BibTeX does, and says so on stderr, line by line."""
         from ..database import Database
@@ -67,7 +72,9 @@ class State:
             click.echo(f"effllm-bib: warning: {p.where}: {p.message} [{p.code}]", err=True)
         return db
 
-    def update(self, create: bool = False, dry_run: bool = False):  # type: ignore[no-untyped-def]
+    def update(
+        self, create: bool = False, dry_run: bool = False
+    ) -> AbstractContextManager[Database]:
         """The database for a change, under its lock (a dry run reads it without the lock)."""
         from contextlib import nullcontext
 
