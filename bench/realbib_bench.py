@@ -1,11 +1,15 @@
 """Benchmark: effllm-bib on the largest real .bib (TUGboat, 3,644 entries) and grown to 50,000.
 
     PYTHONPATH=$PWD/src python3 bench/realbib_bench.py [--runs 5] [--sizes 3644,12500,25000,50000]
+        [--skip-growth] [--from-source]
 
 1. Side by side in one run, medians of ``--runs`` separate processes (as a user runs them):
    ``bibtexparser.parse_file`` alone, ``effllm-bib export --format csl-json`` (target: at most
    2x) and ``effllm-bib check`` (target: at most 3x) on a lone copy of the file, each with an
-   empty cache (nothing parsed before).
+   empty cache (nothing parsed before). Both sides run byte-compiled, as installed code does
+   (as bench/startup_bench.py: a temporary PYTHONPYCACHEPREFIX that a warm-up run fills);
+   ``--from-source`` keeps the environment's PYTHONDONTWRITEBYTECODE, under which our modules,
+   a source tree, are compiled at every start while bibtexparser loads pip's byte code.
 2. Growth: synthetic files made from the real entries (each copy's words get their own suffix,
    so copies are distinct papers with the same statistics), ``check`` and ``parse_file``
    in-process, with the time per 1,000 entries; linear growth keeps it flat.
@@ -48,10 +52,13 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, done.returncode
 
 
-def side_by_side(path: Path, runs: int) -> dict[str, float]:
+def side_by_side(path: Path, runs: int, from_source: bool = False) -> dict[str, float]:
     """Medians, the three commands interleaved run by run so that load changes hit them alike."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     work = Path(tempfile.mkdtemp(prefix="effllm-bench-"))
+    if not from_source:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     lone = work / path.name
     shutil.copyfile(path, lone)
     export_db = lone
@@ -71,6 +78,8 @@ def side_by_side(path: Path, runs: int) -> dict[str, float]:
         "export --format csl-json": [*CLI, "--db", str(export_db), "export", "--format", "csl-json"],
         "check": [*CLI, "--db", str(lone), "check"],
     }  # fmt: skip
+    for cmd in commands.values():
+        run_once(cmd, env)  # warm-up: byte code written (unless --from-source), OS file cache
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, cmd in commands.items():
@@ -140,10 +149,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="3644,12500,25000,50000")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--from-source", action="store_true",
+                        help="keep the environment's PYTHONDONTWRITEBYTECODE (see above)")  # fmt: skip
     args = parser.parse_args()
-    medians = side_by_side(REAL, args.runs)
+    medians = side_by_side(REAL, args.runs, args.from_source)
     base = medians["bibtexparser.parse_file"]
-    print(f"{REAL.name}: medians of {args.runs} runs (separate processes, empty cache)")
+    mode = "from source" if args.from_source else "byte-compiled"
+    print(f"{REAL.name}: medians of {args.runs} runs (separate processes, empty cache, {mode})")
     targets = {"export --format csl-json": 2.0, "check": 3.0}
     for name, seconds in medians.items():
         ratio = seconds / base

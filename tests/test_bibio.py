@@ -98,27 +98,6 @@ def test_failed_write_leaves_previous_file_intact(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
 
 
-def test_parse_cache_follows_the_file_and_survives_damage(tmp_path):
-    cache = tmp_path / "cache"
-    path = tmp_path / "db.bib"
-    path.write_text("@misc{a, title={One}}\n")
-    assert bibio.read_bib_cached(path, cache).entries[0].get("title") == "One"
-    assert len(list(cache.glob("*.json"))) == 1
-    path.write_text("@misc{a, title={Two}}\n")  # edited: a new key, parsed afresh
-    assert bibio.read_bib_cached(path, cache).entries[0].get("title") == "Two"
-    for cached_file in cache.glob("*.json"):
-        cached_file.write_bytes(b"{not json")
-    assert bibio.read_bib_cached(path, cache).entries[0].get("title") == "Two"
-
-
-def test_files_with_errors_are_not_cached(tmp_path):
-    cache = tmp_path / "cache"
-    path = tmp_path / "db.bib"
-    path.write_text("@misc{a, title={One}\n")
-    assert bibio.read_bib_cached(path, cache).errors
-    assert not cache.exists() or list(cache.glob("*.pickle")) == []
-
-
 def _entry(key: str, crossref: str = ""):
     from effllm_bib.model import Entry
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from effllm_bib import bibio, vocab
-from effllm_bib.export.csljson import csl_item, export_csl_json, issued
+from effllm_bib.export.csljson import csl_item, export_csl_json, indented_json, issued
 from effllm_bib.export.ris import export_ris, ris_record
 from effllm_bib.model import Entry
 
@@ -128,3 +132,36 @@ def test_bibtex_and_biblatex_keep_an_arxiv_eprint_without_archiveprefix():
     entry = Entry.make("k", "misc", {"title": "T", "eprint": "2301.00774"})
     assert for_bibtex(entry).get("howpublished") == "arXiv preprint arXiv:2301.00774"
     assert for_biblatex(entry).get("eprinttype") == "arxiv"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_indented_json_writes_what_json_dumps_writes(value):
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "values", "container"),
+    [
+        pytest.param("article", {"journal": "J. Alg.", "booktitle": "Proc. X"}, "J. Alg.",
+                     id="article-journal-over-inherited-booktitle"),
+        pytest.param("article", {"journaltitle": "J. Alg.", "booktitle": "Proc. X"}, "J. Alg.",
+                     id="article-biblatex-journaltitle"),
+        pytest.param("article", {"booktitle": "Proc. X"}, "Proc. X", id="article-only-booktitle"),
+        pytest.param("inproceedings", {"journal": "J. Alg.", "booktitle": "Proc. X"}, "Proc. X",
+                     id="inproceedings-booktitle-first"),
+        pytest.param("incollection", {"journal": "J. Alg."}, "J. Alg.", id="incollection-journal"),
+    ],
+)  # fmt: skip
+def test_container_title_is_where_the_type_puts_it(entry_type, values, container):
+    assert csl_item(Entry.make("k", entry_type, {"title": "T", **values}))["container-title"] == (
+        container
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from effllm_bib.latex import protect_title, to_text
 
@@ -55,3 +57,91 @@ def test_to_text(latex, text):
 )
 def test_protect_title(title, expected):
     assert protect_title(title) == expected
+
+
+# --- the walker that reads runs of ordinary characters as one token (issue 9: export speed) ------
+
+
+def _parse(walker_class: type, value: str) -> tuple[str, str]:
+    """What a walker makes of ``value``: its nodes (parsing states left out: they are objects
+    of each walk) and the text they convert to."""
+    import re
+
+    from effllm_bib.latex import _converter, _walking
+
+    db, _ = _walking()
+    walker = walker_class(value, latex_context=db, tolerant_parsing=True)
+    nodes, pos, length = walker.get_latex_nodes()
+    shown = re.sub(r"<parsing state \d+>", "", repr((nodes, pos, length)))
+    return shown, _converter().nodelist_to_text(nodes)
+
+
+def _pylatexenc_walker():
+    from pylatexenc.latexwalker import LatexWalker
+
+    return LatexWalker
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="title"),
+    pytest.param("Bicz{\\'o} and \\'e and \\v s and \\'  e", id="accent-arguments-read-one-char"),
+    pytest.param("\\acro UTF-8 and \\acro{UTF}", id="argument-without-braces"),
+    pytest.param("{\\TeX} Live  \n  under Windows", id="spaces-before-a-run"),
+    pytest.param("one\n\ntwo \n\n\n three", id="paragraph-breaks"),
+    pytest.param("a [b] \\mbox[x]{y} c*d \\foo* e", id="brackets-and-stars"),
+    pytest.param("x $a b^2 \\le c$ y $$d e$$ z", id="math"),
+    pytest.param("1--2 --- ``q'' ?` !` ~ & # \\& 50\\% % a comment\nnext",
+                 id="specials-and-comment"),
+    pytest.param("\\begin{quote} a b \\end{quote} c", id="environment"),
+    pytest.param("{unclosed {group and } stray }} end", id="unbalanced"),
+    pytest.param("Nyström — Łańcucki\u00a0and\u2009thin", id="non-ascii-and-unicode-spaces"),
+])  # fmt: skip
+def test_run_reading_walker_parses_as_pylatexenc_does(value):
+    from effllm_bib.latex import _walking
+
+    assert _parse(_walking()[1], value) == _parse(_pylatexenc_walker(), value)
+
+
+@given(st.text(alphabet="ab Z.,\n\t\u00a0{}[]\\'\"`-~$%&#*^_!?voTeX", max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_run_reading_walker_parses_any_text_as_pylatexenc_does(value):
+    from effllm_bib.latex import _walking
+
+    assert _parse(_walking()[1], value) == _parse(_pylatexenc_walker(), value)
+
+
+# --- the text of a value from the texts of its top-level parts ----------------------------------
+
+_PIECES = ["{", "}", "{", "}", "\\TeX", "\\TeX ", "\\'", "\\'e", '{\\"a}', "\\acro", "\\NTG",
+           "\\v s", "\\rlap", "\\kern", "\\{", "\\}", "\\\\", "\\verb|{|", "\\begin{quote}",
+           "\\end{quote}", "e", "Word", " ", "  ", "\n", "\n\n", "--", "---", "~", "'", "''", "`",
+           "-", "[", "]", "$", "%", "ö", "\u00a0", "&"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("{Olde worlde {\\TeX}}", id="title-in-a-group"),
+    pytest.param('Feuers{\\"a}nger', id="accent-in-a-group"),
+    pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="macros-in-groups"),
+    pytest.param("{\\acro}{UTF} and {\\NTG}{} and {A }{ B}", id="macro-ending-a-group"),
+    pytest.param("An indexing facility for \\TeX", id="logo-at-top-level"),
+    pytest.param("The \\TeX book, \\TeX\\ Live, \\TeXé and \\TeX\n\n  x",
+                 id="logo-eats-its-space"),
+    pytest.param("\\acro{TUG} 2013 and \\acro {A {\\TeX} B}{C} \\acro\n\n{D}", id="one-argument"),
+    pytest.param("{\\it Math into {\\TeX}} \\NTG{} \\rlap{Lutz}", id="switch-and-unknown-macros"),
+    pytest.param("\\CTAN archive, \\CTAN{} and \\CTAN {x} \\CTAN\n\n{y}", id="unknown-macro"),
+    pytest.param("{a} -- {b}~c '' {\\tt x} ``y''", id="specials-between-groups"),
+    pytest.param("{a [\\foo[}]{b}]}", id="bracket-beside-a-macro"),
+    pytest.param("{a} } {b", id="unbalanced"),
+])  # fmt: skip
+def test_text_in_parts_is_the_text_of_one_parse(value):
+    from effllm_bib.latex import _converter
+
+    assert _converter().latex_to_text(value) == _converter().parsed_text(value)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_text_in_parts_is_the_text_of_one_parse_for_any_text(value):
+    from effllm_bib.latex import _converter
+
+    assert _converter().latex_to_text(value) == _converter().parsed_text(value)

@@ -89,6 +89,12 @@ SMALL_ROOMS = [
             id="export-below-site-cli",
         ),
         pytest.param(
+            [PACKAGE / f"{name}.py" for name in ("merge", "match", "fix", "incoming",
+                                                 "survey_record", "csl_read")],
+            rooms("cli", "site", "export", "importers", "enrich", "check"),
+            id="library-operations-below-the-rooms-that-use-them",
+        ),
+        pytest.param(
             SMALL_ROOMS,
             rooms("cli", "site", "export", "importers", "enrich", "check", "database", "bibio"),
             id="small-rooms-below-everything",

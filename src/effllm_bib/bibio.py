@@ -6,35 +6,20 @@ in ``canonical.py`` and the file helpers in ``files.py``.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .files import read_text
 from .model import Entry, Extra, Problem, Severity
+from .parsed import ParsedBib, read_bib_cached
+
+__all__ = ["ParsedBib", "parse_bib", "read_bib", "read_bib_cached", "string_definition"]
 
 # A value that runs on into "name = {" swallowed the next field: a comma was missing.
 _SWALLOWED_FIELD = re.compile(r"\}\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{[^{}]*\}\s+[a-z]+\s*=\s*\{")
 # Implicit comments are free text, but "name = {" there is the tail of a cut-off entry.
 _STRAY_FIELDS = re.compile(r"^[\s,]*[a-z]+\s*=\s*[{\"\d]|[},]\s*[a-z]+\s*=\s*[{\"\d]", re.M)
-
-
-@dataclass
-class ParsedBib:
-    """What a .bib file holds: entries, the blocks kept verbatim, and what could not be read."""
-
-    entries: list[Entry] = field(default_factory=list)
-    extras: list[Extra] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    # every @string macro, lower-cased name -> expanded text, in file order
-    strings: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
 _COMMENT_LIKE = re.compile(r"@\s*(comment[A-Za-z0-9_:-]+)\s*([{(])", re.I)
@@ -212,7 +197,7 @@ def _convert(
             suspicious = suspicious or odd
             out.entries.append(entry)
             for name, value in entry.fields:
-                if _SWALLOWED_FIELD.search(value):
+                if "=" in value and _SWALLOWED_FIELD.search(value):
                     out.problems.append(
                         Problem(Severity.ERROR, "missing-comma",
                                 f"field '{name}' of '{entry.key}' swallows the next field "
@@ -271,7 +256,7 @@ def _to_entry(
     """The entry, and whether it shows a case to repair: a ``%`` in a field name (a comment
     line between fields) or a quoted value cut at a ``"`` inside braces."""
     removed = block.parser_metadata.get("removed_enclosing", {}) or {}
-    fields: list[tuple[str, str]] = []
+    fields: dict[str, str] = {}
     bare: set[str] = set()
     odd = False
     for f in block.fields:
@@ -283,103 +268,11 @@ def _to_entry(
         if removed.get(key) == "no-enclosing" and not value.isdigit():
             bare.add(name)
         odd = odd or "%" in name or (value[:1] == '"' and value[-1:] != '"')
-        if any(name == n for n, _ in fields):
-            continue  # a field given twice (reported): the first value counts, as in BibTeX
-        fields.append((name, value))
+        # a field given twice (reported): the first value counts, as in BibTeX
+        fields.setdefault(name, value)
     entry_type = renamed.get(block.entry_type.lower(), block.entry_type)
-    return Entry(block.key, entry_type, tuple(fields), frozenset(bare), line=line), odd
+    return Entry(block.key, entry_type, tuple(fields.items()), frozenset(bare), line=line), odd
 
 
 def read_bib(path: Path) -> ParsedBib:
     return parse_bib(read_text(path), str(path))
-
-
-PARSE_CACHE_VERSION = "effllm-bib parse cache 2"
-
-
-def _installed_version(dist: str) -> str:
-    """A distribution's installed version, read from its ``NAME-VERSION.dist-info`` directory
-    name on ``sys.path`` (the metadata pip writes; importing importlib.metadata would cost
-    more start-up than the parse it saves)."""
-    import sys
-
-    prefix = dist.replace("-", "_").lower() + "-"
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.lower().startswith(prefix) and name.endswith(".dist-info"):
-                return name[len(prefix) : -len(".dist-info")]
-    return "?"
-
-
-def _cache_salt() -> bytes:
-    """What a cached parse depends on besides the file: this format and the installed versions."""
-    versions = [_installed_version(d) for d in ("effllm-bib", "bibtexparser")]
-    from . import __version__
-
-    return f"{PARSE_CACHE_VERSION} {__version__} {' '.join(versions)}\n".encode()
-
-
-def _to_plain(parsed: ParsedBib) -> dict[str, Any]:
-    return {
-        "entries": [[e.key, e.type, [list(f) for f in e.fields], sorted(e.bare), e.line]
-                    for e in parsed.entries],
-        "extras": [[x.kind, x.text] for x in parsed.extras],
-        "problems": [p.as_dict() for p in parsed.problems],
-        "strings": list(parsed.strings.items()),
-    }  # fmt: skip
-
-
-def _from_plain(data: dict[str, Any]) -> ParsedBib:
-    entries = [
-        Entry(key, type_, tuple((n, v) for n, v in fields), frozenset(bare), line=line)
-        for key, type_, fields, bare, line in data["entries"]
-    ]
-    extras = [Extra(kind, text) for kind, text in data["extras"]]
-    problems = [
-        Problem(Severity(p["severity"]), p["code"], p["message"], p["path"], p["line"], p["key"])
-        for p in data["problems"]
-    ]
-    return ParsedBib(entries, extras, problems, dict(data["strings"]))
-
-
-def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
-    """``read_bib`` through an on-disk cache keyed by the file's bytes (so never stale).
-
-    The cache holds plain JSON data (never code to run), keyed by the file's bytes and the
-    installed versions of effllm-bib and bibtexparser. Files with parse errors are never cached.
-    """
-    import hashlib
-    import json
-
-    if cache_dir is None:
-        return read_bib(path)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return read_bib(path)  # read_bib says what is wrong
-    digest = hashlib.blake2b(_cache_salt() + data, digest_size=20).hexdigest()
-    cached = cache_dir / f"{digest}.json"
-    try:
-        parsed = _from_plain(json.loads(cached.read_text(encoding="utf-8")))
-        # the same bytes may sit at another path
-        parsed.problems = [replace(p, path=str(path)) for p in parsed.problems]
-        return parsed
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # a missing or damaged cache file is rebuilt
-    parsed = read_bib(path)
-    if not parsed.errors:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(_to_plain(parsed), ensure_ascii=False))  # dumps: the C encoder
-            os.replace(tmp, cached)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
-    return parsed
-
-

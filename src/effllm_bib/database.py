@@ -13,10 +13,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import bibio, canonical, files
+from . import canonical, files
 from .canonical import reader_fields
 from .errors import BibParseError, DatabaseError, TaxonomyMissingError, UnknownKeyError
 from .model import Entry, Extra, Problem, Severity
+from .parsed import read_bib_cached
 from .taxonomy import Taxonomy, load_taxonomy
 
 BIB_NAME = "effllm.bib"
@@ -208,8 +209,9 @@ class Database:
                 extras=[Extra("comment", HEADER)],
                 taxonomy_path=tax_path,
             )
-        taxonomy = load_taxonomy(tax_path) if tax_path.exists() else None
-        parsed = bibio.read_bib_cached(bib_path, parse_cache_dir())
+        cache_dir = parse_cache_dir()
+        taxonomy = load_taxonomy(tax_path, cache_dir) if tax_path.exists() else None
+        parsed = read_bib_cached(bib_path, cache_dir)
         readable = all(p.code in RECOVERABLE for p in parsed.errors)
         if parsed.errors and (strict or not readable):
             first = parsed.errors[0]
@@ -267,8 +269,6 @@ class Database:
         """What a .bib export of ``entries`` needs to be read alone: the entries, then the
         ``crossref``/``xdata`` targets they reach (transitively), and the ``@string`` definitions
         all of these use (with the ones those definitions use), in file order."""
-        from .resolve import uses_macros
-
         out = list(entries)
         seen = {e.key.lower() for e in out}
         by_lower = {k.lower(): e for k, e in self.entries.items()}
@@ -280,6 +280,11 @@ class Database:
                     seen.add(parent.key.lower())
                     out.append(parent)
             i += 1
+        if not any(x.kind == "string" for x in self.extras):
+            return out, []  # no @string definitions to bring along
+        from . import bibio
+        from .resolve import uses_macros
+
         definitions = {name: (x, body) for x in self.extras
                        for name, body in [bibio.string_definition(x)] if name}  # fmt: skip
         wanted: set[str] = set()
@@ -299,13 +304,13 @@ class Database:
         No categories selects everything.
         """
         wanted = list(categories)
-        ordered = sorted(self.entries.values(), key=canonical.entry_sort_key)
-        if not wanted:
-            return ordered
-        if self._taxonomy is None:
-            raise TaxonomyMissingError(self.bib_path, "--category options")
-        slugs = self.taxonomy.subtree(wanted)
-        return [e for e in ordered if slugs.intersection(e.keywords)]
+        chosen: Iterable[Entry] = self.entries.values()
+        if wanted:
+            if self._taxonomy is None:
+                raise TaxonomyMissingError(self.bib_path, "--category options")
+            slugs = self.taxonomy.subtree(wanted)
+            chosen = [e for e in chosen if not slugs.isdisjoint(e.keywords)]
+        return sorted(chosen, key=canonical.entry_sort_key)
 
     def count_by_category(self) -> dict[str, int]:
         """Papers under each node, descendants included (each entry counted once per node)."""

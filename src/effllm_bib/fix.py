@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .check import MONTHS, NOT_TEXT
 from .identifiers import normalize_doi, normalize_pages
 from .latex import needs_protection
 from .model import Entry
 from .text import clean_text
-from .vocab import arxiv_id
+from .vocab import MONTHS, arxiv_id, is_text_field
 
 
 def fix_doi(e: Entry) -> Entry:
@@ -32,7 +31,7 @@ def fix_whitespace(e: Entry) -> Entry:
     for name, value in e.fields:
         if name in e.bare:
             continue
-        tidy = value.strip() if name in NOT_TEXT else clean_text(value)
+        tidy = clean_text(value) if is_text_field(name) else value.strip()
         if tidy != value and tidy:
             changed[name] = tidy
     return e.with_fields(**changed) if changed else e

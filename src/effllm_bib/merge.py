@@ -16,7 +16,7 @@ from pathlib import Path
 from . import bibio
 from .database import Database
 from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
-from .importers.source import Bibliography, read_source
+from .incoming import Bibliography, read_source
 from .keys import disambiguate, provisional_key
 from .keys import usable_key as keys_usable
 from .latex import protect_title

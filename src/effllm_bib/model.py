@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,9 @@ class Entry:
     ``fields`` holds the raw BibTeX value of each field (LaTeX kept as written, outer
     delimiters removed). ``bare`` names the fields whose value is written without braces
     (string macros such as ``jan``, or ``#`` concatenations). Field names are lower case.
+
+    The ``fields`` tuple is the canonical form (equality, hashing and order use it); lookups go
+    through a mapping built from it on first use and kept beside it (never compared or shown).
     """
 
     key: str
@@ -29,17 +33,32 @@ class Entry:
         object.__setattr__(self, "bare", frozenset(b.lower() for b in self.bare))
 
     @classmethod
-    def make(cls, key: str, type: str, values: Mapping[str, str], **kw: object) -> Entry:
-        return cls(key, type, tuple((k, v) for k, v in values.items() if v != ""), **kw)  # type: ignore[arg-type]
+    def make(
+        cls,
+        key: str,
+        type: str,
+        values: Mapping[str, str],
+        bare: frozenset[str] = frozenset(),
+        line: int | None = None,
+    ) -> Entry:
+        """An entry from a field mapping; empty values are left out."""
+        return cls(key, type, tuple((k, v) for k, v in values.items() if v != ""), bare, line)
+
+    @cached_property
+    def _index(self) -> dict[str, str]:
+        """Field name -> value; a name given twice keeps its first value, as the scan did."""
+        return dict(reversed(self.fields))
 
     def get(self, name: str, default: str = "") -> str:
-        for k, v in self.fields:
-            if k == name:
-                return v
-        return default
+        return self._index.get(name, default)
+
+    def first(self, *names: str) -> str:
+        """The value of the first of ``names`` the entry has (a non-empty one), or ''."""
+        index = self._index
+        return next((index[n] for n in names if index.get(n)), "")
 
     def __contains__(self, name: str) -> bool:
-        return any(k == name for k, _ in self.fields)
+        return name in self._index
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.fields)

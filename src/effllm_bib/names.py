@@ -56,7 +56,12 @@ class Name:
 
 
 def _top_level(value: str, sep: re.Pattern[str]) -> list[str]:
-    """``value`` split at matches of ``sep`` that lie outside braces."""
+    """``value`` split at matches of ``sep`` that lie outside braces (``sep`` never matches an
+    empty string)."""
+    if not sep.search(value):
+        return [value]  # one name, the common case
+    if "{" not in value and "}" not in value:
+        return sep.split(value)  # no braces: every match lies outside them
     parts: list[str] = []
     depth, start, i = 0, 0, 0
     while i < len(value):

@@ -16,14 +16,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from .model import Entry
+from .vocab import MONTH_NAMES
 
-# plain.bst's MACRO definitions; biber predefines the same names (as month numbers).
-MONTH_MACROS: dict[str, str] = {
-    m[:3]: m
-    for m in ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-}  # fmt: skip
-MONTH_MACROS = {k.lower(): v for k, v in MONTH_MACROS.items()}
+# plain.bst's MACRO definitions (jan -> January); biber predefines the same names (as numbers).
+MONTH_MACROS: dict[str, str] = {m[:3]: m.capitalize() for m in MONTH_NAMES}
 
 # One part of a bare value: a quoted string, a braced group (nested braces allowed by the scanner
 # below), a number, or a macro name.

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import TaxonomyError, UnknownCategoryError
 from .model import Category
-from .text import fold
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -159,6 +158,8 @@ class Taxonomy:
 
     def match_heading(self, heading: str, parent: str | None) -> str | None:
         """The child of ``parent`` whose name, slug or alias matches a survey heading."""
+        from .text import fold
+
         key = fold(heading)
         for slug in self.children(parent):
             node = self._nodes[slug]
@@ -168,6 +169,8 @@ class Taxonomy:
         return None
 
     def find_by_name(self, heading: str) -> list[str]:
+        from .text import fold
+
         key = fold(heading)
         return [
             n.slug
@@ -176,21 +179,59 @@ class Taxonomy:
         ]
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
-    """Read and validate a taxonomy TOML file (``[[category]]`` tables with slug, name, parent)."""
+TAXONOMY_CACHE_KIND = "taxonomy-1"  # change when the layout of the cached nodes changes
+
+
+def load_taxonomy(path: Path, cache_dir: Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy TOML file (``[[category]]`` tables with slug, name, parent).
+
+    With ``cache_dir``, the categories read from the file are kept there, keyed by the file's
+    bytes, and read back without parsing TOML while the file stays the same (the tree is
+    validated either way)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise TaxonomyError(path, "no such taxonomy file; check --db or EFFLLM_BIB_DB.") from None
+    except OSError as exc:
+        raise TaxonomyError(path, f"cannot read the file ({exc.strerror}).") from None
+    if cache_dir is not None:
+        from .cache import code_stamp, load_derived
+
+        salt = code_stamp([Path(__file__)])  # the reading below is this module's code
+        stored = load_derived(cache_dir, TAXONOMY_CACHE_KIND, data, salt)
+        try:
+            nodes = [Category(s, n, p, tuple(a), d) for s, n, p, a, d in stored or ()]
+        except (TypeError, ValueError):
+            nodes = []  # another layout: read afresh
+        if nodes:
+            return Taxonomy(nodes, str(path))
+    nodes = _read_nodes(path, data)
+    taxonomy = Taxonomy(nodes, str(path))
+    if cache_dir is not None:
+        from .cache import code_stamp, store_derived
+
+        salt = code_stamp([Path(__file__)])
+        plain = [(c.slug, c.name, c.parent, c.aliases, c.description) for c in nodes]
+        store_derived(cache_dir, TAXONOMY_CACHE_KIND, data, plain, salt)
+    return taxonomy
+
+
+def _read_nodes(path: Path, data: bytes) -> list[Category]:
+    import tomllib  # imported here: a cached taxonomy needs no TOML parser
+
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise TaxonomyError(path, "is not valid UTF-8.") from None
+    try:
+        doc: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # Python < 3.14 reports the position only in the message: "... (at line 3, column 8)".
         m = re.search(r"\(at line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
         message = str(exc).split(" (at ")[0]
         raise TaxonomyError(path, f"invalid TOML: {message}; fix the syntax.", line) from None
-    tables = data.get("category")
+    tables = doc.get("category")
     if not isinstance(tables, list) or not tables:
         raise TaxonomyError(path, "no [[category]] tables found; see refs/taxonomy.toml.")
     nodes = []
@@ -219,4 +260,4 @@ def load_taxonomy(path: Path) -> Taxonomy:
                 description=str(table.get("description", "")),
             )
         )
-    return Taxonomy(nodes, str(path))
+    return nodes

@@ -5,6 +5,7 @@ check, merge, enrichment and the exporters ask these questions here, so they can
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 # Entry types of work that went through a venue (a journal, proceedings, a publisher).
@@ -15,6 +16,27 @@ ARXIV_DOI_PREFIX = "10.48550/arxiv."
 ARXIV_ABS_URL = "https://arxiv.org/abs/"
 # The values of ``archiveprefix`` (BibTeX) and ``eprinttype`` (biblatex) that name arXiv.
 ARXIV_ARCHIVES = frozenset({"arxiv"})
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")  # fmt: skip
+# A month as written (full or short name, any case once lowered) -> BibTeX's month macro.
+MONTHS = {m: m[:3] for m in MONTH_NAMES} | {m[:3]: m[:3] for m in MONTH_NAMES}
+
+# Fields whose value is an identifier, an address or a list, not text LaTeX typesets.
+NOT_TEXT = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "eprintclass",
+                      "eprinttype", "code", "keywords", "sources", "provenance", "confidence",
+                      "surveytitle", "surveyvenue", "surveyurl", "file", "month", "bibsource",
+                      "biburl", "pdf", "ee", "urldate", "crossref", "xdata", "xref", "ids",
+                      "entryset", "isbn", "issn", "date", "timestamp"})  # fmt: skip
+# "and similar": any field named like an address or a file (citeulike-linkout-0, mendeley urls),
+# and biblatex's sorting fields (sorttitle, sortname, indexsorttitle, presort, ...), which biber
+# sorts by and never typesets: biblatex-examples.bib writes `sorttitle = {Computers & Typesetting}`
+URL_LIKE_NAME = re.compile(r"url|uri$|^file|^pdf|link|^(?:index|pre)?sort")
+
+
+def is_text_field(name: str) -> bool:
+    """Is the field text that LaTeX typesets (a title, a note), not an identifier or address?"""
+    return name not in NOT_TEXT and not URL_LIKE_NAME.search(name)
 
 
 class HasFields(Protocol):

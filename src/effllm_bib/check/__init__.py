@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from ..decisions import ACCEPTED_NAME
 from .context import Context
-from .general import MONTHS, REQUIRED
+from .general import REQUIRED
 from .runner import CheckResult, NotAWarningError, accept_warning, check_database, check_entries
 from .table import RULE_TABLE, RULES_BY_ID, RuleInfo
-from .text import NOT_TEXT, unprotected_words
+from .text import unprotected_words
 
 __all__ = [
     "ACCEPTED_NAME",
-    "MONTHS",
-    "NOT_TEXT",
     "REQUIRED",
     "RULES_BY_ID",
     "RULE_TABLE",

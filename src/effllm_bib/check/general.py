@@ -11,7 +11,7 @@ from ..identifiers import arxiv_year, normalize_arxiv_id
 from ..model import Entry, Problem
 from ..resolve import undefined_macros
 from ..venues import VENUE_FIELD, mistyped_venue
-from ..vocab import PUBLISHED_TYPES
+from ..vocab import MONTHS, PUBLISHED_TYPES
 from .context import Context, rule
 
 # Required fields per type, BibTeX's and biblatex's in common (author is the survey's own rule).
@@ -89,10 +89,6 @@ OTHER_TYPES = frozenset(
 _KEY_BROKEN = re.compile(r"[\s,{}]")
 _KEY_FRAGILE = re.compile(r"['\"#%()=\\~]|[^\x00-\x7f]")
 
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december")  # fmt: skip
-MONTHS = {m: m[:3] for m in MONTH_NAMES}
-MONTHS.update({m[:3]: m[:3] for m in MONTH_NAMES})
 _MONTH_WORDS = frozenset(MONTHS) | {"sept", "spring", "summer", "fall", "autumn", "winter"}
 
 

@@ -12,19 +12,9 @@ from collections.abc import Iterable, Sequence
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
 from ..latex import needs_protection
 from ..model import Entry, Problem
-from ..vocab import ARXIV_DOI_PREFIX
+from ..vocab import ARXIV_DOI_PREFIX, NOT_TEXT, is_text_field
 from .context import Context, rule
 
-# Fields whose value is an identifier, an address or a list, not text LaTeX typesets.
-NOT_TEXT = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "eprintclass",
-                      "eprinttype", "code", "keywords", "sources", "provenance", "confidence",
-                      "surveytitle", "surveyvenue", "surveyurl", "file", "month", "bibsource",
-                      "biburl", "pdf", "ee", "urldate", "crossref", "xdata", "xref", "ids",
-                      "entryset", "isbn", "issn", "date", "timestamp"})  # fmt: skip
-# "and similar": any field named like an address or a file (citeulike-linkout-0, mendeley urls),
-# and biblatex's sorting fields (sorttitle, sortname, indexsorttitle, presort, ...), which biber
-# sorts by and never typesets: biblatex-examples.bib writes `sorttitle = {Computers & Typesetting}`
-_URL_LIKE_NAME = re.compile(r"url|uri$|^file|^pdf|link|^(?:index|pre)?sort")
 # Spans where & % # _ are not specials: math, and the arguments of the URL commands.
 _VERBATIM = re.compile(
     r"\$\$.*?\$\$|(?<!\\)\$.*?(?<!\\)\$|\\\(.*?\\\)"
@@ -32,10 +22,6 @@ _VERBATIM = re.compile(
     re.S,
 )
 _SPECIAL = re.compile(r"(?<!\\)[&%#_]")
-
-
-def is_text_field(name: str) -> bool:
-    return name not in NOT_TEXT and not _URL_LIKE_NAME.search(name)
 
 
 def unescaped_special(value: str) -> bool:

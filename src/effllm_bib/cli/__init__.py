@@ -6,8 +6,7 @@ Exit codes: 0 success; 1 the data has errors (check) or an operation failed; 2 b
 
 from __future__ import annotations
 
-from . import build, enrich, output, review  # noqa: F401  (each module registers its commands)
-from .app import cli
+from .app import cli  # each command's module is imported when the command runs (app.COMMANDS)
 
 __all__ = ["cli", "main"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,11 @@ from .app import (
     friendly_errors,
     pass_state,
 )
+
+if TYPE_CHECKING:
+    from ..enrich.arxiv import ArxivSource
+    from ..enrich.crossref import CrossrefSource
+    from ..enrich.dblp import DblpSource
 
 # --- enrichment ------------------------------------------------------------------------------
 
@@ -49,7 +54,7 @@ def source_options(func: F) -> F:
     return func
 
 
-def _sources(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _sources(opts: dict[str, Any]) -> tuple[CrossrefSource | None, ArxivSource | None]:
     from ..enrich.sources import make_sources
 
     if not opts["mailto"] and not opts["no_crossref"] and not opts["offline"]:
@@ -70,7 +75,7 @@ def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {n: kwargs.pop(n) for n in names}
 
 
-def _dblp(opts: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _dblp(opts: dict[str, Any]) -> DblpSource | None:
     from ..enrich.sources import make_dblp
 
     if opts["no_dblp"]:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from ..model import Entry
 from ..venues import VENUE_FIELD, match_venue, venue_core
+from ..vocab import arxiv_id
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpRecord
 from .matching import Scored, score
@@ -60,7 +61,7 @@ def dblp_findings(ours: Entry, records: Iterable[DblpRecord]) -> DblpFindings:
     """Sort DBLP's hits: our CoRR twin, venue records that are our paper (known venue or not),
     and venue records refused (other authors, another version, another year)."""
     found = DblpFindings()
-    eprint = ours.get("eprint")
+    eprint = arxiv_id(ours)  # None unless the eprint is an arXiv id (vocab decides)
     for record in records:
         if record.is_corr:
             if eprint and record.arxiv_id == eprint:

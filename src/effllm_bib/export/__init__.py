@@ -7,9 +7,11 @@ slugs stored in the database or as full paths of ancestors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ..model import Entry, Extra
-from ..taxonomy import Taxonomy
+if TYPE_CHECKING:  # the command line reads FORMATS & co. at start-up: keep this module light
+    from ..model import Entry, Extra
+    from ..taxonomy import Taxonomy
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha", "survey")  # pybtex styles, survey is ours

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from json.encoder import encode_basestring
 from typing import Any
 
 from ..latex import plain
@@ -106,6 +107,15 @@ def csl_type(entry: Entry, aid: str | None) -> str:
     return TYPES.get(entry.type, "document")
 
 
+# Where the container title is: an article's journal first (an @article with a crossref to a
+# proceedings inherits a booktitle it is not in, and pandoc gives the journal), else booktitle.
+_CONTAINERS = {
+    "article": ("journal", "journaltitle", "booktitle"),
+    "periodical": ("journal", "journaltitle", "booktitle"),
+    "*": ("booktitle", "journal", "journaltitle"),
+}
+
+
 def csl_item(entry: Entry) -> dict[str, Any]:
     aid = arxiv_id(entry)
     kind = csl_type(entry, aid)
@@ -116,25 +126,23 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         )
     item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
     for csl, name in NAME_FIELDS:
-        persons = people(entry.get(name))
+        persons = people(entry.get(name)) if name in entry else []
         if persons:
             item[csl] = persons
     date = issued(entry)
     if date:
         item["issued"] = date
-    container = next(
-        (entry.get(f) for f in ("booktitle", "journal", "journaltitle") if entry.get(f)), ""
-    )
+    container = entry.first(*_CONTAINERS.get(entry.type, _CONTAINERS["*"]))
     if container:
         item["container-title"] = plain(container)
     first, last = page_range(entry)
     if first:
         item["page"] = f"{first}-{last}" if last else first
     for csl, sources in TEXT_FIELDS:
-        value = next((entry.get(n) for n in sources if entry.get(n)), "")
+        value = entry.first(*sources)
         if value:
             item[csl] = plain(value)
-    publisher = next((entry.get(f) for f in PUBLISHER_FIELDS if entry.get(f)), "")
+    publisher = entry.first(*PUBLISHER_FIELDS)
     if publisher:
         item["publisher"] = plain(publisher)
     number = plain(entry.get("number") or entry.get("issue"))
@@ -152,10 +160,30 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     url = entry.get("url") or (arxiv_url(aid) if aid else "")
     if url:
         item["URL"] = url
-    if entry.keywords:
-        item["keyword"] = ", ".join(entry.keywords)
+    keywords = entry.keywords
+    if keywords:
+        item["keyword"] = ", ".join(keywords)
     return item
 
 
+def indented_json(value: Any, indent: str = "") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, with strings written
+    by the C encoder (the standard library indents in pure Python, at twice the cost)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if type(value) is int:
+        return int.__repr__(value)  # as json writes an int
+    inner = indent + "  "
+    if isinstance(value, list) and value:
+        parts = ",\n".join(inner + indented_json(v, inner) for v in value)
+        return f"[\n{parts}\n{indent}]"
+    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+        parts = ",\n".join(f"{inner}{encode_basestring(k)}: {indented_json(v, inner)}"
+                           for k, v in value.items())  # fmt: skip
+        return f"{{\n{parts}\n{indent}}}"
+    # numbers, true, false, null, empty containers and anything else: as json writes them
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+
 def export_csl_json(entries: Iterable[Entry]) -> str:
-    return json.dumps([csl_item(e) for e in entries], ensure_ascii=False, indent=2) + "\n"
+    return indented_json([csl_item(e) for e in entries]) + "\n"

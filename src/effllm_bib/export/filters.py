@@ -10,8 +10,6 @@ from pathlib import Path
 from ..errors import EffllmBibError
 from ..files import read_text
 from ..model import Entry
-from ..text import fold
-from ..venues import lookup_venue, venue_core
 from ..vocab import PUBLISHED_TYPES
 
 
@@ -49,6 +47,9 @@ class Filters:
 
 def matches_venue(entry: Entry, wanted: str) -> bool:
     """``--venue NeurIPS`` finds 'Advances in Neural Information Processing Systems'."""
+    from ..text import fold  # imported here: only --venue needs them (and the venue table)
+    from ..venues import lookup_venue, venue_core
+
     where = entry.get("booktitle") or entry.get("journal") or entry.get("howpublished")
     if not where:
         return False

@@ -3,9 +3,10 @@ page ranges. LaTeX to plain text and the survey's text kept as LaTeX are :mod:`e
 
 from __future__ import annotations
 
-from ..latex import MATH_SYMBOLS
 from ..model import Entry
-from ..names import csl_names
+
+# latex.py and names.py are imported by the functions that use them: the .bib exports need
+# neither (ascii_latex converts through pylatexenc), and they cost start-up.
 
 # Fields that hold identifiers or addresses: never converted.
 IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code",
@@ -67,6 +68,8 @@ def pdflatex_problems(value: str) -> list[str]:
         elif c == "$":
             in_math = not in_math
         elif not _pdflatex_safe(c) or (in_math and not c.isascii()):
+            from ..latex import MATH_SYMBOLS
+
             hint = f"${MATH_SYMBOLS[c]}$" if c in MATH_SYMBOLS else "a LaTeX command"
             found.append(f"'{c}' (U+{ord(c):04X}) stops pdflatex; write it as {hint}")
     if in_math:
@@ -83,6 +86,8 @@ def entry_pdflatex_problems(entry: Entry) -> list[tuple[str, str]]:
 
 def people(value: str) -> list[dict[str, str]]:
     """A name list (author, editor) as CSL name objects."""
+    from ..names import csl_names
+
     return csl_names(value)
 
 

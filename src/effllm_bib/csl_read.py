@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputFileError
-from ..files import read_text
-from ..model import Entry
-from ..names import from_parts, literal
+from .errors import InputFileError
+from .files import read_text
+from .model import Entry
+from .names import from_parts, literal
 
 _TYPES = {
     "paper-conference": "inproceedings",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import bibio
-from ..errors import BibParseError, InputFileError
-from ..model import Entry, Extra
-from ..resolve import resolve_entries
+from . import bibio
+from .errors import BibParseError, InputFileError
+from .model import Entry, Extra
+from .resolve import resolve_entries
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Bibliography:
 def read_source(path: Path) -> Bibliography:
     """A .bib or CSL-JSON file to merge; a file with unparseable blocks is refused whole."""
     if path.suffix.lower() in (".json", ".csljson"):
-        from .csljson import read_csl_json
+        from .csl_read import read_csl_json
 
         items = read_csl_json(path)
         return Bibliography(items, items)

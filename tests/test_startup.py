@@ -1,0 +1,124 @@
+"""Start-up: each command imports what it needs and nothing more (bench/startup_bench.py times
+it). The commands' modules load lazily; the command list in --help comes from a table in
+cli/app.py, which must agree with the commands themselves."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from click.utils import make_default_short_help
+
+from effllm_bib.cli import app
+
+from .conftest import REPO
+
+# The modules a fresh interpreter loads to run the command line with some arguments (those it
+# had loaded before, e.g. by a .pth file of the environment, do not count).
+PROBE = """
+import sys
+before = set(sys.modules)
+from effllm_bib.cli import cli
+try:
+    cli.main(sys.argv[2:], prog_name="effllm-bib")
+except SystemExit:
+    pass
+with open(sys.argv[1], "w") as out:
+    out.write("\\n".join(sorted(set(sys.modules) - before)))
+"""
+
+COMMAND_MODULES = [f"effllm_bib.cli.{m}" for m in ("build", "enrich", "output", "review")]
+# Heavy modules no read-only command on a warm parse cache needs: parsers, HTTP, formatting.
+HEAVY = ["bibtexparser", "pybtex", "habanero", "requests", "pylatexenc", "rapidfuzz", "tomllib",
+         "platformdirs", "hashlib", "json", "tempfile", "effllm_bib.bibio", "effllm_bib.names",
+         "effllm_bib.latex", "effllm_bib.resolve", "effllm_bib.enrich"]  # fmt: skip
+
+CASES = [
+    pytest.param([], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES, *HEAVY],
+                 id="import-only"),
+    pytest.param(["--help"], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES,
+                              *HEAVY], id="help"),  # fmt: skip
+    pytest.param(["--version"], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES, *HEAVY], id="version"),
+    pytest.param(["export", "--help"], ["effllm_bib.database", "effllm_bib.cli.build",
+                                        "effllm_bib.cli.enrich", *HEAVY], id="export-help"),
+    pytest.param(["export", "--category", "pruning"],
+                 ["effllm_bib.cli.build", "effllm_bib.cli.enrich", "effllm_bib.cli.review",
+                  *HEAVY], id="export-bibtex"),
+    pytest.param(["export", "--category", "quantization", "--format", "biblatex"],
+                 ["effllm_bib.cli.build", "effllm_bib.cli.enrich", *HEAVY], id="export-biblatex"),
+    pytest.param(["categories"], ["effllm_bib.cli.build", "effllm_bib.export.bibtex", *HEAVY],
+                 id="categories"),
+]  # fmt: skip
+
+
+def _loaded(tmp_path: Path, args: list[str]) -> set[str]:
+    out = tmp_path / "modules.txt"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env.pop("EFFLLM_BIB_DB", None)  # the packaged database
+    command = [sys.executable, "-c", PROBE, str(out), *args]
+    subprocess.run(command, env=env, check=True, capture_output=True)  # warms the parse cache
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return set(out.read_text().split())
+
+
+@pytest.mark.parametrize("args, not_loaded", CASES)
+def test_a_command_loads_only_what_it_needs(tmp_path: Path, args: list[str], not_loaded: list[str]):
+    loaded = _loaded(tmp_path, args)
+    assert sorted(loaded.intersection(not_loaded)) == []
+
+
+def test_the_probe_sees_what_a_command_loads(tmp_path: Path):
+    """The guard above can fail: a command that needs a module shows it."""
+    loaded = _loaded(tmp_path, ["export", "--category", "pruning", "--format", "csl-json"])
+    assert {"effllm_bib.cli.output", "effllm_bib.database", "effllm_bib.names"} <= loaded
+
+
+@pytest.mark.parametrize("name", sorted(app.COMMANDS))
+def test_the_command_table_agrees_with_the_command(name: str):
+    module, short_help = app.COMMANDS[name]
+    importlib.import_module(f"effllm_bib.cli.{module}")
+    command = app.cli.commands[name]
+    assert command.callback is not None
+    assert command.callback.__module__ == f"effllm_bib.cli.{module}"
+    for limit in (30, 45, 60, 200):
+        assert make_default_short_help(short_help, limit) == command.get_short_help_str(limit)
+
+
+def test_every_command_is_in_the_table():
+    _all_commands_loaded()
+    assert sorted(app.cli.commands) == sorted(app.COMMANDS)
+
+
+def _all_commands_loaded() -> None:
+    for module in {m for m, _ in app.COMMANDS.values()}:
+        importlib.import_module(f"effllm_bib.cli.{module}")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_help_lists_the_commands_as_click_would(width: int):
+    """The listing from the table (a group with no command loaded) is click's own listing
+    of the loaded commands, at any terminal width."""
+    _all_commands_loaded()
+
+    def listing(group: click.Group, format_commands: Callable[..., None]) -> str:
+        ctx = click.Context(group, info_name="effllm-bib", terminal_width=width)
+        formatter = ctx.make_formatter()
+        format_commands(group, ctx, formatter)
+        return formatter.getvalue()
+
+    from_table = listing(app.LazyGroup(), app.LazyGroup.format_commands)
+    assert from_table == listing(app.cli, click.Group.format_commands)
+    assert len(from_table.splitlines()) == len(app.COMMANDS) + 1  # "Commands:" and one a line
+
+
+def test_help_runs_through_the_command_line():
+    result = CliRunner().invoke(app.cli, ["--help"])
+    assert result.exit_code == 0
+    assert all(f"  {name} " in result.output for name in app.COMMANDS)
