@@ -638,3 +638,22 @@ def test_crossref_text_is_cleaned(message, title):
     from effllm_bib.enrich.crossref import work_to_entry
 
     assert work_to_entry(message).get("title") == title
+
+
+@pytest.mark.parametrize("cached, asked, code, said", [
+    pytest.param("frantar2023sparsegpt", ["li2021prefix", "reimers2019sentence"], 1,
+                 "error: all 2 entries failed; the first said: Crossref: ", id="all-failed"),
+    pytest.param("li2021prefix", ["li2021prefix", "reimers2019sentence"], 0,
+                 "enrich: 2 entries: 0 filled, 0 unchanged, 1 conflicts, 0 not found, "
+                 "0 ambiguous, 1 failed", id="some-failed"),
+])  # fmt: skip
+def test_offline_exit_code_says_whether_anything_succeeded(
+    runner, edb, services, tmp_path, cached, asked, code, said
+):
+    """An online run first caches the answers about one entry."""
+    warm = run_cli(runner, edb, services, tmp_path, "enrich", "--no-arxiv", "-k", cached)
+    assert warm.exit_code == 0
+    picked = [a for key in asked for a in ("-k", key)]
+    result = run_cli(runner, edb, services, tmp_path, "enrich", "--offline", "--no-arxiv", *picked)
+    assert result.exit_code == code
+    assert said in result.output
