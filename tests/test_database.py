@@ -161,3 +161,18 @@ def test_rename_rewrites_every_reference_to_the_old_key(tmp_path, key, field, ex
     db.rename("Whole", "knuth1973set")
     db.save()
     assert Database.load(path).entries[key].get(field) == expected
+
+
+@pytest.mark.parametrize("old, new, body", [
+    pytest.param("a\nb\n", "a\nc\n", [" a\n", "-b\n", "+c\n"], id="one-line"),
+    pytest.param("a\nb", "a\nb\n", [" a\n", "-b\n", "\\ No newline at end of file\n", "+b\n"],
+                 id="no-newline-at-end"),
+    pytest.param("a\x0cb\n", "a\x0cc\n", ["-a\x0cb\n", "+a\x0cc\n"], id="form-feed-no-newline"),
+])  # fmt: skip
+def test_diff_to_shows_the_file_as_diff_does(tmp_path, old, new, body):
+    from effllm_bib.files import diff_to
+
+    path = tmp_path / "f.bib"
+    path.write_bytes(old.encode())
+    head, hunk, rest = "".join(diff_to(path, new, "fixed")).partition("@@\n")
+    assert (head.split("\n")[:2], rest) == ([f"--- {path} (now)", f"+++ {path} (fixed)"], "".join(body))
