@@ -712,3 +712,20 @@ def test_enrich_without_network_stops_at_the_first_entry(runner, edb, tmp_path, 
     assert f"stopped: Crossref: cannot reach {refused_url.removeprefix('http://')} " in result.stderr
     assert result.stderr.endswith("Stopped at li2021prefix.\n")
     assert "Crossref: 1 requests, 0 from cache, 0 retries" in result.stdout
+
+
+def test_dry_run_diff_is_from_the_file_to_what_a_real_run_writes(runner, edb, services, tmp_path):
+    """A file in another layout: the dry run's diff shows the rewrite a real run makes."""
+    import difflib
+
+    bib = edb / "effllm.bib"
+    by_hand = "\n".join(reversed(bib.read_text().strip().split("\n\n"))).replace("  ", "    ") + "\n"
+    bib.write_text(by_hand)
+    dry = run_cli(runner, edb, services, tmp_path, "enrich", "--dry-run", "-k", "li2021prefix")
+    assert bib.read_text() == by_hand
+    assert run_cli(runner, edb, services, tmp_path, "enrich", "-k", "li2021prefix").exit_code == 0
+    expected = difflib.unified_diff(by_hand.splitlines(keepends=True),
+                                    bib.read_text().splitlines(keepends=True),
+                                    f"{bib} (now)", f"{bib} (after)")  # fmt: skip
+    out = dry.stdout
+    assert out[out.index(f"--- {bib}"):out.index("dry run: nothing written.")] == "".join(expected)
