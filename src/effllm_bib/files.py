@@ -62,7 +62,8 @@ def _lines(text: str) -> list[str]:
 
 def diff_to(path: Path, text: str, label: str) -> Iterator[str]:
     """A unified diff from the file at ``path`` as it is on disk (bytes as written, a missing
-    file empty) to ``text``, the same as ``diff -u`` of the two files shows."""
+    file empty) to ``text``: the change ``diff -u`` of the two files shows, lines split as it
+    splits them (difflib may cut the hunks differently)."""
     old = path.read_bytes().decode("utf-8", errors="replace") if path.exists() else ""
     for line in difflib.unified_diff(_lines(old), _lines(text), fromfile=f"{path} (now)",
                                      tofile=f"{path} ({label})"):  # fmt: skip
