@@ -1,5 +1,6 @@
 """The command line: exact output and exit codes, on a database built from the real snippet."""
 
+import difflib
 import json
 from pathlib import Path
 
@@ -299,3 +300,31 @@ def test_category_option_on_a_lone_file_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(path), "export", "-c", "quantization"])
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert "taxonomy.toml" in result.output
+
+
+def _as_written_by_hand(text: str) -> str:
+    """The same entries in another order and layout: four-space indents, no blank lines."""
+    blocks = text.split("\n\n")
+    return "\n".join(reversed(blocks)).replace("\n  ", "\n    ").rstrip("\n") + "\n"
+
+
+def _as_written(text: str) -> str:
+    return text
+
+
+@pytest.mark.parametrize("layout, note", [
+    pytest.param(_as_written, False, id="canonical-file"),
+    pytest.param(_as_written_by_hand, True, id="file-in-another-layout"),
+])  # fmt: skip
+def test_check_fix_prints_exactly_what_it_writes(runner, full_db, layout, note):
+    bib = full_db / "effllm.bib"
+    text = bib.read_text().replace("pages = {10323--10337}", "pages = {10323-10337}")
+    bib.write_text(layout(text))
+    before = bib.read_text()
+    result = run(runner, full_db, "check", "--fix")
+    after = bib.read_text()
+    expected = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                    f"{bib} (now)", f"{bib} (fixed)")  # fmt: skip
+    printed = result.output.partition("fixed and wrote")[0].partition("note: ")[0]
+    assert printed == "".join(expected)
+    assert ("note: the file was not in canonical form" in result.output) is note

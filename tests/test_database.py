@@ -134,3 +134,45 @@ def test_no_write_drops_a_repeated_block(tmp_path, runner, command):
     assert result.exit_code == 1
     assert "given twice" in result.stderr  # the first repeat named, in one line
     assert path.read_text() == REPEATED
+
+
+RENAME_REFS = """@book{Whole, title={The Whole Set}, year={1973}}
+@book{other, title={Other}, year={1973}}
+@inbook{child, crossref={whole}, title={Child}, pages={1--2}}
+@inbook{list, xdata={other, WHOLE}, title={List}}
+@inbook{seealso, xref={Whole}, title={See also}}
+@inbook{unrelated, crossref={other}, title={Unrelated}}
+"""
+
+
+@pytest.mark.parametrize(
+    "key, field, expected",
+    [
+        pytest.param("child", "crossref", "knuth1973set", id="crossref-other-case"),
+        pytest.param("list", "xdata", "other, knuth1973set", id="xdata-list"),
+        pytest.param("seealso", "xref", "knuth1973set", id="xref"),
+        pytest.param("unrelated", "crossref", "other", id="other-target-kept"),
+    ],
+)
+def test_rename_rewrites_every_reference_to_the_old_key(tmp_path, key, field, expected):
+    path = tmp_path / "refs.bib"
+    path.write_text(RENAME_REFS)
+    db = Database.load(path)
+    db.rename("Whole", "knuth1973set")
+    db.save()
+    assert Database.load(path).entries[key].get(field) == expected
+
+
+@pytest.mark.parametrize("old, new, body", [
+    pytest.param("a\nb\n", "a\nc\n", [" a\n", "-b\n", "+c\n"], id="one-line"),
+    pytest.param("a\nb", "a\nb\n", [" a\n", "-b\n", "\\ No newline at end of file\n", "+b\n"],
+                 id="no-newline-at-end"),
+    pytest.param("a\x0cb\n", "a\x0cc\n", ["-a\x0cb\n", "+a\x0cc\n"], id="form-feed-no-newline"),
+])  # fmt: skip
+def test_diff_to_shows_the_file_as_diff_does(tmp_path, old, new, body):
+    from effllm_bib.files import diff_to
+
+    path = tmp_path / "f.bib"
+    path.write_bytes(old.encode())
+    head, hunk, rest = "".join(diff_to(path, new, "fixed")).partition("@@\n")
+    assert (head.split("\n")[:2], rest) == ([f"--- {path} (now)", f"+++ {path} (fixed)"], "".join(body))

@@ -640,3 +640,94 @@ def test_crossref_text_is_cleaned(message, title):
     from effllm_bib.enrich.crossref import work_to_entry
 
     assert work_to_entry(message).get("title") == title
+
+
+@pytest.mark.parametrize("cached, asked, code, said", [
+    pytest.param("frantar2023sparsegpt", ["li2021prefix", "reimers2019sentence"], 1,
+                 "error: all 2 entries failed; the first said: Crossref: ", id="all-failed"),
+    pytest.param("li2021prefix", ["li2021prefix", "reimers2019sentence"], 0,
+                 "enrich: 2 entries: 0 filled, 0 unchanged, 1 conflicts, 0 not found, "
+                 "0 ambiguous, 1 failed", id="some-failed"),
+])  # fmt: skip
+def test_offline_exit_code_says_whether_anything_succeeded(
+    runner, edb, services, tmp_path, cached, asked, code, said
+):
+    """An online run first caches the answers about one entry."""
+    warm = run_cli(runner, edb, services, tmp_path, "enrich", "--no-arxiv", "-k", cached)
+    assert warm.exit_code == 0
+    picked = [a for key in asked for a in ("-k", key)]
+    result = run_cli(runner, edb, services, tmp_path, "enrich", "--offline", "--no-arxiv", *picked)
+    assert result.exit_code == code
+    assert said in result.output
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def ask_own_client(c: HttpClient, url: str) -> object:
+    return c.get(url + "/search/publ/api")
+
+
+def ask_through_habanero(c: HttpClient, url: str) -> object:
+    from effllm_bib.enrich.crossref import CrossrefSource
+
+    return CrossrefSource(c, url, "m@example.org").lookup_doi("10.1/x")
+
+
+@pytest.mark.parametrize("ask", [
+    pytest.param(ask_own_client, id="own-client"),
+    pytest.param(ask_through_habanero, id="habanero"),
+])  # fmt: skip
+def test_a_refused_connection_is_not_retried_and_not_sent_again(tmp_path, refused_url, ask):
+    from effllm_bib.enrich.http import Unreachable
+
+    sleeps: list[float] = []
+    c = HttpClient("Crossref", "effllm-bib/test", sleep=sleeps.append, retries=4)
+    said = []
+    for _ in range(2):
+        with pytest.raises(Unreachable) as caught:
+            ask(c, refused_url)
+        said.append(str(caught.value))
+    host = refused_url.removeprefix("http://")
+    assert said == [f"Crossref: cannot reach {host} (connection refused): no network? check your "
+                    "connection, or run with --offline to answer from earlier runs' cached "
+                    "responses alone."] * 2  # fmt: skip
+    assert (c.stats.sent, c.stats.retries, sleeps) == (1, 0, [])
+
+
+def test_enrich_without_network_stops_at_the_first_entry(runner, edb, tmp_path, refused_url):
+    env = {"EFFLLM_BIB_CROSSREF_URL": refused_url, "EFFLLM_BIB_ARXIV_URL": refused_url,
+           "EFFLLM_BIB_DBLP_URL": refused_url, "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
+           "EFFLLM_BIB_MAILTO": "m@example.org"}  # fmt: skip
+    keys = ["-k", "li2021prefix", "-k", "reimers2019sentence"]
+    args = ["--db", str(edb), "enrich", "--dry-run", *keys]
+    result = runner.invoke(cli, args, env=env)
+    assert result.exit_code == 1
+    assert f"stopped: Crossref: cannot reach {refused_url.removeprefix('http://')} " in result.stderr
+    assert result.stderr.endswith("Stopped at li2021prefix.\n")
+    assert "Crossref: 1 requests, 0 from cache, 0 retries" in result.stdout
+
+
+def test_dry_run_diff_is_from_the_file_to_what_a_real_run_writes(runner, edb, services, tmp_path):
+    """A file in another layout: the dry run's diff shows the rewrite a real run makes."""
+    import difflib
+
+    bib = edb / "effllm.bib"
+    by_hand = "\n".join(reversed(bib.read_text().strip().split("\n\n"))).replace("  ", "    ") + "\n"
+    bib.write_text(by_hand)
+    dry = run_cli(runner, edb, services, tmp_path, "enrich", "--dry-run", "-k", "li2021prefix")
+    assert bib.read_text() == by_hand
+    assert run_cli(runner, edb, services, tmp_path, "enrich", "-k", "li2021prefix").exit_code == 0
+    expected = difflib.unified_diff(by_hand.splitlines(keepends=True),
+                                    bib.read_text().splitlines(keepends=True),
+                                    f"{bib} (now)", f"{bib} (after)")  # fmt: skip
+    out = dry.stdout
+    assert out[out.index(f"--- {bib}"):out.index("dry run: nothing written.")] == "".join(expected)

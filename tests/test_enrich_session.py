@@ -121,3 +121,37 @@ def test_a_finished_run_closes_the_sources_and_leaves_the_saving_to_the_caller(b
     source = StoppingCrossref(bib, 0, KeyboardInterrupt())
     report = run_enrichment(enricher_for(bib, source), KEYS, save=True)
     assert (source.client.closed, report.count("filled"), bib.read_text()) == (True, 5, BIB)
+
+
+
+class FailingCrossref(StoppingCrossref):
+    """Every question fails as a service error would (offline and not cached, say); question
+    number ``stop_at`` raises ``error`` instead."""
+
+    def lookup_doi(self, doi: str) -> dict[str, Any]:
+        from effllm_bib.enrich.http import NotCached
+
+        self.calls += 1
+        if self.calls == self.stop_at:
+            raise self.error
+        raise NotCached("Crossref", f"{doi} is not in the cache (--offline); run once online.")
+
+
+NOT_CANONICAL = "".join(reversed(BIB.split("\n\n"))).replace("  ", "    ")  # other order, layout
+
+
+def test_a_run_that_changes_nothing_leaves_the_file_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "papers.bib"
+    path.write_text(NOT_CANONICAL)
+    source = FailingCrossref(path, 0, KeyboardInterrupt())
+    report = run_enrichment(enricher_for(path, source), KEYS, save=True, checkpoint_every=1)
+    assert (report.count("failed"), path.read_text()) == (5, NOT_CANONICAL)
+
+
+def test_ctrl_c_after_no_change_leaves_the_file_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "papers.bib"
+    path.write_text(NOT_CANONICAL)
+    source = FailingCrossref(path, 4, KeyboardInterrupt())
+    with pytest.raises(EnrichInterrupted):
+        run_enrichment(enricher_for(path, source), KEYS, save=True, checkpoint_every=1)
+    assert path.read_text() == NOT_CANONICAL

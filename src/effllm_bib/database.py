@@ -341,6 +341,10 @@ class Database:
             raise DatabaseError(f"key '{new}' is already taken (BibTeX ignores case); choose another.")
         del self.entries[old]
         self.entries[new] = entry.with_key(new)
+        from .keys import follow_renames
+
+        for key, other in self.entries.items():  # crossref, xdata, xref follow the new key
+            self.entries[key] = follow_renames(other, {old: new})
 
     def assign_keys(self) -> list[tuple[str, str]]:
         """Replace provisional keys of entries that now have authors. Returns (old, new) pairs."""

@@ -1,8 +1,10 @@
-"""File helpers: read a text file with a clear error, write one atomically."""
+"""File helpers: read a text file with a clear error, write one atomically, diff one."""
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import InputFileError
@@ -52,3 +54,18 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as ``diff`` sees them: split at newlines only (not at form feeds or U+2028, as
+    ``str.splitlines`` does), each keeping its newline; a last line may have none."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def diff_to(path: Path, text: str, label: str) -> Iterator[str]:
+    """A unified diff from the file at ``path`` as it is on disk (bytes as written, a missing
+    file empty) to ``text``: the change ``diff -u`` of the two files shows, lines split as it
+    splits them (difflib may cut the hunks differently)."""
+    old = path.read_bytes().decode("utf-8", errors="replace") if path.exists() else ""
+    for line in difflib.unified_diff(_lines(old), _lines(text), fromfile=f"{path} (now)",
+                                     tofile=f"{path} ({label})"):  # fmt: skip
+        yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"

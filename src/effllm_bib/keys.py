@@ -7,7 +7,7 @@ provisional ``pending:`` key until their authors arrive; only then is a final ke
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from anyascii import anyascii
 
@@ -125,3 +125,22 @@ def provisional_key(entry: Entry, taken: Collection[str]) -> str:
 def software_key(name: str, taken: Collection[str]) -> str:
     """Frameworks are cited by name: ``TensorRT-LLM`` -> ``tensorrtllm``."""
     return _disambiguate(_ascii_word(name) or "software", taken)
+
+
+REFERENCE_FIELDS = ("crossref", "xdata", "xref")  # fields whose value names other entries' keys
+
+
+def follow_renames(entry: Entry, renames: Mapping[str, str]) -> Entry:
+    """``entry`` with its ``crossref``, ``xdata`` (a comma-separated list) and ``xref`` values
+    pointing at the new keys of renamed entries. ``renames`` maps old keys to new ones; keys are
+    compared ignoring case, as BibTeX does."""
+    lower = {old.lower(): new for old, new in renames.items()}
+    changed: dict[str, str] = {}
+    for name in REFERENCE_FIELDS:
+        value = entry.get(name)
+        if not value or name in entry.bare:  # a macro names no key of its own
+            continue
+        targets = [t.strip() for t in value.split(",")] if name == "xdata" else [value.strip()]
+        if any(t.lower() in lower for t in targets):
+            changed[name] = ", ".join(lower.get(t.lower(), t) for t in targets)
+    return entry.with_fields(**changed) if changed else entry

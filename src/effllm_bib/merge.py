@@ -17,7 +17,7 @@ from . import bibio
 from .database import Database
 from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
 from .incoming import Bibliography, read_source
-from .keys import disambiguate, provisional_key
+from .keys import disambiguate, follow_renames, provisional_key
 from .keys import usable_key as keys_usable
 from .latex import protect_title
 from .match import MatchIndex, comparable, find_match
@@ -301,12 +301,7 @@ def _add_all(
         entry = _added_entry(db, raw, text, keywords, ours, theirs)
         old = raw.key
         new = keymap.get(old) or provisional_key(entry, set(db.entries))
-        retarget = {n: ", ".join(keymap.get(t.strip(), t.strip()) for t in entry.get(n).split(","))
-                    for n in ("crossref", "xdata") if entry.get(n)}  # fmt: skip
-        entry = entry.with_key(new)
-        if retarget:
-            entry = Entry(new, entry.type, tuple({**entry.as_dict(), **retarget}.items()),
-                          entry.bare, entry.line)  # fmt: skip
+        entry = follow_renames(entry, keymap).with_key(new)
         if new != old:
             report.renamed.append((old, new))
         db.put(entry)

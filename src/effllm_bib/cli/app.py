@@ -175,15 +175,10 @@ def _print_problems(problems: Iterable[Any], verbose: bool) -> None:
 def _show_or_save(db: Any, before: str, dry_run: bool) -> None:
     after = db.text()
     if dry_run:
-        import difflib
+        from ..files import diff_to
 
-        diff = difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"{db.bib_path} (now)",
-            tofile=f"{db.bib_path} (after)",
-        )
-        sys.stdout.writelines(diff)
+        if after != before:  # from the file itself: a real run rewrites it whole
+            sys.stdout.writelines(diff_to(db.bib_path, after, "after"))
         click.echo("dry run: nothing written.")
     elif after != before:
         db.save()

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # --- enrichment ------------------------------------------------------------------------------
 
+FAILURE_CODES = ("not-cached", "service-error")  # the problems of an entry whose outcome is failed
+
 
 def source_options(func: F) -> F:
     """Options shared by the commands that talk to Crossref and arXiv."""
@@ -139,7 +141,11 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
         click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
         click.echo(_requests_line(*enricher.sources))
         _show_or_save(db, before, dry_run)
-    if report.aborted:
+    failed = report.count("failed")
+    if chosen and failed == len(chosen) and not report.aborted:
+        first = next((p.message for p in report.problems if p.code in FAILURE_CODES), "")
+        click.echo(f"error: all {failed} entries failed; the first said: {first}", err=True)
+    if report.aborted or (chosen and failed == len(chosen)):
         sys.exit(1)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 
@@ -31,6 +30,7 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
     from ..database import resolve_location
 
     if fix:
+        from .. import files
         from ..fix import fix_entry
 
         with state.update(dry_run=dry_run) as db:
@@ -38,9 +38,11 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
             for entry in list(db.entries.values()):
                 db.put(fix_entry(entry))
             after = db.text()
-            sys.stdout.writelines(difflib.unified_diff(
-                before.splitlines(keepends=True), after.splitlines(keepends=True),
-                fromfile=f"{db.bib_path} (now)", tofile=f"{db.bib_path} (fixed)"))  # fmt: skip
+            if after != before:  # the diff is from the file itself: the write rewrites it whole
+                sys.stdout.writelines(files.diff_to(db.bib_path, after, "fixed"))
+                if files.read_text(db.bib_path) != before:
+                    click.echo("note: the file was not in canonical form; the diff also shows it "
+                               "sorted and reformatted as effllm-bib writes every file.")  # fmt: skip
             if after == before:
                 click.echo("--fix: nothing to change.")
             elif dry_run:

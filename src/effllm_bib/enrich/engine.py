@@ -28,7 +28,7 @@ from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
-from .http import NotCached, ServiceError
+from .http import NotCached, ServiceError, Unreachable
 from .matching import TITLE_MIN, is_author_prefix, judge
 from .provenance import APPLIED, filled_by, parse_provenance, record_provenance
 from .upgrade import (
@@ -339,6 +339,10 @@ def enrich(
             report.outcomes[key] = "failed"
             report.problems.append(Problem(Severity.WARNING, "not-cached", str(exc), key=key))
             continue
+        except Unreachable as exc:  # no network: every other entry would fail the same way
+            report.outcomes[key] = "failed"
+            report.aborted = f"{exc} Stopped at {key}."
+            break
         except ServiceError as exc:
             report.outcomes[key] = "failed"
             report.problems.append(Problem(Severity.WARNING, "service-error", str(exc), key=key))

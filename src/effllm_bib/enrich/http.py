@@ -3,7 +3,8 @@
 - an explicit on-disk cache of responses (200 and 404) in the user cache directory, with an
   expiry, so a second run over the same entries sends no request; ``offline`` serves from it alone;
 - a rate limiter that reads ``x-rate-limit-limit``/``x-rate-limit-interval`` from responses;
-- retries with exponential backoff and jitter on 429, 5xx and timeouts, honouring ``Retry-After``.
+- retries with exponential backoff and jitter on 429, 5xx and timeouts, honouring ``Retry-After``;
+  a refused connection or an unknown host is not retried (:class:`Unreachable`).
 
 A 404 is an answer, not a fault: it is returned (and cached), never retried.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 
@@ -42,6 +44,26 @@ class ServiceError(EffllmBibError):
 
 class NotCached(ServiceError):
     """``--offline`` and the cache has no answer for this request."""
+
+
+class Unreachable(ServiceError):
+    """The connection was refused or the host name did not resolve: most likely no network.
+    Not retried, and the client sends nothing more once it happened."""
+
+
+def unreachable_message(url: str, exc: Exception) -> str:
+    """What to say when ``url``'s host cannot be reached (``exc`` a connect error)."""
+    text = str(exc)
+    low = text.lower()
+    if "refused" in low or "errno 111" in low:
+        reason = "connection refused"
+    elif any(m in low for m in ("name or service", "name resolution", "nodename", "getaddrinfo")):
+        reason = "host name not found"
+    else:
+        reason = text or exc.__class__.__name__
+    host = urlsplit(url).netloc or url
+    return (f"cannot reach {host} ({reason}): no network? check your connection, or run with "
+            "--offline to answer from earlier runs' cached responses alone.")  # fmt: skip
 
 
 def default_cache_dir() -> Path:
@@ -176,6 +198,7 @@ class HttpClient:
         self.max_backoff = max_backoff
         self.sleep = sleep
         self.stats = Stats()
+        self.unreachable = ""  # set by the first refused connection: nothing is sent after it
         self._client = httpx2.Client(transport=transport, follow_redirects=True)
 
     def close(self) -> None:
@@ -226,6 +249,8 @@ class HttpClient:
             raise NotCached(
                 self.service, f"{url} is not in the cache (--offline); run once online."
             )
+        if self.unreachable:
+            raise Unreachable(self.service, self.unreachable)
         start = time.monotonic()
         try:
             return self._send(url, params, send)
@@ -242,6 +267,9 @@ class HttpClient:
             self.stats.sent += 1
             try:
                 response = send()
+            except httpx2.ConnectError as exc:  # refused or no such host: a retry would not help
+                self.unreachable = unreachable_message(url, exc)
+                raise Unreachable(self.service, self.unreachable) from None
             except httpx2.TransportError as exc:  # timeouts included
                 if attempt >= self.retries:
                     what = (

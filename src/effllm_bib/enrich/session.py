@@ -36,21 +36,30 @@ def run_enrichment(
     """Enrich ``keys``; with ``save``, the database is saved every ``checkpoint_every`` entries.
 
     On Ctrl-C the work done so far is saved (with ``save``) and :class:`EnrichInterrupted`
-    raised; on any other exception it is saved and the exception goes on. The sources'
-    connections are closed in every case. The caller saves the finished run itself (it may
-    show a diff instead).
+    raised; on any other exception it is saved and the exception goes on. Saving happens only
+    when an entry changed since the last save, so a run that changes nothing leaves the file
+    byte for byte as it was. The sources' connections are closed in every case. The caller
+    saves the finished run itself (it may show a diff instead).
     """
-    db = enricher.db
+    saved = [enricher.db.text()]  # the text last written, or as read
+
+    def save_if_changed() -> None:
+        text = enricher.db.text()
+        if text != saved[0]:
+            enricher.db.save()
+            saved[0] = text
+
     try:
-        return enrich(enricher, keys, progress=progress, checkpoint=db.save if save else None,
+        return enrich(enricher, keys, progress=progress,
+                      checkpoint=save_if_changed if save else None,
                       checkpoint_every=checkpoint_every)  # fmt: skip
     except KeyboardInterrupt:
         if save:
-            db.save()
+            save_if_changed()
         raise EnrichInterrupted(save) from None
     except BaseException:
         if save:
-            db.save()  # a crash keeps the work done so far
+            save_if_changed()  # a crash keeps the work done so far
         raise
     finally:
         close_sources(enricher)
