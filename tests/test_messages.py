@@ -1,0 +1,46 @@
+"""Messages fit the user's own files: they name what the user gave and what to run next."""
+
+from pathlib import Path
+
+import pytest
+
+from effllm_bib.cli import cli
+
+
+def _folder(tmp_path: Path, files: tuple[str, ...]) -> Path:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("@misc{a, title={T}}\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("command", [("export",), ("stats",), ("check",)], ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    "files, says",
+    [
+        pytest.param((), ["holds no database", "effllm-bib init"], id="empty-folder"),
+        pytest.param(("papers.bib", "more.bib"), ["more.bib, papers.bib", "/more.bib", "effllm-bib init"],
+                     id="folder-of-bib-files"),
+    ],
+)  # fmt: skip
+def test_a_folder_without_a_database_points_to_init_or_its_bib_files(
+    runner, tmp_path, command, files, says
+):
+    folder = _folder(tmp_path, files)
+    result = runner.invoke(cli, ["--db", str(folder), *command])
+    text = result.output + result.stderr
+    assert result.exit_code != 0 and all(s in text for s in says), text
+    assert "import survey" not in text and "effllm.bib" not in text
+
+
+def test_a_missing_folder_is_named(runner, tmp_path):
+    result = runner.invoke(cli, ["--db", str(tmp_path / "nowhere"), "export"])
+    assert result.exit_code != 0 and "no such folder" in result.stderr
+    assert "effllm.bib" not in result.stderr
+
+
+def test_a_bib_file_without_the_suffix_is_named(runner, tmp_path):
+    (tmp_path / "refs.bibtex").write_text("@misc{a, title={T}}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(tmp_path / "refs.bibtex"), "export"])
+    assert result.exit_code != 0 and "rename it to end in .bib" in result.stderr
