@@ -44,3 +44,21 @@ def test_a_bib_file_without_the_suffix_is_named(runner, tmp_path):
     (tmp_path / "refs.bibtex").write_text("@misc{a, title={T}}\n", encoding="utf-8")
     result = runner.invoke(cli, ["--db", str(tmp_path / "refs.bibtex"), "export"])
     assert result.exit_code != 0 and "rename it to end in .bib" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        pytest.param("@misc{a, title={中文标题}}\n", "gbk", id="gbk"),
+        pytest.param("@misc{a, title={Müller}}\n", "latin-1", id="latin-1"),
+    ],
+)  # fmt: skip
+def test_a_file_in_another_encoding_gets_a_hint_that_does_not_guess(
+    runner, tmp_path, text, encoding
+):
+    path = tmp_path / "other.bib"
+    path.write_bytes(text.encode(encoding))
+    result = runner.invoke(cli, ["--db", str(path), "export"])
+    err = result.stderr
+    assert result.exit_code != 0 and "iconv -f <its encoding> -t utf-8" in err, err
+    assert "latin1" not in err and str(path) in err and "\n" not in err.strip()
