@@ -62,3 +62,21 @@ def test_a_file_in_another_encoding_gets_a_hint_that_does_not_guess(
     err = result.stderr
     assert result.exit_code != 0 and "iconv -f <its encoding> -t utf-8" in err, err
     assert "latin1" not in err and str(path) in err and "\n" not in err.strip()
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        pytest.param("@misc{ok, title={Fine}, author={Doe, J.}}\n\n@misc{bad,\n  author={A, B, C, D}}\n",
+                     [":3: entry 'bad': pybtex cannot read it (Too many commas"], id="unsplittable-names"),
+        pytest.param("@misc{Knuth, title={A}}\n@misc{knuth, title={B}}\n",
+                     [":2: entry 'knuth': pybtex cannot read it", "'Knuth' (line 1)"], id="keys-differing-in-case"),
+    ],
+)  # fmt: skip
+def test_refs_names_the_file_line_and_entry_pybtex_cannot_read(runner, tmp_path, text, says):
+    path = tmp_path / "mine.bib"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(path), "refs"])
+    err = result.stderr.strip()
+    assert result.exit_code != 0 and err.startswith(f"effllm-bib: error: {path}:"), err
+    assert all(s in err for s in says) and "\n" not in err, err
