@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from effllm_bib.check import check_entries
 from effllm_bib.cli import cli
+from effllm_bib.model import Entry
 
 
 def _folder(tmp_path: Path, files: tuple[str, ...]) -> Path:
@@ -80,3 +82,16 @@ def test_refs_names_the_file_line_and_entry_pybtex_cannot_read(runner, tmp_path,
     err = result.stderr.strip()
     assert result.exit_code != 0 and err.startswith(f"effllm-bib: error: {path}:"), err
     assert all(s in err for s in says) and "\n" not in err, err
+
+
+@pytest.mark.parametrize(
+    "key, provisional",
+    [
+        pytest.param("pending:sparsegpt2023", True, id="pending-key"),
+        pytest.param("whole-proceedings", False, id="user-key"),
+    ],
+)  # fmt: skip
+def test_no_author_says_provisional_only_of_a_provisional_key(taxonomy, key, provisional):
+    entry = Entry.make(key, "proceedings", {"title": "T", "year": "1988", "keywords": "pruning"})
+    (found,) = [p for p in check_entries([entry], taxonomy) if p.code == "no-author"]
+    assert ("provisional" in found.message) is provisional, found.message
