@@ -9,7 +9,6 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +65,7 @@ def no_database(bib_path: Path) -> str | None:
     folder = bib_path.parent
     if bib_path.name != BIB_NAME or bib_path.exists() or folder == packaged_refs():
         return None
+    import shlex  # only on this error path: commands that read start faster
     init = f"run 'effllm-bib init {shlex.quote(str(folder))}' to start a database there"
     if folder.is_file():
         return f"{folder}: --db takes a folder or a file ending in .bib; rename it to end in .bib."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 from .errors import InputFileError
@@ -25,6 +24,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         # no guess at the encoding: a wrong one (latin1 for a GBK file) garbles the text for good
+        import shlex  # only on this error path
         name = shlex.quote(str(path))
         raise InputFileError(
             path, f"is not valid UTF-8; convert it from the encoding it was saved in: iconv -f "
