@@ -25,6 +25,7 @@ def read_text(path: Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         # no guess at the encoding: a wrong one (latin1 for a GBK file) garbles the text for good
         import shlex  # only on this error path
+
         name = shlex.quote(str(path))
         raise InputFileError(
             path, f"is not valid UTF-8; convert it from the encoding it was saved in: iconv -f "
