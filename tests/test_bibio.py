@@ -132,3 +132,9 @@ def test_verify_text_names_the_entry_that_would_change():
     text = canonical.format_bib([good, bad])
     with pytest.raises(WriteVerificationError, match="'bad'"):
         canonical.verify_text(text, [good, bad], "x.bib")
+
+
+def test_a_comment_inside_an_entry_names_that_entry():
+    text = "@misc{first, title={A}}\n\n@book{knuth1984,\n  author = {D. Knuth},\n% 2nd ed.\n  title = {T},\n}\n"
+    (found,) = [p for p in bibio.parse_bib(text, "f.bib").problems]
+    assert (found.code, found.line, found.key) == ("comment-in-entry", 5, "knuth1984")

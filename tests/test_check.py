@@ -73,7 +73,7 @@ CASES = [
     pytest.param([entry(title="Q&A at 100%")], "latex-special", Severity.ERROR, id="unescaped-specials"),
     pytest.param([entry(title="Q\\&A at 100\\%")], None, None, id="escaped-specials-fine"),
     pytest.param([entry(title="A {B title")], "unbalanced-braces", Severity.ERROR, id="unbalanced"),
-    pytest.param([entry(title="Sparse  GPT ")], "whitespace", Severity.WARNING, id="whitespace"),
+    pytest.param([entry(url=" https://x.org/a")], "whitespace", Severity.WARNING, id="whitespace"),
     pytest.param([entry(title="Pruning with SparseGPT")], "unprotected-caps", Severity.WARNING,
                  id="unprotected-caps"),
     pytest.param([entry(month="January")], "month-format", Severity.WARNING, id="month-spelled"),
@@ -247,6 +247,15 @@ GENERAL = [
     pytest.param([lone(key="a:b.c-d_e+f/g", title="T")], None, id="punctuated-key"),
     pytest.param([lone(title="T", keywords="anything, at all")], None, id="keywords-free-without-taxonomy"),
     pytest.param([lone(title="T", eprint="hdl:1234", eprinttype="handle")], None, id="non-arxiv-eprint"),
+    # BibTeX, biber and pybtex strip a value's ends and collapse its white space runs, newlines too
+    pytest.param([lone(title=" Two  words\n    wrapped ", note="\ttab")], None, id="wrapped-text-is-fine"),
+    pytest.param([lone(title="T", url=" https://x.org/a")], "whitespace", id="url-leading-space"),
+    pytest.param([lone(title="T", url="https://x.org/a/\n    b")], "whitespace", id="url-wrapped"),
+    pytest.param([lone(title="T", url="http://a.org/1.pdf; http://b.org/2")], "whitespace", id="url-list"),
+    pytest.param([lone(title="T", biburl="https://dblp.org/rec/\n  a.bib")], "whitespace", id="biburl-wrapped"),
+    pytest.param([lone(title="T", **{"citeulike-linkout-0": "https://x.org/ a"})], "whitespace",
+                 id="space-inside-url-like-field"),
+    pytest.param([lone(title="T", keywords="a b, c", file="My Paper.pdf")], None, id="spaces-inside-lists-and-files"),
 ]  # fmt: skip
 
 
@@ -301,3 +310,16 @@ def test_only_a_current_warning_can_be_accepted(tmp_path):
     path = accept_warning(bib, None, Acceptance("key-portability", "O'Hara_1999_B", "BibTeX only"))
     assert [a.key for a in load_accepted(path)] == ["O'Hara_1999_B"]
     assert "key-portability" not in {p.code for p in check_database(bib).problems}
+
+
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        pytest.param("http://a.org/1.pdf; http://b.org/2", "several addresses", id="list"),
+        pytest.param("https://x.org/a/\n    b", "white space inside 'https://x.org/a/ b'", id="wrapped"),
+        pytest.param(" https://x.org/a", "--fix strips it", id="ends"),
+    ],
+)  # fmt: skip
+def test_whitespace_message_says_what_to_do(url, says):
+    (found,) = [p for p in check_entries([lone(title="T", url=url)], None)]
+    assert found.code == "whitespace" and says in found.message

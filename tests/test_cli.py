@@ -113,7 +113,7 @@ def test_db_from_environment(runner, full_db):
 def test_missing_database_is_a_clear_error(runner, tmp_path):
     result = run(runner, tmp_path / "nothing", "export")
     assert result.exit_code == 1
-    assert result.output.startswith("effllm-bib: error: ") and "import survey" in result.output
+    assert result.output.startswith("effllm-bib: error: ") and "effllm-bib init" in result.output
     assert "Traceback" not in result.output
 
 

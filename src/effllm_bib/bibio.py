@@ -151,13 +151,6 @@ def _convert(
 
     suspicious = False
     out = ParsedBib()
-    for line in blanked:
-        out.problems.append(
-            Problem(Severity.WARNING, "comment-in-entry",
-                    "a % comment between the fields of an entry: biber skips it, BibTeX stops "
-                    "reading the entry there; it is dropped on rewrite. Delete it or move it "
-                    "out of the entry.", source, line)
-        )  # fmt: skip
     definitions: list[tuple[str, str]] = []
     for block in library.blocks:
         line = (block.start_line or 0) + 1
@@ -224,6 +217,15 @@ def _convert(
                             f"text outside any entry looks like fields ({text_[:30]!r}); a "
                             "closing brace too many cut the entry before it short.", source, line)
                 )  # fmt: skip
+    starts = sorted((e.line, e.key) for e in out.entries if e.line)
+    out.problems[:0] = [
+        Problem(Severity.WARNING, "comment-in-entry",
+                "a % comment between the fields of an entry: biber skips it, BibTeX stops "
+                "reading the entry there; it is dropped on rewrite. Delete it or move it "
+                "out of the entry.", source, line,
+                next((key for start, key in reversed(starts) if start <= line), ""))
+        for line in blanked
+    ]  # fmt: skip
     out.strings = expand_strings(definitions)
     return out, suspicious
 

@@ -59,6 +59,29 @@ def resolve_location(db: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     return base / BIB_NAME, base / TAXONOMY_NAME
 
 
+def no_database(bib_path: Path) -> str | None:
+    """What to say when ``--db`` names a folder without ``effllm.bib`` (None for anything else):
+    the folder's own .bib files to open instead, or ``init`` to start a database there."""
+    folder = bib_path.parent
+    if bib_path.name != BIB_NAME or bib_path.exists() or folder == packaged_refs():
+        return None
+    import shlex  # only on this error path: commands that read start faster
+
+    init = f"run 'effllm-bib init {shlex.quote(str(folder))}' to start a database there"
+    if folder.is_file():
+        return f"{folder}: --db takes a folder or a file ending in .bib; rename it to end in .bib."
+    if not folder.is_dir():
+        return f"{folder}: no such folder; check the path, or {init}."
+    bibs = sorted(p.name for p in folder.glob("*.bib"))
+    if not bibs:
+        return f"{folder}: holds no database; {init}, or give --db FILE.bib."
+    named = ", ".join(bibs[:3]) + (f" and {len(bibs) - 3} more" if len(bibs) > 3 else "")
+    one = shlex.quote(str(folder / bibs[0]))
+    return (
+        f"{folder}: holds {named} but no database of its own; open one with --db {one}, or {init}."
+    )
+
+
 TAXONOMY_TEMPLATE = """\
 # The categories of this bibliography, for effllm-bib (see `effllm-bib categories`).
 #
@@ -199,7 +222,8 @@ class Database:
         if not bib_path.exists():
             if not create:
                 raise DatabaseError(
-                    f"{bib_path}: no database here; run 'effllm-bib import survey README.md' "
+                    no_database(bib_path)
+                    or f"{bib_path}: no database here; run 'effllm-bib import survey README.md' "
                     "to create one, or point --db at an existing one."
                 )
             source = tax_path if tax_path.exists() else packaged_refs() / TAXONOMY_NAME

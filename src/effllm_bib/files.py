@@ -25,9 +25,14 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        # no guess at the encoding: a wrong one (latin1 for a GBK file) garbles the text for good
+        import shlex  # only on this error path
+
+        name = shlex.quote(str(path))
         raise InputFileError(
-            path, "is not valid UTF-8; convert it (e.g. iconv -f latin1 -t utf-8).", line
-        ) from None
+            path, f"is not valid UTF-8; convert it from the encoding it was saved in: iconv -f "
+            f"<its encoding> -t utf-8 {name} > {shlex.quote(str(path) + '.utf8')}", line
+        ) from None  # fmt: skip
 
 
 # A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from .identifiers import normalize_doi, normalize_pages
 from .latex import needs_protection
 from .model import Entry
-from .text import clean_text
-from .vocab import MONTHS, arxiv_id, is_text_field
+from .vocab import MONTHS, arxiv_id, is_identifier_field
 
 
 def fix_doi(e: Entry) -> Entry:
@@ -31,7 +30,9 @@ def fix_whitespace(e: Entry) -> Entry:
     for name, value in e.fields:
         if name in e.bare:
             continue
-        tidy = clean_text(value) if is_text_field(name) else value.strip()
+        if not is_identifier_field(name):  # text: BibTeX and biber collapse its white space
+            continue
+        tidy = value.strip()
         if tidy != value and tidy:
             changed[name] = tidy
     return e.with_fields(**changed) if changed else e

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .database import Database
+from .latex import to_text
 from .model import Entry
 from .vocab import PUBLISHED_TYPES
+
+UNPARSED = "unparsed"
+
+
+def year_group(year: str) -> str:
+    """The four digits a year prints as (``{\\noopsort{1973b}}1973`` -> ``1973``), else
+    'unparsed' (``in press``, ``1989/90``)."""
+    text = to_text(year).strip()
+    return text if re.fullmatch(r"\d{4}", text) else UNPARSED
 
 
 @dataclass
@@ -34,7 +45,7 @@ class Coverage:
         elif e.get("eprint"):
             self.preprint += 1
         if e.get("year"):
-            self.years[e.get("year")] += 1
+            self.years[year_group(e.get("year"))] += 1
 
 
 def coverage(db: Database) -> dict[str, Coverage]:

@@ -39,6 +39,15 @@ def is_text_field(name: str) -> bool:
     return name not in NOT_TEXT and not URL_LIKE_NAME.search(name)
 
 
+# Fields whose value is one address or identifier: white space inside it breaks it.
+ONE_TOKEN_NAME = re.compile(r"^(?:doi|eprint|ee)$|url|uri$|link")
+
+
+def is_identifier_field(name: str) -> bool:
+    """An identifier, address or list: exports carry its value raw, white space and all."""
+    return name in NOT_TEXT or bool(ONE_TOKEN_NAME.search(name))
+
+
 class HasFields(Protocol):
     def get(self, name: str, default: str = "") -> str: ...
 

@@ -191,7 +191,7 @@ def _years(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Ite
                                   "digits of the year of publication.", e)  # fmt: skip
                 continue
         else:
-            yield ctx.problem("year-format", f"year '{year}' is not a plain number; styles sort it "
+            yield ctx.problem("year-format", f"year '{r.get('year').strip()}' is not a plain number; styles sort it "
                               "oddly and biber warns (put extra text in 'note').", e)  # fmt: skip
             continue
         aid = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None

@@ -89,8 +89,12 @@ def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckRe
 
     Without a taxonomy file beside the .bib (a lone bibliography), only the general rules run.
     """
+    from ..database import no_database
     from ..taxonomy import load_taxonomy
 
+    missing = no_database(bib_path)
+    if missing:  # --db names a folder without a database: say so, not "effllm.bib: no such file"
+        return CheckResult(bib_path.parent, [Problem(Severity.ERROR, "unreadable", missing)], [])
     accepted_path = bib_path.with_name(ACCEPTED_NAME)
     try:
         taxonomy = (

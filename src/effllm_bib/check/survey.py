@@ -66,9 +66,13 @@ def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> I
         if e.type == "software":
             continue
         authors = r.get("author")
-        if not authors:
+        if not authors and keys.is_pending(e.key):
             yield ctx.problem("no-author", "has no authors (not confirmed from a public source), so "
                               "its key stays provisional; merge a source that lists them.", e)  # fmt: skip
+            continue
+        if not authors:
+            yield ctx.problem("no-author", "has no authors; add them, or merge a source that lists "
+                              "them.", e)  # fmt: skip
             continue
         parsed = parse_names(authors)
         if any(n.others for n in parsed):

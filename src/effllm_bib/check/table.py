@@ -70,7 +70,7 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     # text
     _r("latex-special", E, "general", "unescaped & % # _ outside URL-like fields, math and \\url"),
     _r("unbalanced-braces", E, "general", "unbalanced braces"),
-    _r("whitespace", W, "general", "stray white space", "fix_whitespace"),
+    _r("whitespace", W, "general", "white space inside a URL or identifier, or at its ends", "fix_whitespace"),
     _r("unprotected-caps", W, "general", "capitals BibTeX styles would lower-case", "fix_title"),
     _r("pages-format", W, "general", "a page range without --", "fix_pages"),
     # duplicates

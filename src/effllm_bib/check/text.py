@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
 from ..latex import needs_protection
 from ..model import Entry, Problem
-from ..vocab import ARXIV_DOI_PREFIX, NOT_TEXT, is_text_field
+from ..vocab import ARXIV_DOI_PREFIX, ONE_TOKEN_NAME, is_identifier_field, is_text_field
 from .context import Context, rule
 
 # Spans where & % # _ are not specials: math, and the arguments of the URL commands.
@@ -112,6 +112,26 @@ def _identifiers(
                                   f"({names}); merge them into one.", members[1])  # fmt: skip
 
 
+def _identifier_space(name: str, value: str, e: Entry, ctx: Context) -> Iterable[Problem]:
+    """White space that reaches the output. Text needs none of this: BibTeX, biber and pybtex
+    strip a value's ends and collapse its runs of white space, newlines included. Identifiers
+    and addresses go raw into CSL-JSON and RIS, and a space inside one breaks it."""
+    tidy = value.strip()
+    if not tidy or not is_identifier_field(name):
+        return
+    if ONE_TOKEN_NAME.search(name) and sum("://" in part for part in tidy.split()) > 1:
+        yield ctx.problem("whitespace", f"field '{name}' holds several addresses, which styles "
+                          "print as one broken link; keep one there and move the others to a "
+                          "note.", e)  # fmt: skip
+    elif ONE_TOKEN_NAME.search(name) and any(c.isspace() for c in tidy):
+        yield ctx.problem("whitespace", f"field '{name}' has white space inside "
+                          f"'{' '.join(tidy.split())}', which breaks it; remove it (or write %20 "
+                          "in a URL).", e)  # fmt: skip
+    elif tidy != value:
+        yield ctx.problem("whitespace", f"field '{name}' starts or ends with white space, which "
+                          "CSL-JSON and RIS exports keep (--fix strips it).", e)  # fmt: skip
+
+
 @rule("general")
 def _text(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e in raw:
@@ -119,18 +139,13 @@ def _text(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iter
             if name in e.bare:
                 continue
             if not is_text_field(name):
-                if value != value.strip() and value.strip() and name in NOT_TEXT:
-                    yield ctx.problem("whitespace", f"field '{name}' has stray white space (--fix "
-                                      "tidies it).", e)  # fmt: skip
+                yield from _identifier_space(name, value, e, ctx)
                 continue
             if not balanced(value):
                 yield ctx.problem("unbalanced-braces", f"field '{name}' has unbalanced braces.", e)
             if unescaped_special(value):
                 yield ctx.problem("latex-special", f"field '{name}' has an unescaped LaTeX special "
                                   "(& % # _); write \\& \\% \\# \\_.", e)  # fmt: skip
-            if value != value.strip() or "  " in value or "\n" in value or "\t" in value:
-                yield ctx.problem("whitespace", f"field '{name}' has stray white space (--fix tidies "
-                                  "it).", e)  # fmt: skip
         title = e.get("title") if "title" not in e.bare else ""
         words = unprotected_words(title) if title else []
         if words:

@@ -142,7 +142,8 @@ def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
         text = survey_markdown(entries, db.taxonomy, cache, top)
     else:
         notes: list[str] = []
-        text = write_list(render_entries(entries, style, backend, cache, notes), backend)
+        rendered = render_entries(entries, style, backend, cache, notes, db.bib_path)
+        text = write_list(rendered, backend)
         for note in notes:
             click.echo(f"note: {note}", err=True)
     if output is None:

@@ -3,6 +3,7 @@ UTF-8); symbols such as ``∞`` become LaTeX so that pdflatex typesets them too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..canonical import PROVENANCE_FIELDS, format_bib
@@ -11,6 +12,15 @@ from ..vocab import arxiv_id
 from .text import IDENTIFIERS, latin_latex
 
 RENAMED = {"journal": "journaltitle", "primaryclass": "eprintclass"}
+# An ISO 8601-2 (EDTF) date or range as biber reads it in `date`: 2020, 2020-05, 2020-05-07,
+# 2020~ (qualified), 1989/1990, 2020/ (open). biber warns "Invalid format" for anything else
+# (1989/90, 1988-1989, `in press`, xampl.bib's \noopsort years) and drops it: those stay `year`.
+_DAY = r"\d{4}(?:-\d{2}(?:-\d{2})?)?[?~%]?"
+_BIBER_DATE = re.compile(rf"(?:{_DAY})?/(?:{_DAY})?|{_DAY}")
+
+
+def biber_date(value: str) -> bool:
+    return value not in ("", "/") and bool(_BIBER_DATE.fullmatch(value))
 
 
 def for_biblatex(entry: Entry) -> Entry:
@@ -19,7 +29,7 @@ def for_biblatex(entry: Entry) -> Entry:
     if arxiv_id(out):  # also an arXiv id in eprint without archiveprefix
         values.pop("archiveprefix", None)
         values["eprinttype"] = "arxiv"
-    if "year" in values and "date" not in values:
+    if "year" in values and "date" not in values and biber_date(values["year"]):
         values["date"] = values.pop("year")
     entry_type = out.type
     if (

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..canonical import format_entry
-from ..errors import EffllmBibError
+from ..errors import EffllmBibError, InputFileError
 from ..files import write_atomic
 from ..model import Entry
 from ..taxonomy import Taxonomy
@@ -83,6 +83,7 @@ def render_entries(
     backend: str,
     cache_dir: Path | None = None,
     warnings: list[str] | None = None,
+    bib_path: Path | None = None,
 ) -> list[tuple[str, str, str]]:
     """(key, label, rendered text) for each entry, in the style's order.
 
@@ -98,8 +99,7 @@ def render_entries(
     try:
         data = parse_string(text, "bibtex")
     except PybtexError as exc:  # names pybtex cannot split, keys that differ only in case
-        raise EffllmBibError(f"pybtex cannot read the entries ({exc}); fix the entry it "
-                             "names, or export to another format.") from None  # fmt: skip
+        raise _unreadable(entries, exc, bib_path) from None
     style_class = _find("pybtex.style.formatting", style)
     fmt = style_class()
     if style == "survey" and backend == "markdown":  # the README's own Markdown, unescaped
@@ -135,7 +135,10 @@ def render_entries(
                 entry.type = "misc"
                 formatted = fmt.format_entry(label, entry)
             except PybtexError as exc:
-                raise EffllmBibError(f"{entry.key}: pybtex cannot format it ({exc}).") from None
+                what = f"entry '{entry.key}': pybtex cannot format it ({exc}); fix it."
+                if bib_path is None:
+                    raise EffllmBibError(what) from None
+                raise InputFileError(bib_path, what, source.line if source else None) from None
             text = formatted.text.render(out)
             if backend != "latex":  # pybtex passes an escaped dollar through as written
                 text = text.replace("\\$", "$")
@@ -143,6 +146,35 @@ def render_entries(
         rendered.append((entry.key, label, cache.data[digest]))
     cache.save(used)
     return rendered
+
+
+def _unreadable(entries: list[Entry], exc: Exception, bib_path: Path | None) -> EffllmBibError:
+    """The error for entries pybtex cannot parse, naming the entry (found by parsing each alone,
+    or by its key's case-folded twin) and, with ``bib_path``, the file and the entry's line."""
+    from pybtex.database import parse_string
+    from pybtex.exceptions import PybtexError
+
+    culprit, why = None, f"{exc}"
+    for e in entries:
+        try:
+            parse_string(export_bibtex([e], arxiv_note=False, ascii_only=False), "bibtex")
+        except PybtexError as alone:
+            culprit, why = e, f"{alone}"
+            break
+    if culprit is None:  # pybtex takes keys that differ only in case for one key
+        first: dict[str, Entry] = {}
+        for e in entries:
+            twin = first.setdefault(e.key.lower(), e)
+            if twin is not e:
+                culprit = e
+                why = f"its key is {twin.key!r} (line {twin.line}) to pybtex; rename one"
+                break
+    what = f"pybtex cannot read it ({why}); fix it, or export to another format."
+    if culprit is None:
+        return EffllmBibError(f"pybtex cannot read the entries ({exc}); export to another format.")
+    if bib_path is None:
+        return EffllmBibError(f"entry '{culprit.key}': {what}")
+    return InputFileError(bib_path, f"entry '{culprit.key}': {what}", culprit.line or None)
 
 
 class _Listing:
