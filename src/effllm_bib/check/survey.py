@@ -28,6 +28,11 @@ DOI_VENUES = re.compile(
 )
 
 
+# Types whose main names may be editors: BibTeX's styles and biblatex put the editors first
+# when there is no author (a proceedings volume, a collection).
+EDITED_TYPES = frozenset({"book", "proceedings", "collection", "mvbook", "mvproceedings",
+                          "mvcollection", "periodical", "reference", "mvreference"})  # fmt: skip
+
 @rule("survey")
 def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     taxonomy = ctx.taxonomy
@@ -70,6 +75,8 @@ def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> I
             yield ctx.problem("no-author", "has no authors (not confirmed from a public source), so "
                               "its key stays provisional; merge a source that lists them.", e)  # fmt: skip
             continue
+        if not authors and r.get("editor") and e.type in EDITED_TYPES:
+            continue  # an edited volume: the styles name its editors where authors would be
         if not authors:
             yield ctx.problem("no-author", "has no authors; add them, or merge a source that lists "
                               "them.", e)  # fmt: skip
