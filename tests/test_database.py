@@ -6,8 +6,9 @@ import shutil
 import pytest
 
 from effllm_bib import bibio, canonical
-from effllm_bib.database import Database, init_database
+from effllm_bib.database import Database
 from effllm_bib.errors import DatabaseError, TaxonomyMissingError, WriteVerificationError
+from effllm_bib.location import init_database
 from effllm_bib.model import Entry
 
 from .conftest import DATA

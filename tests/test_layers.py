@@ -109,3 +109,10 @@ def test_no_import_from_a_higher_room(modules, higher):
 def test_the_allowed_crossings_are_still_needed():
     importers = sorted((PACKAGE / "importers").glob("*.py"))
     assert crossings(importers, ("effllm_bib.export",)) == ALLOWED
+
+
+def test_no_module_is_over_400_lines():
+    """Small rooms (issue 12): a module that grows past 400 lines is split by job."""
+    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in PACKAGE.rglob("*.py")}  # fmt: skip
+    assert {name: n for name, n in sizes.items() if n > 400} == {}

@@ -89,7 +89,7 @@ def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckRe
 
     Without a taxonomy file beside the .bib (a lone bibliography), only the general rules run.
     """
-    from ..database import no_database
+    from ..location import no_database
     from ..taxonomy import load_taxonomy
 
     missing = no_database(bib_path)

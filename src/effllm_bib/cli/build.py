@@ -24,7 +24,7 @@ from .app import (
 @friendly_errors
 def init(directory: Path) -> None:
     """Create a new database in DIRECTORY: an empty .bib and a commented taxonomy template."""
-    from ..database import init_database
+    from ..location import init_database
 
     bib_path, tax_path = init_database(directory)
     click.echo(f"created {bib_path} and {tax_path}; edit the categories, then use --db {directory}")

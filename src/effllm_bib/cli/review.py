@@ -27,7 +27,7 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
     Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage.
     """
     from ..check import check_database
-    from ..database import resolve_location
+    from ..location import resolve_location
 
     if fix:
         from .. import files
@@ -99,8 +99,8 @@ def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> No
     for KEY can be accepted.
     """
     from ..check import accept_warning
-    from ..database import resolve_location
     from ..decisions import Acceptance
+    from ..location import resolve_location
 
     bib_path, tax_path = resolve_location(state.db)
     with state.update():
