@@ -214,7 +214,7 @@ def pandoc_items(path: Path, cache: Path) -> list[dict[str, Any]] | str:
             result = f"pandoc did not finish in {PANDOC_TIMEOUT} s"
         cache.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(result), encoding="utf-8")
-    return json.loads(cached.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(cached.read_text(encoding="utf-8"))  # type: ignore[no-any-return]  # pandoc's own CSL-JSON, read back
 
 
 # Where each compared field comes from, to tell which values need macros or crossref resolved.
