@@ -37,7 +37,7 @@ with open(sys.argv[1], "w") as out:
 COMMAND_MODULES = [f"effllm_bib.cli.{m}" for m in ("build", "enrich", "output", "review")]
 # Heavy modules no read-only command on a warm parse cache needs: parsers, HTTP, formatting.
 HEAVY = ["bibtexparser", "pybtex", "habanero", "requests", "pylatexenc", "rapidfuzz", "tomllib",
-         "platformdirs", "hashlib", "json", "tempfile", "effllm_bib.bibio", "effllm_bib.names",
+         "platformdirs", "hashlib", "json", "tempfile", "difflib", "effllm_bib.bibio", "effllm_bib.names",
          "effllm_bib.latex", "effllm_bib.resolve", "effllm_bib.enrich"]  # fmt: skip
 
 CASES = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +69,8 @@ def diff_to(path: Path, text: str, label: str) -> Iterator[str]:
     """A unified diff from the file at ``path`` as it is on disk (bytes as written, a missing
     file empty) to ``text``: the change ``diff -u`` of the two files shows, lines split as it
     splits them (difflib may cut the hunks differently)."""
+    import difflib  # only commands that print a diff need it: the others start faster
+
     old = path.read_bytes().decode("utf-8", errors="replace") if path.exists() else ""
     for line in difflib.unified_diff(_lines(old), _lines(text), fromfile=f"{path} (now)",
                                      tofile=f"{path} ({label})"):  # fmt: skip
