@@ -85,3 +85,9 @@ def snippet_db(db_dir: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db() -> Database:
+    """The packaged database, read once per module (a module that changes it defines its own)."""
+    return Database.load(REFS)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from effllm_bib.database import Database
 from effllm_bib.export import EXTENSIONS, renderer
 from effllm_bib.export.tree import write_tree
 
@@ -39,11 +38,6 @@ def need_citation_js() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail("citation-js is missing; .ci/run runs npm ci in tests/js")
         pytest.skip("citation-js not installed (npm ci --prefix tests/js)")
-
-
-@pytest.fixture(scope="module")
-def db() -> Database:
-    return Database.load(REFS)
 
 
 @pytest.fixture(scope="module")

@@ -81,11 +81,6 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def db() -> Database:
-    return Database.load(REFS)
-
-
-@pytest.fixture(scope="module")
 def site(db: Database, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "public"
     build_site(db, out)

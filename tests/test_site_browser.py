@@ -23,7 +23,7 @@ from effllm_bib.export.bibtex import export_bibtex
 from effllm_bib.site import build_site
 from effllm_bib.site.papers import Paper, fold_search, papers_of
 
-from .conftest import REFS, REPO
+from .conftest import REPO
 
 if TYPE_CHECKING:  # selenium is imported when a browser is there to drive
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -74,11 +74,6 @@ def driver() -> Iterator[WebDriver]:
     yield browser
     browser.quit()
     shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def db() -> Database:
-    return Database.load(REFS)
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,6 @@ from .conftest import REFS
 from .zotero_import import GroupsRejected, import_bibtex, read_groups
 
 
-@pytest.fixture(scope="module")
-def db() -> Database:
-    return Database.load(REFS)
-
-
 def arxiv_lines(db: Database) -> dict[str, list[str]]:
     return {k: [f"arXiv: {e.get('eprint')}"] for k, e in db.entries.items() if e.get("eprint")}
 
