@@ -14,7 +14,7 @@ from typing import Any
 
 from ..latex import plain
 from ..model import Entry
-from ..vocab import arxiv_id, arxiv_url
+from ..vocab import MONTH_NAMES, arxiv_id, arxiv_url
 from .text import page_range, people
 
 TYPES = {
@@ -37,9 +37,7 @@ TYPES = {
 # Types an arXiv id turns into a preprint (CSL "article"); @online and published types keep theirs.
 PREPRINT_TYPES = frozenset({"misc", "unpublished"})
 THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
-FULL_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december")  # fmt: skip
-MONTHS = {m[:3]: i for i, m in enumerate(FULL_MONTHS, 1)}
+MONTH_NUMBERS = {m[:3]: i for i, m in enumerate(MONTH_NAMES, 1)}
 # Text fields carried as they are (after LaTeX-to-text): CSL name <- BibTeX field names.
 TEXT_FIELDS = (("volume", ("volume",)), ("edition", ("edition",)),
                ("publisher-place", ("address", "location")), ("note", ("note",)),
@@ -55,8 +53,8 @@ def month_number(value: str) -> int | None:
     value = plain(value).strip().rstrip(".").lower()
     if value.isdigit():
         return int(value) if 1 <= int(value) <= 12 else None
-    number = MONTHS.get(value[:3])
-    if number and value.isalpha() and FULL_MONTHS[number - 1].startswith(value):
+    number = MONTH_NUMBERS.get(value[:3])
+    if number and value.isalpha() and MONTH_NAMES[number - 1].startswith(value):
         return number
     return None
 
