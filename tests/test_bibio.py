@@ -138,3 +138,25 @@ def test_a_comment_inside_an_entry_names_that_entry():
     text = "@misc{first, title={A}}\n\n@book{knuth1984,\n  author = {D. Knuth},\n% 2nd ed.\n  title = {T},\n}\n"
     (found,) = [p for p in bibio.parse_bib(text, "f.bib").problems]
     assert (found.code, found.line, found.key) == ("comment-in-entry", 5, "knuth1984")
+
+
+@pytest.mark.parametrize(
+    "value, stored, bare",
+    [
+        pytest.param("{x}", "x", False, id="braced"),
+        pytest.param('"x"', "x", False, id="quoted"),
+        pytest.param("2000", "2000", False, id="number"),
+        pytest.param("jan", "jan", True, id="macro"),
+        pytest.param("{a} # {b}", "{a} # {b}", True, id="braced-parts"),
+        pytest.param('"a" # "b"', '"a" # "b"', True, id="quoted-parts"),
+        pytest.param('"a {"} b"', 'a {"} b', False, id="quote-inside-braces"),
+        pytest.param("{{A}BC}", "{A}BC", False, id="nested"),
+        pytest.param('{a} # "b"', '{a} # "b"', True, id="mixed-parts"),
+    ],
+)  # fmt: skip
+def test_outer_delimiters_are_removed_only_when_they_enclose_the_whole_value(value, stored, bare):
+    """Also for the entry kept from a block with a field given twice (no middleware of
+    bibtexparser sees that one: its values used to keep their braces)."""
+    for text in (f"@misc{{k, note = {value}}}\n", f"@misc{{k, note = {value}, note = {{y}}}}\n"):
+        entry = bibio.parse_bib(text).entries[0]
+        assert (entry.get("note"), "note" in entry.bare) == (stored, bare)
