@@ -115,7 +115,8 @@ def test_run_reading_walker_parses_any_text_as_pylatexenc_does(value):
 _PIECES = ["{", "}", "{", "}", "\\TeX", "\\TeX ", "\\'", "\\'e", '{\\"a}', "\\acro", "\\NTG",
            "\\v s", "\\rlap", "\\kern", "\\{", "\\}", "\\\\", "\\verb|{|", "\\begin{quote}",
            "\\end{quote}", "e", "Word", " ", "  ", "\n", "\n\n", "--", "---", "~", "'", "''", "`",
-           "-", "[", "]", "$", "%", "ö", "\u00a0", "&"]  # fmt: skip
+           "-", "[", "]", "$", "%", "ö", "\u00a0", "&", "!`", "?`", "!", "?", "\\,", "\\ ",
+           "\\/", "\\-", "\\&", "\\#", "\\_", "\\@", "\\:", "\\;", "\\!", "#"]  # fmt: skip
 
 
 @pytest.mark.parametrize("value", [

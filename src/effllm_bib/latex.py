@@ -160,8 +160,10 @@ def _converter() -> LatexNodes2Text:
 # are plain text (one character node, written as it is with strict_latex_spaces), balanced groups
 # (their nodes' text), a logo or font switch of this module or a macro no context knows, with the
 # white space after it (it takes no argument, and eats that space as TeX does; for the unknown
-# macro, no group may follow), or a one-argument macro of this module with its braced argument.
-# Each part is converted once. Anything else at the top level (another macro, whose arguments and
+# macro, no group may follow), a control symbol that takes no argument (``\,``, ``\ ``, ``\&``:
+# it eats no space), or a one-argument macro of this module with its braced argument. Each part
+# is converted once; plain text with specials (``--``, ``~``, ``''``) through the specials' own
+# texts (:func:`_specials`). Anything else at the top level (another macro, whose arguments and
 # spacing depend on what follows; math; a comment; \verb or an environment, which hide braces; a
 # bracket beside a macro, whose optional argument can swallow a brace) makes the value parsed
 # whole.
@@ -170,6 +172,9 @@ def _converter() -> LatexNodes2Text:
 _GROUPING = re.compile(r"\\.?|[{}]", re.S)
 _CONTROL_WORD = re.compile(r"\\([A-Za-z]+)\s*")
 _BARE_MACROS = frozenset((*LOGOS, *SWITCHES))
+# Control symbols without an argument whose text does not depend on what follows (not ``\@``:
+# pylatexenc does not know it, and an unknown macro before a group gives no text).
+_PLAIN_SYMBOLS = frozenset("\\" + c for c in ",:; !/-&#_{}")
 
 
 def _parts(latex: str) -> list[str] | None:
@@ -186,9 +191,15 @@ def _parts(latex: str) -> list[str] | None:
         if c[0] == "\\":
             if depth:
                 continue
+            if c in _PLAIN_SYMBOLS:
+                if i > start:
+                    parts.append(latex[start:i])
+                parts.append(c)
+                start = pos
+                continue
             word = _CONTROL_WORD.match(latex, i)
             if word is None or latex[word.end(1) : word.end(1) + 1].isalpha():
-                return None  # a control symbol, or a name that goes on in non-ASCII letters
+                return None  # another control symbol, or a name that goes on in non-ASCII letters
             if i > start:
                 parts.append(latex[start:i])
             start = pos = word.end()
@@ -235,8 +246,11 @@ def _part_text(part: str) -> str:
         if inner is None:
             return str(_converter().parsed_text(part))  # the group whole: its end bounds it
         return "".join(_part_text(p) for p in inner)
-    if part[0] == "\\" or any(c in _specials_starts() for c in part):  # ``--``, ``~``: specials
+    if part[0] == "\\":
         return str(_converter().parsed_text(part))
+    if any(c in _specials_starts() for c in part):  # ``--``, ``~``, ``''``: specials
+        pattern, texts = _specials()
+        return pattern.sub(lambda m: texts[m.group()], part)
     return part
 
 
@@ -254,6 +268,18 @@ def _unknown(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _specials_starts() -> frozenset[str]:
     return frozenset(spec.specials_chars[0] for spec in _walking()[0].iter_specials_specs())
+
+
+@lru_cache(maxsize=1)
+def _specials() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every special of the parsing context (``--``, ``~``, ...) and its text as pylatexenc
+    gives it. In plain text (no macro, brace, math or comment), pylatexenc reads the longest
+    special at each position, left to right, as this pattern does, and writes the rest as it
+    is: converting plain text is replacing its specials."""
+    chars = [spec.specials_chars for spec in _walking()[0].iter_specials_specs()]
+    texts = {s: str(_converter().parsed_text(s)) for s in chars}
+    alternation = "|".join(re.escape(s) for s in sorted(texts, key=len, reverse=True))
+    return re.compile(alternation), texts
 
 
 @lru_cache(maxsize=65536)
