@@ -248,10 +248,8 @@ def _part_text(part: str) -> str:
         return "".join(_part_text(p) for p in inner)
     if part[0] == "\\":
         return str(_converter().parsed_text(part))
-    if any(c in _specials_starts() for c in part):  # ``--``, ``~``, ``''``: specials
-        pattern, texts = _specials()
-        return pattern.sub(lambda m: texts[m.group()], part)
-    return part
+    pattern, texts = _specials()  # ``--``, ``~``, ``''``
+    return pattern.sub(lambda m: texts[m.group()], part)
 
 
 @lru_cache(maxsize=1024)
@@ -266,11 +264,6 @@ def _unknown(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _specials_starts() -> frozenset[str]:
-    return frozenset(spec.specials_chars[0] for spec in _walking()[0].iter_specials_specs())
-
-
-@lru_cache(maxsize=1)
 def _specials() -> tuple[re.Pattern[str], dict[str, str]]:
     """Every special of the parsing context (``--``, ``~``, ...) and its text as pylatexenc
     gives it. In plain text (no macro, brace, math or comment), pylatexenc reads the longest
@@ -282,28 +275,31 @@ def _specials() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(alternation), texts
 
 
+_MARKUP = re.compile(r"[\\{}$~\-`']")  # what makes a value more than its words
+_TEXT_MARKUP = re.compile(r"[\\$~]")  # what needs pylatexenc (braces alone do not)
+_WHITE = re.compile(r"[ \t\n\r\f\v]+")
+
+
 @lru_cache(maxsize=65536)
 def to_text(value: str) -> str:
-    """``The \\TeX book`` -> ``The TeXbook`` (TeX eats the space after a control word);
-    ``{\\"o}`` -> ``ö``; ``$\\infty$`` -> ``∞``; ``--`` -> an en dash, ``'`` -> ``’`` (what
-    LaTeX typesets). White space collapsed."""
-    if not any(c in value for c in "\\{}$~-`'"):
+    """What a reader sees: braces and LaTeX commands resolved. ``The \\TeX book`` -> ``The
+    TeXbook`` (TeX eats the space after a control word); ``{\\"o}`` -> ``ö``; ``$\\infty$`` ->
+    ``∞``; ``--`` -> an en dash, ``'`` -> ``’`` (what LaTeX typesets). White space collapsed."""
+    if _MARKUP.search(value) is None:
         return " ".join(value.split())
     value = value.replace("\\^{}", "^").replace("\\~{}", "~")
     value = _GLUE.sub("", value)
-    if any(c in value for c in "\\$~"):
+    if _TEXT_MARKUP.search(value) is not None:
         value = _converter().latex_to_text(value)
     elif "{" in value or "}" in value:
         value = value.replace("{", "").replace("}", "")  # groups alone: their text, as pylatexenc gives
     for tex, char in _LIGATURES:
-        value = value.replace(tex, char)
-    return re.sub(r"[ \t\n\r\f\v]+", " ", value).strip(" ")
+        if tex in value:
+            value = value.replace(tex, char)
+    return _WHITE.sub(" ", value).strip(" ")
 
 
-def plain(value: str) -> str:
-    """What a reader sees: braces and LaTeX commands resolved (``{\\"o}`` -> ``ö``), logos and
-    math kept as text (``\\TeX`` -> ``TeX``, ``$\\infty$`` -> ``∞``)."""
-    return to_text(value)
+plain = to_text  # the name most callers use: the text a reader sees
 
 
 _LATEX_ESCAPES = {r"\&": "&", r"\%": "%", r"\$": "$", r"\#": "#", r"\_": "_"}

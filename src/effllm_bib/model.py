@@ -52,6 +52,11 @@ class Entry:
     def get(self, name: str, default: str = "") -> str:
         return self._index.get(name, default)
 
+    @property
+    def field_map(self) -> Mapping[str, str]:
+        """Field name -> value, read-only (for code that looks up many fields of many entries)."""
+        return self._index
+
     def first(self, *names: str) -> str:
         """The value of the first of ``names`` the entry has (a non-empty one), or ''."""
         index = self._index

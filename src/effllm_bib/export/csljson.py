@@ -59,11 +59,14 @@ def month_number(value: str) -> int | None:
     return None
 
 
+_ISO_DATE = re.compile(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:T[\d:.]+(?:Z|[+-][\d:]+)?)?")
+_YEAR = re.compile(r"\d{1,4}")
+
+
 def _date_parts(text: str) -> list[int] | None:
     """An ISO 8601 date (biblatex's ``date``) as CSL date parts. ISO counts a year 0 (1 BC);
     CSL does not, so ``-0380`` (381 BC) is -381. A time of day (biblatex allows one) is left out."""
-    m = re.fullmatch(r"(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?(?:T[\d:.]+(?:Z|[+-][\d:]+)?)?",
-                     text.strip())  # fmt: skip
+    m = _ISO_DATE.fullmatch(text.strip())
     if not m:
         return None
     parts = [int(p) for p in m.groups() if p]
@@ -84,7 +87,7 @@ def issued(entry: Entry) -> dict[str, Any] | None:
     year = plain(entry.get("year")).strip()
     if not year:
         return None
-    if not re.fullmatch(r"\d{1,4}", year):
+    if not _YEAR.fullmatch(year):
         return {"literal": year}
     parts = [int(year)]
     month = month_number(entry.get("month")) if entry.get("month") else None
@@ -115,47 +118,57 @@ _CONTAINERS = {
 
 
 def csl_item(entry: Entry) -> dict[str, Any]:
+    fields = entry.field_map
+
+    def first(names: tuple[str, ...]) -> str:
+        for name in names:
+            value = fields.get(name)
+            if value:
+                return value
+        return ""
+
     aid = arxiv_id(entry)
     kind = csl_type(entry, aid)
-    title = plain(entry.get("title"))
-    if entry.get("subtitle"):
-        title = (
-            f"{title}: {plain(entry.get('subtitle'))}" if title else plain(entry.get("subtitle"))
-        )
+    title = plain(fields.get("title", ""))
+    subtitle = fields.get("subtitle")
+    if subtitle:
+        title = f"{title}: {plain(subtitle)}" if title else plain(subtitle)
     item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
     for csl, name in NAME_FIELDS:
-        persons = people(entry.get(name)) if name in entry else []
+        value = fields.get(name)
+        persons = people(value) if value is not None else []
         if persons:
             item[csl] = persons
     date = issued(entry)
     if date:
         item["issued"] = date
-    container = entry.first(*_CONTAINERS.get(entry.type, _CONTAINERS["*"]))
+    container = first(_CONTAINERS.get(entry.type, _CONTAINERS["*"]))
     if container:
         item["container-title"] = plain(container)
-    first, last = page_range(entry)
-    if first:
-        item["page"] = f"{first}-{last}" if last else first
+    first_page, last_page = page_range(entry)
+    if first_page:
+        item["page"] = f"{first_page}-{last_page}" if last_page else first_page
     for csl, sources in TEXT_FIELDS:
-        value = entry.first(*sources)
+        value = first(sources)
         if value:
             item[csl] = plain(value)
-    publisher = entry.first(*PUBLISHER_FIELDS)
+    publisher = first(PUBLISHER_FIELDS)
     if publisher:
         item["publisher"] = plain(publisher)
-    number = plain(entry.get("number") or entry.get("issue"))
+    number = plain(fields.get("number") or fields.get("issue") or "")
     if number:
-        slot = "collection-number" if entry.get("series") and entry.type != "article" else (
+        slot = "collection-number" if fields.get("series") and entry.type != "article" else (
             "issue" if kind.startswith("article") else "number")  # fmt: skip
         item[slot] = number
-    if entry.type in THESIS_GENRE or entry.get("type"):
-        item["genre"] = plain(entry.get("type")) or THESIS_GENRE[entry.type]
-    if entry.get("doi"):
-        item["DOI"] = entry.get("doi")
+    if entry.type in THESIS_GENRE or fields.get("type"):
+        item["genre"] = plain(fields.get("type", "")) or THESIS_GENRE[entry.type]
+    doi = fields.get("doi")
+    if doi:
+        item["DOI"] = doi
     if aid and kind == "article":
         item.setdefault("publisher", "arXiv")
         item.setdefault("number", f"arXiv:{aid}")
-    url = entry.get("url") or (arxiv_url(aid) if aid else "")
+    url = fields.get("url") or (arxiv_url(aid) if aid else "")
     if url:
         item["URL"] = url
     keywords = entry.keywords
