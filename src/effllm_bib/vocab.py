@@ -6,7 +6,15 @@ check, merge, enrichment and the exporters ask these questions here, so they can
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class HasFields(Protocol):
+        def get(self, name: str, default: str = "") -> str: ...
+
 
 # Entry types of work that went through a venue (a journal, proceedings, a publisher).
 PUBLISHED_TYPES = frozenset({"article", "inproceedings", "incollection", "book"})
@@ -31,25 +39,32 @@ NOT_TEXT = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "
 # "and similar": any field named like an address or a file (citeulike-linkout-0, mendeley urls),
 # and biblatex's sorting fields (sorttitle, sortname, indexsorttitle, presort, ...), which biber
 # sorts by and never typesets: biblatex-examples.bib writes `sorttitle = {Computers & Typesetting}`
-URL_LIKE_NAME = re.compile(r"url|uri$|^file|^pdf|link|^(?:index|pre)?sort")
+# (Patterns here are compiled on first use: a command that never asks does not pay for them.)
+URL_LIKE_NAME = r"url|uri$|^file|^pdf|link|^(?:index|pre)?sort"
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def is_text_field(name: str) -> bool:
     """Is the field text that LaTeX typesets (a title, a note), not an identifier or address?"""
-    return name not in NOT_TEXT and not URL_LIKE_NAME.search(name)
+    return name not in NOT_TEXT and not _pattern(URL_LIKE_NAME).search(name)
 
 
 # Fields whose value is one address or identifier: white space inside it breaks it.
-ONE_TOKEN_NAME = re.compile(r"^(?:doi|eprint|ee)$|url|uri$|link")
+ONE_TOKEN_NAME = r"^(?:doi|eprint|ee)$|url|uri$|link"
+
+
+def is_one_token_field(name: str) -> bool:
+    """One address or identifier (``doi``, ``url``, ``pdflink``): white space inside breaks it."""
+    return bool(_pattern(ONE_TOKEN_NAME).search(name))
 
 
 def is_identifier_field(name: str) -> bool:
     """An identifier, address or list: exports carry its value raw, white space and all."""
-    return name in NOT_TEXT or bool(ONE_TOKEN_NAME.search(name))
-
-
-class HasFields(Protocol):
-    def get(self, name: str, default: str = "") -> str: ...
+    return name in NOT_TEXT or is_one_token_field(name)
 
 
 def arxiv_doi(arxiv_id: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
 from ..latex import needs_protection
 from ..model import Entry, Problem
-from ..vocab import ARXIV_DOI_PREFIX, ONE_TOKEN_NAME, is_identifier_field, is_text_field
+from ..vocab import ARXIV_DOI_PREFIX, is_identifier_field, is_one_token_field, is_text_field
 from .context import Context, rule
 
 # Spans where & % # _ are not specials: math, and the arguments of the URL commands.
@@ -119,11 +119,11 @@ def _identifier_space(name: str, value: str, e: Entry, ctx: Context) -> Iterable
     tidy = value.strip()
     if not tidy or not is_identifier_field(name):
         return
-    if ONE_TOKEN_NAME.search(name) and sum("://" in part for part in tidy.split()) > 1:
+    if is_one_token_field(name) and sum("://" in part for part in tidy.split()) > 1:
         yield ctx.problem("whitespace", f"field '{name}' holds several addresses, which styles "
                           "print as one broken link; keep one there and move the others to a "
                           "note.", e)  # fmt: skip
-    elif ONE_TOKEN_NAME.search(name) and any(c.isspace() for c in tidy):
+    elif is_one_token_field(name) and any(c.isspace() for c in tidy):
         yield ctx.problem("whitespace", f"field '{name}' has white space inside "
                           f"'{' '.join(tidy.split())}', which breaks it; remove it (or write %20 "
                           "in a URL).", e)  # fmt: skip

@@ -15,6 +15,8 @@ from ..vocab import PUBLISHED_TYPES
 
 @dataclass(frozen=True)
 class Filters:
+    """Which entries an export keeps: a year range, a venue, published work only, given keys."""
+
     first_year: int | None = None
     last_year: int | None = None
     venue: str = ""
