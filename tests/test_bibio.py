@@ -160,3 +160,18 @@ def test_outer_delimiters_are_removed_only_when_they_enclose_the_whole_value(val
     for text in (f"@misc{{k, note = {value}}}\n", f"@misc{{k, note = {value}, note = {{y}}}}\n"):
         entry = bibio.parse_bib(text).entries[0]
         assert (entry.get("note"), "note" in entry.bare) == (stored, bare)
+
+
+@pytest.mark.parametrize("switch, enabled", [("enable", True), ("disable", False)],
+                         ids=["gc-on", "gc-off"])  # fmt: skip
+def test_parsing_leaves_the_garbage_collector_as_it_found_it(switch, enabled):
+    import gc
+
+    restore = gc.isenabled()
+    getattr(gc, switch)()
+    try:
+        bibio.parse_bib("@article{a, title={x}}\n")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+        assert restore  # pytest runs with the collector on

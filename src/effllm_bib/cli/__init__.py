@@ -6,10 +6,18 @@ Exit codes: 0 success; 1 the data has errors (check) or an operation failed; 2 b
 
 from __future__ import annotations
 
+import gc
+
 from .app import cli  # each command's module is imported when the command runs (app.COMMANDS)
 
 __all__ = ["cli", "main"]
 
 
 def main() -> None:
-    cli(prog_name="effllm-bib")
+    try:
+        cli(prog_name="effllm-bib")
+    finally:
+        # Everything the command made lives until the process ends: frozen, it is left out of
+        # the collection the interpreter runs at exit (a tenth of a short command's time).
+        # Files are closed and output flushed as ever; objects are still freed as they die.
+        gc.freeze()
