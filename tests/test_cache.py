@@ -185,3 +185,26 @@ def test_a_changed_reader_misses_the_parse_cache(tmp_path: Path, monkeypatch: py
     reader.write_text("# the reader, edited\n")
     parsed.read_bib_cached(path, tmp_path / "cache")
     assert calls == [path]
+
+
+def test_the_cache_keeps_the_files_used_last(tmp_path: Path):
+    """A file edited again and again leaves one cache file per version: only the last
+    KEEP_PER_KIND used (read or written) stay."""
+    import os
+
+    sources = [f"version {i}".encode() for i in range(cache.KEEP_PER_KIND + 1)]
+    for source in sources[:-1]:
+        cache.store_derived(tmp_path, "kind", source, [source.decode()])
+    files = _cached(tmp_path)
+    assert len(files) == cache.KEEP_PER_KIND
+    for age, path in enumerate(sorted(files, key=lambda p: sources.index(_source_of(p)))):
+        os.utime(path, ns=(10**9 * (1000 + age),) * 2)  # version 0 the oldest
+    assert cache.load_derived(tmp_path, "kind", sources[0]) == ["version 0"]  # used now
+    cache.store_derived(tmp_path, "kind", sources[-1], ["new"])
+    kept = {_source_of(p) for p in _cached(tmp_path)}
+    assert kept == set(sources) - {sources[1]}  # the least recently used went
+    assert cache.load_derived(tmp_path, "kind", sources[1]) is None
+
+
+def _source_of(path: Path) -> bytes:
+    return marshal.loads(path.read_bytes())[1]

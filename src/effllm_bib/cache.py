@@ -12,10 +12,14 @@ import os
 import sys
 import zlib
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 CACHE_FORMAT = "effllm-bib cache 3"
+# Files kept per kind of derived data: a file edited again and again (every merge or enrich
+# run writes a new version) would otherwise leave one cache file per version, for ever.
+KEEP_PER_KIND = 16
 
 
 def cache_root() -> Path:
@@ -94,8 +98,9 @@ def load_derived(directory: Path, kind: str, source: bytes, salt: str = "") -> A
     code, and the bytes it was made from: a hit is an exact match of file and versions.
     """
     key = _salted(kind, salt)
+    slot = _slot(directory, kind, key, source)
     try:
-        stored = marshal.loads(_slot(directory, kind, key, source).read_bytes())
+        stored = marshal.loads(slot.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None  # missing or damaged: rebuilt by the caller
     if not (isinstance(stored, tuple) and len(stored) == 3):
@@ -103,6 +108,8 @@ def load_derived(directory: Path, kind: str, source: bytes, salt: str = "") -> A
     stored_key, stored_source, data = stored
     if stored_key != key or stored_source != source:
         return None
+    with suppress(OSError):
+        os.utime(slot)  # used now: the last to be pruned
     return data
 
 
@@ -126,5 +133,18 @@ def store_derived(directory: Path, kind: str, source: bytes, data: Any, salt: st
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _prune(directory, kind)
     except OSError:
         pass
+
+
+def _prune(directory: Path, kind: str, keep: int = KEEP_PER_KIND) -> None:
+    """Remove all but the ``keep`` files of ``kind`` used last (read or written)."""
+    files = []
+    for path in directory.glob(f"{kind}-*.marshal"):
+        try:
+            files.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue  # removed meanwhile by another process
+    for _, path in sorted(files, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
