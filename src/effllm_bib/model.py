@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from sys import intern
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ class Entry:
     line: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "type", self.type.lower())
-        normalised = tuple(sorted((k.lower(), v) for k, v in self.fields))
+        # Names are interned: thousands of entries share a few dozen field names and types (one
+        # string each in memory, and written once by the parse cache's marshal).
+        object.__setattr__(self, "type", intern(self.type.lower()))
+        normalised = tuple(sorted((intern(k.lower()), v) for k, v in self.fields))
         object.__setattr__(self, "fields", normalised)
-        object.__setattr__(self, "bare", frozenset(b.lower() for b in self.bare))
+        object.__setattr__(self, "bare", frozenset(intern(b.lower()) for b in self.bare))
 
     @classmethod
     def make(

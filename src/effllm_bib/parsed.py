@@ -8,7 +8,6 @@ imported on a miss only). Files with read errors are never cached.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +52,13 @@ _ENTRY_FIELDS = ("key", "type", "fields", "bare", "line")
 
 
 def _to_plain(parsed: ParsedBib) -> tuple[Any, ...]:
-    # Field names and types are interned: marshal then writes each once and refers back to it,
-    # which makes the cache smaller and quicker to load.
-    intern = sys.intern
+    # Entry names and types are interned (see Entry): marshal writes each once and refers back.
     return (
-        [(e.key, intern(e.type), tuple((intern(n), v) for n, v in e.fields),
-          frozenset(intern(b) for b in e.bare), e.line) for e in parsed.entries],
+        [(e.key, e.type, e.fields, e.bare, e.line) for e in parsed.entries],
         [(x.kind, x.text) for x in parsed.extras],
         [(p.severity.value, p.code, p.message, p.line, p.key) for p in parsed.problems],
         list(parsed.strings.items()),
-    )  # fmt: skip
+    )
 
 
 def _entries(raw: list[tuple[Any, ...]]) -> list[Entry]:
