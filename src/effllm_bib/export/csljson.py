@@ -179,20 +179,22 @@ def csl_item(entry: Entry) -> dict[str, Any]:
 
 def indented_json(value: Any, indent: str = "") -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, with strings written
-    by the C encoder (the standard library indents in pure Python, at twice the cost)."""
-    if isinstance(value, str):
+    by the C encoder (the standard library indents in pure Python, at half the speed)."""
+    kind = type(value)
+    if kind is str:
         return encode_basestring(value)
-    if type(value) is int:
-        return int.__repr__(value)  # as json writes an int
+    if kind is int:
+        return int.__repr__(value)  # as json writes an int (not a bool: that is a subclass)
     inner = indent + "  "
-    if isinstance(value, list) and value:
-        parts = ",\n".join(inner + indented_json(v, inner) for v in value)
-        return f"[\n{parts}\n{indent}]"
-    if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
-        parts = ",\n".join(f"{inner}{encode_basestring(k)}: {indented_json(v, inner)}"
-                           for k, v in value.items())  # fmt: skip
-        return f"{{\n{parts}\n{indent}}}"
-    # numbers, true, false, null, empty containers and anything else: as json writes them
+    sep = ",\n" + inner
+    if kind is list and value:
+        parts = [encode_basestring(v) if type(v) is str else indented_json(v, inner) for v in value]
+        return f"[\n{inner}{sep.join(parts)}\n{indent}]"
+    if kind is dict and value and all(type(k) is str for k in value):
+        parts = [encode_basestring(k) + ": " + (encode_basestring(v) if type(v) is str else indented_json(v, inner))
+                 for k, v in value.items()]  # fmt: skip
+        return f"{{\n{inner}{sep.join(parts)}\n{indent}}}"
+    # floats, true, false, null, empty containers and anything else: as json writes them
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
 
 
