@@ -141,6 +141,41 @@ def test_match_reads_arxiv_links(fields: dict[str, str], expected: dict[str, lis
     assert MatchIndex(db).by_arxiv == expected
 
 
+@pytest.mark.parametrize("case, expected", cases({
+    "archiveprefix-arxiv": (True, False),
+    "no-archive-arxiv-id": (True, False),
+    "no-archive-old-arxiv-id": (True, False),
+    "no-archive-pmc-id": (False, False),  # PubMed Central is no preprint server
+    "eprinttype-arxiv": (True, False),
+    "archiveprefix-hal": (False, False),
+    "eprinttype-hal-arxiv-shaped": (False, False),
+}))  # fmt: skip
+def test_enrichment_upgrades_arxiv_preprints_only(case: str, expected: tuple[bool, bool]) -> None:
+    """What enrichment treats as a preprint to upgrade (a @misc, and the same paper as an
+    @inproceedings): the website's "preprint" status, one predicate (``vocab.is_preprint``)."""
+    from effllm_bib.enrich import engine
+
+    published = entry(case).with_type("inproceedings")
+    assert (engine.is_preprint(entry(case)), engine.is_preprint(published)) == expected
+
+
+@pytest.mark.parametrize("case, expected", cases({
+    "archiveprefix-arxiv": True,
+    "no-archive-arxiv-id": False,  # no archive named: maybe not meant as arXiv, not judged
+    "no-archive-old-arxiv-id": False,
+    "no-archive-pmc-id": False,
+    "eprinttype-arxiv": True,
+    "archiveprefix-hal": False,
+    "eprinttype-hal-arxiv-shaped": False,
+}))  # fmt: skip
+def test_check_judges_only_eprints_meant_as_arxiv(case: str, expected: bool) -> None:
+    """A malformed eprint is a ``bad-arxiv-id`` only where an archive says arXiv."""
+    from effllm_bib.check import check_entries
+
+    bad = entry(case).with_fields(eprint=entry(case).get("eprint") + "x")
+    assert ("bad-arxiv-id" in {p.code for p in check_entries([bad], None)}) is expected
+
+
 class RecordingArxiv:
     """Stands in for the arXiv source: notes the ids it is asked for and knows none of them."""
 

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     class HasFields(Protocol):
         def get(self, name: str, default: str = "") -> str: ...
 
+    class HasTypeAndFields(HasFields, Protocol):
+        @property
+        def type(self) -> str: ...
+
 
 # Entry types of work that went through a venue (a journal, proceedings, a publisher).
 PUBLISHED_TYPES = frozenset({"article", "inproceedings", "incollection", "book"})
@@ -107,6 +111,18 @@ def arxiv_id(entry: HasFields, links: bool = False) -> str | None:
         if aid:
             return aid
     return None
+
+
+def is_preprint(entry: HasTypeAndFields) -> bool:
+    """An arXiv preprint not (yet) recorded as published: an arXiv id in ``eprint`` and an
+    entry type that is not :data:`PUBLISHED_TYPES` (the website's "preprint" status too)."""
+    return entry.type not in PUBLISHED_TYPES and arxiv_id(entry) is not None
+
+
+def eprint_names_arxiv(entry: HasFields) -> bool:
+    """The entry's ``eprint`` is meant as an arXiv id: the archive named is arXiv, or none is
+    named (so a malformed id there is an arXiv id written wrong, not another archive's)."""
+    return bool(entry.get("eprint")) and eprint_archive(entry) in (*ARXIV_ARCHIVES, "")
 
 
 def is_arxiv(entry: HasFields) -> bool:

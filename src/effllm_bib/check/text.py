@@ -12,7 +12,13 @@ from collections.abc import Iterable, Sequence
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
 from ..latex import needs_protection
 from ..model import Entry, Problem
-from ..vocab import ARXIV_DOI_PREFIX, is_identifier_field, is_one_token_field, is_text_field
+from ..vocab import (
+    ARXIV_DOI_PREFIX,
+    eprint_names_arxiv,
+    is_identifier_field,
+    is_one_token_field,
+    is_text_field,
+)
 from .context import Context, rule
 
 # Spans where & % # _ are not specials: math, and the arguments of the URL commands.
@@ -60,12 +66,6 @@ def unprotected_words(title: str) -> list[str]:
     return out
 
 
-def arxiv_eprint(e: Entry) -> bool:
-    """Whether the entry's eprint is meant as an arXiv id (archiveprefix/eprinttype arXiv or none)."""
-    prefix = e.get("archiveprefix") or e.get("eprinttype") or "arXiv"
-    return bool(e.get("eprint")) and prefix.strip().lower() == "arxiv"
-
-
 @rule("general")
 def _identifiers(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
@@ -81,9 +81,9 @@ def _identifiers(
             yield ctx.problem("doi-prefix", f"doi '{raw_doi}' carries a prefix; write only {doi} "
                               "(--fix does).", e)  # fmt: skip
         raw_eprint = e.get("eprint")
-        aid = normalize_arxiv_id(raw_eprint) if arxiv_eprint(e) else None
+        aid = normalize_arxiv_id(raw_eprint) if eprint_names_arxiv(e) else None
         explicit = bool(e.get("archiveprefix") or e.get("eprinttype"))
-        if arxiv_eprint(e) and aid is None and explicit:
+        if eprint_names_arxiv(e) and aid is None and explicit:
             yield ctx.problem("bad-arxiv-id", f"eprint '{raw_eprint}' is not an arXiv id.", e)
         elif aid and aid != raw_eprint:
             yield ctx.problem("arxiv-version", f"eprint '{raw_eprint}' should be the bare id {aid} "

@@ -24,7 +24,7 @@ from ..merge import merge_entry
 from ..model import Entry, FieldChange, Problem, Severity
 from ..names import first_family
 from ..venues import lookup_venue
-from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id
+from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id, is_preprint
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
@@ -59,10 +59,6 @@ class EnrichReport:
         parts = [f"{self.count(o)} {o}" for o in
                  ("filled", "unchanged", "conflicts", "not found", "ambiguous", "failed")]  # fmt: skip
         return ", ".join(parts)
-
-
-def is_preprint(entry: Entry) -> bool:
-    return entry.type not in PUBLISHED_TYPES and bool(entry.get("eprint"))
 
 
 # --- one entry -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..model import Entry
 from ..names import parse_names
 from ..taxonomy import Taxonomy
 from ..venues import short_venue
-from ..vocab import PUBLISHED_TYPES, arxiv_id, arxiv_url
+from ..vocab import PUBLISHED_TYPES, arxiv_id, arxiv_url, is_preprint
 from .coins import coins, web_address
 
 Status = Literal["published", "preprint", "other"]
@@ -63,9 +63,7 @@ def fold_search(text: str) -> str:
 def status_of(entry: Entry) -> Status:
     if entry.type in PUBLISHED_TYPES:
         return "published"
-    if arxiv_id(entry):
-        return "preprint"
-    return "other"
+    return "preprint" if is_preprint(entry) else "other"
 
 
 def venue_of(entry: Entry) -> tuple[str, str]:
