@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from effllm_bib.latex import protect_title, to_text
+from effllm_bib.latex import to_text
+from effllm_bib.tex_escape import protect_title
 
 
 @pytest.mark.parametrize(

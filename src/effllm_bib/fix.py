@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .identifiers import normalize_doi, normalize_pages
-from .latex import needs_protection
 from .model import Entry
+from .tex_escape import needs_protection
 from .vocab import MONTHS, arxiv_id, is_identifier_field
 
 

@@ -19,12 +19,12 @@ from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
 from .incoming import Bibliography, read_source
 from .keys import disambiguate, follow_renames, provisional_key
 from .keys import usable_key as keys_usable
-from .latex import protect_title
 from .match import MatchIndex, comparable, find_match
 from .model import Entry, Extra, FieldChange, Problem, Severity
 from .names import normalize_names
 from .resolve import uses_macros
 from .survey_record import survey_derived
+from .tex_escape import protect_title
 from .venues import VENUE_FIELD, mistyped_venue
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from .identifiers import arxiv_id_from_url, normalize_doi
-from .latex import math_symbols, protect_title, text_from_latex
 from .model import Entry
+from .tex_escape import math_symbols, protect_title, text_from_latex
 from .text import clean_text, fix_doubled_prefix
 from .venues import lookup_venue
 

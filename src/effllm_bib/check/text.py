@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
-from ..latex import needs_protection
 from ..model import Entry, Problem
+from ..tex_escape import needs_protection
 from ..vocab import (
     ARXIV_DOI_PREFIX,
     eprint_names_arxiv,

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..identifiers import normalize_arxiv_id, normalize_doi
-from ..latex import protect_title
 from ..model import Entry
+from ..tex_escape import protect_title
 from ..text import clean_text
 from .http import HttpClient, RateLimiter, ServiceError
 

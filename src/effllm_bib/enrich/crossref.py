@@ -24,9 +24,9 @@ from habanero.exceptions import RequestError
 
 from .. import __version__
 from ..identifiers import normalize_doi, normalize_pages
-from ..latex import protect_title
 from ..model import Entry
 from ..names import from_parts, literal
+from ..tex_escape import protect_title
 from ..vocab import ARXIV_DOI_PREFIX
 from .http import HttpClient, RateLimiter, ServiceError
 

@@ -20,8 +20,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
-from ..latex import latex_to_plain, protect_title
+from ..latex import latex_to_plain
 from ..model import Entry
+from ..tex_escape import protect_title
 from ..text import clean_text
 from .http import HttpClient, RateLimiter, ServiceError
 from .venues import DblpVenue, find_dblp_venue, is_corr

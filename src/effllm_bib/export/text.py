@@ -68,7 +68,7 @@ def pdflatex_problems(value: str) -> list[str]:
         elif c == "$":
             in_math = not in_math
         elif not _pdflatex_safe(c) or (in_math and not c.isascii()):
-            from ..latex import MATH_SYMBOLS
+            from ..tex_escape import MATH_SYMBOLS
 
             hint = f"${MATH_SYMBOLS[c]}$" if c in MATH_SYMBOLS else "a LaTeX command"
             found.append(f"'{c}' (U+{ord(c):04X}) stops pdflatex; write it as {hint}")

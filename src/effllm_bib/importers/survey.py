@@ -16,7 +16,6 @@ from rapidfuzz import fuzz
 
 from .. import keys
 from ..database import Database
-from ..latex import latex_from_text, math_symbols, protect_title
 from ..model import Entry, FieldChange, Problem, Severity
 from ..survey_record import (
     DERIVED_FIELDS,
@@ -27,6 +26,7 @@ from ..survey_record import (
     survey_derived,
     survey_title,
 )
+from ..tex_escape import latex_from_text, math_symbols, protect_title
 from ..text import fix_doubled_prefix, fold
 from .survey_group import Paper, group_papers
 from .survey_parse import (
