@@ -71,8 +71,8 @@ def rooms(*names: str) -> tuple[str, ...]:
 
 
 SMALL_ROOMS = [
-    PACKAGE / f"{name}.py" for name in ("identifiers", "latex", "tex_escape", "text", "venues",
-                                     "vocab")
+    PACKAGE / f"{name}.py"
+    for name in ("changes", "identifiers", "latex", "tex_escape", "text", "venues", "vocab")
 ]
 
 

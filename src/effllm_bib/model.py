@@ -158,23 +158,3 @@ class Problem:
     def __str__(self) -> str:
         prefix = f"{self.where}: " if self.where else ""
         return f"{self.severity.value}: {prefix}{self.message} [{self.code}]"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One change to one field of one entry, as a merge or an import proposes it."""
-
-    key: str
-    field: str
-    old: str
-    new: str
-    kind: str = "fill"  # fill | correct | conflict | add-entry | keyword
-
-    def __str__(self) -> str:
-        if self.kind == "conflict":
-            return f"{self.key}: {self.field} differs, kept {self.old!r}; source has {self.new!r}"
-        if self.kind == "add-entry":
-            return f"{self.key}: new entry"
-        if not self.old:
-            return f"{self.key}: {self.field} = {self.new!r}"
-        return f"{self.key}: {self.field} {self.old!r} -> {self.new!r}"

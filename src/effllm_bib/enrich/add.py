@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..changes import FieldChange
 from ..errors import EffllmBibError
 from ..identifiers import normalize_arxiv_id, normalize_doi
 from ..keys import final_key, provisional_key
 from ..latex import latex_to_plain
 from ..match import MatchIndex, find_match
-from ..model import Entry, FieldChange
+from ..model import Entry
 from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES
 from .arxiv import ArxivRecord
 from .crossref import is_arxiv_doi, work_to_entry

@@ -17,11 +17,12 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
+from ..changes import FieldChange
 from ..database import Database
 from ..identifiers import normalize_doi
 from ..latex import latex_to_plain
 from ..merge import merge_entry
-from ..model import Entry, FieldChange, Problem, Severity
+from ..model import Entry, Problem, Severity
 from ..names import first_family
 from ..venues import lookup_venue
 from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id, is_preprint

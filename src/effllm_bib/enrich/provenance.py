@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Entry, FieldChange
+from ..changes import FieldChange
+from ..model import Entry
 
 APPLIED = ("fill", "correct", "complete")  # change kinds that set a value
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EffllmBibError
@@ -13,15 +12,19 @@ from ..model import Entry
 from ..vocab import PUBLISHED_TYPES
 
 
-@dataclass(frozen=True)
 class Filters:
-    """Which entries an export keeps: a year range, a venue, published work only, given keys."""
+    """Which entries an export keeps: a year range, a venue, published work only, given keys.
 
-    first_year: int | None = None
-    last_year: int | None = None
-    venue: str = ""
-    published_only: bool = False
-    keys: frozenset[str] | None = None  # None: any key; an empty set: none
+    (A plain class, not a dataclass: see :class:`~effllm_bib.export.select.Export`.)"""
+
+    def __init__(self, first_year: int | None = None, last_year: int | None = None,
+                 venue: str = "", published_only: bool = False,
+                 keys: frozenset[str] | None = None) -> None:  # fmt: skip
+        self.first_year = first_year
+        self.last_year = last_year
+        self.venue = venue
+        self.published_only = published_only
+        self.keys = keys  # None: any key; an empty set: none
 
     def accepts(self, e: Entry) -> bool:
         if self.keys is not None and e.key not in self.keys:

@@ -15,8 +15,9 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .. import keys
+from ..changes import FieldChange
 from ..database import Database
-from ..model import Entry, FieldChange, Problem, Severity
+from ..model import Entry, Problem, Severity
 from ..survey_record import (
     DERIVED_FIELDS,
     SIMILAR_TITLE,
