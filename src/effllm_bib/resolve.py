@@ -36,13 +36,17 @@ _NOT_INHERITED = frozenset({"crossref", "xdata", "ids", "key", "label", "shortha
                             "xref", "entryset", "related"})  # fmt: skip
 
 
+_PART_MARKS = re.compile(r'[{}"#]')
+
+
 def split_parts(raw: str) -> list[str]:
     """The ``#``-separated parts of a bare value, each stripped (delimiters kept)."""
     parts: list[str] = []
     depth = 0
     quoted = False
     start = 0
-    for i, c in enumerate(raw):
+    for m in _PART_MARKS.finditer(raw):  # only the characters that matter, not every one
+        c, i = m.group(), m.start()
         if c == "{":
             depth += 1
         elif c == "}":
