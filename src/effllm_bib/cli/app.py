@@ -109,8 +109,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                            "reporting them as duplicates."),
     "enrich": ("enrich", "Fill in missing metadata from Crossref, arXiv and DBLP (safe to "
                          "interrupt; resumes)."),
-    "export": ("exporting", "Export a category (and its descendants), or everything, in a citing "
-                         "tool's format."),
+    "export": ("exporting", "Export a category (and its descendants), or everything, in a "
+                            "citing tool's format."),
     "import": ("build", "Create or update the database from an outside list."),
     "init": ("build", "Create a new database in DIRECTORY: an empty .bib and a commented "
                       "taxonomy template."),
