@@ -63,7 +63,11 @@ class Entry:
     def first(self, *names: str) -> str:
         """The value of the first of ``names`` the entry has (a non-empty one), or ''."""
         index = self._index
-        return next((index[n] for n in names if index.get(n)), "")
+        for name in names:  # a loop, not next() over a generator: exporters call this a lot
+            value = index.get(name)
+            if value:
+                return value
+        return ""
 
     def __contains__(self, name: str) -> bool:
         return name in self._index

@@ -33,6 +33,7 @@ DOI_VENUES = re.compile(
 EDITED_TYPES = frozenset({"book", "proceedings", "collection", "mvbook", "mvproceedings",
                           "mvcollection", "periodical", "reference", "mvreference"})  # fmt: skip
 
+
 @rule("survey")
 def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     taxonomy = ctx.taxonomy

@@ -119,14 +119,6 @@ _CONTAINERS = {
 
 def csl_item(entry: Entry) -> dict[str, Any]:
     fields = entry.field_map
-
-    def first(names: tuple[str, ...]) -> str:
-        for name in names:
-            value = fields.get(name)
-            if value:
-                return value
-        return ""
-
     aid = arxiv_id(entry)
     kind = csl_type(entry, aid)
     title = plain(fields.get("title", ""))
@@ -142,17 +134,17 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     date = issued(entry)
     if date:
         item["issued"] = date
-    container = first(_CONTAINERS.get(entry.type, _CONTAINERS["*"]))
+    container = entry.first(*_CONTAINERS.get(entry.type, _CONTAINERS["*"]))
     if container:
         item["container-title"] = plain(container)
     first_page, last_page = page_range(entry)
     if first_page:
         item["page"] = f"{first_page}-{last_page}" if last_page else first_page
     for csl, sources in TEXT_FIELDS:
-        value = first(sources)
+        value = entry.first(*sources)
         if value:
             item[csl] = plain(value)
-    publisher = first(PUBLISHER_FIELDS)
+    publisher = entry.first(*PUBLISHER_FIELDS)
     if publisher:
         item["publisher"] = plain(publisher)
     number = plain(fields.get("number") or fields.get("issue") or "")
