@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 import importlib
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import click
 
@@ -91,44 +92,70 @@ class State:
 
 pass_state = click.make_pass_decorator(State)
 
-# Every command: the module that defines it and its short help (the first paragraph of its
-# docstring). A command's module is imported only when that command runs, so `--help` and each
-# command pay for their own imports only; tests/test_startup.py checks this table against the
-# commands themselves.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "accept": ("review", "Accept a checked warning for one entry (e.g. missing-doi for a venue "
-                         "that registered none)."),
-    "add": ("enrich", "Add a paper by arXiv id, DOI, or a URL of either; complete entry in one "
-                      "step."),
-    "categories": ("output", "Print the taxonomy tree with the number of entries under each "
-                             "node."),
-    "check": ("review", "Validate the database; exit 1 when it has errors (warnings do not "
-                        "fail)."),
-    "diff": ("output", "Compare the database with an outside list."),
-    "distinct": ("review", "Record that two entries are different papers, so check stops "
-                           "reporting them as duplicates."),
-    "enrich": ("enrich", "Fill in missing metadata from Crossref, arXiv and DBLP (safe to "
-                         "interrupt; resumes)."),
-    "export": ("exporting", "Export a category (and its descendants), or everything, in a "
-                            "citing tool's format."),
-    "import": ("build", "Create or update the database from an outside list."),
-    "init": ("build", "Create a new database in DIRECTORY: an empty .bib and a commented "
-                      "taxonomy template."),
-    "keys": ("build", "Citation keys: assign final keys, rename explicitly."),
-    "merge": ("build", "Merge a .bib or CSL-JSON file into the database (fill missing fields, "
-                       "report conflicts)."),
-    "refs": ("output", "A formatted reference list; --style survey --to markdown rebuilds the "
-                       "survey's lists."),
-    "site": ("output", "Build a static website: search, filters, category pages, BibTeX and "
-                       "COinS per paper."),
-    "stats": ("output", "Coverage per category: papers, with authors, with DOI, published or "
-                        "preprint; by year."),
-}  # fmt: skip
+class Command(NamedTuple):
+    module: str  # the module under cli/ that defines the command
+    summary: str  # its short help in the command list, and the first paragraph of its --help
+
+
+# Every command, with the one copy of its summary. A command's module is imported only when that
+# command runs, so `--help` and each command pay for their own imports only.
+COMMANDS: dict[str, Command] = {
+    "accept": Command(
+        "review",
+        "Accept a checked warning for one entry (e.g. missing-doi for a venue that registered none).",
+    ),
+    "add": Command(
+        "enrich", "Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."
+    ),
+    "categories": Command(
+        "output", "Print the taxonomy tree with the number of entries under each node."
+    ),
+    "check": Command(
+        "review", "Validate the database; exit 1 when it has errors (warnings do not fail)."
+    ),
+    "diff": Command("output", "Compare the database with an outside list."),
+    "distinct": Command(
+        "review",
+        "Record that two entries are different papers, so check stops reporting them as "
+        "duplicates.",
+    ),
+    "enrich": Command(
+        "enrich",
+        "Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes).",
+    ),
+    "export": Command(
+        "exporting",
+        "Export a category (and its descendants), or everything, in a citing tool's format.",
+    ),
+    "import": Command("build", "Create or update the database from an outside list."),
+    "init": Command(
+        "build",
+        "Create a new database in DIRECTORY: an empty .bib and a commented taxonomy template.",
+    ),
+    "keys": Command("build", "Citation keys: assign final keys, rename explicitly."),
+    "merge": Command(
+        "build",
+        "Merge a .bib or CSL-JSON file into the database (fill missing fields, report "
+        "conflicts).",
+    ),
+    "refs": Command(
+        "output",
+        "A formatted reference list; --style survey --to markdown rebuilds the survey's lists.",
+    ),
+    "site": Command(
+        "output",
+        "Build a static website: search, filters, category pages, BibTeX and COinS per paper.",
+    ),
+    "stats": Command(
+        "output",
+        "Coverage per category: papers, with authors, with DOI, published or preprint; by year.",
+    ),
+}
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are registered by their modules (``@cli.command()``), imported
-    the first time a command is looked up; the command list in ``--help`` comes from
+    """A group whose commands are registered by their modules (:func:`command`, :func:`group`),
+    imported the first time a command is looked up; the command list in ``--help`` comes from
     :data:`COMMANDS` without importing any of them."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -136,19 +163,12 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            importlib.import_module(f"{__package__}.{COMMANDS[cmd_name][0]}")
+            importlib.import_module(f"{__package__}.{COMMANDS[cmd_name].module}")
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        names = self.list_commands(ctx)
-        limit = formatter.width - 6 - max(len(n) for n in names)
-        rows = []
-        for name in names:
-            cmd = self.commands.get(name)
-            if cmd is None:
-                rows.append((name, click.utils.make_default_short_help(COMMANDS[name][1], limit)))
-            elif not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit)))
+        # The summaries are given to the commands as short_help, which click prints whole.
+        rows = [(name, COMMANDS[name].summary) for name in sorted(COMMANDS)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -165,6 +185,32 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, db: str | None) -> None:
     """The bibliography of 'Efficient Large Language Models: A Survey', as one checked database."""
     ctx.obj = State(db)
+
+
+def _help(name: str, func: Callable[..., Any]) -> dict[str, str]:
+    """click's help texts of command ``name``: the table's summary, then the function's docstring,
+    which says only what the summary does not."""
+    summary = COMMANDS[name].summary
+    more = inspect.getdoc(func)
+    return {"short_help": summary, "help": f"{summary}\n\n{more}" if more else summary}
+
+
+def command(name: str) -> Callable[[Callable[..., Any]], click.Command]:
+    """Declare the top-level command ``name`` of :data:`COMMANDS`."""
+
+    def register(func: Callable[..., Any]) -> click.Command:
+        return cli.command(name, **_help(name, func))(func)
+
+    return register
+
+
+def group(name: str) -> Callable[[Callable[..., Any]], click.Group]:
+    """Declare the top-level group of subcommands ``name`` of :data:`COMMANDS`."""
+
+    def register(func: Callable[..., Any]) -> click.Group:
+        return cli.group(name, **_help(name, func))(func)
+
+    return register
 
 
 def _print_problems(problems: Iterable[Any], verbose: bool) -> None:

@@ -11,19 +11,19 @@ from .app import (
     _print_problems,
     _show_or_save,
     category_option,
-    cli,
+    command,
     friendly_errors,
+    group,
     pass_state,
 )
 
 # --- init ------------------------------------------------------------------------------------
 
 
-@cli.command()
+@command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @friendly_errors
 def init(directory: Path) -> None:
-    """Create a new database in DIRECTORY: an empty .bib and a commented taxonomy template."""
     from ..location import init_database
 
     bib_path, tax_path = init_database(directory)
@@ -33,9 +33,9 @@ def init(directory: Path) -> None:
 # --- import ----------------------------------------------------------------------------------
 
 
-@cli.group("import")
+@group("import")
 def import_group() -> None:
-    """Create or update the database from an outside list."""
+    pass
 
 
 @import_group.command("survey")
@@ -62,7 +62,7 @@ def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verb
 # --- merge -----------------------------------------------------------------------------------
 
 
-@cli.command()
+@command("merge")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
 @click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
@@ -84,7 +84,6 @@ def merge(
     categories: tuple[str, ...],
     verbose: bool,
 ) -> None:
-    """Merge a .bib or CSL-JSON file into the database (fill missing fields, report conflicts)."""
     from ..merge import merge_file
 
     with state.update(dry_run=dry_run) as db:
@@ -104,9 +103,9 @@ def merge(
 # --- keys ------------------------------------------------------------------------------------
 
 
-@cli.group("keys")
+@group("keys")
 def keys_group() -> None:
-    """Citation keys: assign final keys, rename explicitly."""
+    pass
 
 
 @keys_group.command("assign")

@@ -14,7 +14,7 @@ from .app import (
     _print_problems,
     _show_or_save,
     category_option,
-    cli,
+    command,
     friendly_errors,
     pass_state,
 )
@@ -97,7 +97,7 @@ def _requests_line(*sources: Any) -> str:
     return "; ".join(parts)
 
 
-@cli.command()
+@command("enrich")
 @category_option("Only entries in these categories (repeatable).")
 @click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these entries.")
 @click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
@@ -112,7 +112,6 @@ def _requests_line(*sources: Any) -> str:
 def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
            overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
            **kwargs: Any) -> None:  # fmt: skip
-    """Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes)."""
     from ..enrich.engine import Enricher, select_keys
     from ..enrich.session import run_enrichment
 
@@ -149,7 +148,7 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
         sys.exit(1)
 
 
-@cli.command()
+@command("add")
 @click.argument("identifier")
 @category_option("Category of the paper (repeatable; required when the database has a "
                  "taxonomy).")  # fmt: skip
@@ -157,7 +156,6 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
 @pass_state
 @friendly_errors
 def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs: Any) -> None:
-    """Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."""
     from ..enrich.add import add_paper
     from ..enrich.engine import Enricher
     from ..enrich.session import close_sources

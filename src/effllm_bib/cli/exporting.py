@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from ..export import FORMATS
-from .app import State, category_option, cli, friendly_errors, pass_state
+from .app import State, category_option, command, friendly_errors, pass_state
 
 if TYPE_CHECKING:
     from ..export.select import Format, KeywordMode
 
 
-@cli.command()
+@command("export")
 @category_option()
 @click.option(
     "-f",
@@ -65,7 +65,6 @@ def export(state: State, categories: tuple[str, ...], fmt: Format, keyword_mode:
            output: Path | None, all_categories: bool, collections: bool, year: str | None,
            since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
            keys_from: Path | None) -> None:  # fmt: skip
-    """Export a category (and its descendants), or everything, in a citing tool's format."""
     from ..export import EXTENSIONS
     from ..export.select import ExportRequest, select_export
     from ..files import write_atomic

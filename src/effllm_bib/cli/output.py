@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from ..export import BACKENDS, STYLES
-from .app import State, _fail, category_option, cli, friendly_errors, pass_state
+from .app import State, _fail, category_option, command, friendly_errors, group, pass_state
 
 
-@cli.command()
+@command("refs")
 @category_option()
 @click.option(
     "--style",
@@ -40,7 +40,6 @@ from .app import State, _fail, category_option, cli, friendly_errors, pass_state
 @friendly_errors
 def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
          output: Path | None, no_cache: bool) -> None:  # fmt: skip
-    """A formatted reference list; --style survey --to markdown rebuilds the survey's lists."""
     from ..export.formatted import default_directory, render_entries, survey_markdown, write_list
     from ..files import write_atomic
 
@@ -65,9 +64,9 @@ def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
         click.echo(f"wrote {len(entries)} references to {output}", err=True)
 
 
-@cli.group("diff")
+@group("diff")
 def diff_group() -> None:
-    """Compare the database with an outside list."""
+    pass
 
 
 @diff_group.command("survey")
@@ -102,11 +101,10 @@ def diff_survey(state: State, path: Path, apply_: bool) -> None:
     click.echo(f"diff: {len(differences)} differences ({summary})")
 
 
-@cli.command()
+@command("categories")
 @pass_state
 @friendly_errors
 def categories(state: State) -> None:
-    """Print the taxonomy tree with the number of entries under each node."""
     db = state.load(strict=False)
     counts = db.count_by_category()
     for slug in db.taxonomy.walk():
@@ -116,14 +114,13 @@ def categories(state: State) -> None:
         click.echo(f"{indent}{slug}: {node.name} [{counts[slug]}]{aliases}")
 
 
-@cli.command()
+@command("site")
 @click.option("-o", "--output", "outdir", required=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=Path),
               help="Directory for the site (new, empty, or a site built before).")  # fmt: skip
 @pass_state
 @friendly_errors
 def site(state: State, outdir: Path) -> None:
-    """Build a static website: search, filters, category pages, BibTeX and COinS per paper."""
     from ..site import build_site
 
     summary = build_site(state.load(), outdir)
@@ -131,14 +128,13 @@ def site(state: State, outdir: Path) -> None:
                f"{summary.categories} categories) to {summary.outdir}", err=True)  # fmt: skip
 
 
-@cli.command()
+@command("stats")
 @click.option("--depth", type=int, default=1, show_default=True, help="Taxonomy levels to list.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw papers per year per top-level group into this PNG file.")  # fmt: skip
 @pass_state
 @friendly_errors
 def stats(state: State, depth: int, plot: Path | None) -> None:
-    """Coverage per category: papers, with authors, with DOI, published or preprint; by year."""
     from ..stats import coverage, format_table, plot_years
 
     db = state.load(strict=False)

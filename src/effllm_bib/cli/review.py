@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from .app import State, _print_problems, cli, friendly_errors, pass_state
+from .app import State, _print_problems, command, friendly_errors, pass_state
 
 
-@cli.command()
+@command("check")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="json: one object with every finding, for CI.")  # fmt: skip
 @click.option("--fix", is_flag=True,
@@ -22,10 +22,7 @@ from .app import State, _print_problems, cli, friendly_errors, pass_state
 @pass_state
 @friendly_errors
 def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> None:
-    """Validate the database; exit 1 when it has errors (warnings do not fail).
-
-    Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage.
-    """
+    """Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage."""
     from ..check import check_database
     from ..location import resolve_location
 
@@ -64,14 +61,13 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
         sys.exit(1)
 
 
-@cli.command()
+@command("distinct")
 @click.argument("first")
 @click.argument("second")
 @click.option("--reason", required=True, help="Why they are different papers (kept in the file).")
 @pass_state
 @friendly_errors
 def distinct(state: State, first: str, second: str, reason: str) -> None:
-    """Record that two entries are different papers, so check stops reporting them as duplicates."""
     from ..decisions import record_distinct
 
     with state.update() as db:
@@ -80,7 +76,7 @@ def distinct(state: State, first: str, second: str, reason: str) -> None:
     click.echo(f"recorded in {path}: {first} and {second} are different papers")
 
 
-@cli.command()
+@command("accept")
 @click.argument("key")
 @click.argument("rule_id", metavar="RULE")
 @click.option(
@@ -92,9 +88,7 @@ def distinct(state: State, first: str, second: str, reason: str) -> None:
 @pass_state
 @friendly_errors
 def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> None:
-    """Accept a checked warning for one entry (e.g. missing-doi for a venue that registered none).
-
-    It is recorded in accepted.toml beside the database; check stops reporting it and reports
+    """It is recorded in accepted.toml beside the database; check stops reporting it and reports
     the acceptance instead if the warning ever goes away. Only a warning check currently gives
     for KEY can be accepted.
     """
