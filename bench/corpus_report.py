@@ -34,8 +34,15 @@ REALBIB = REPO.parent / "shared" / "data" / "realbib"
 TEXLIVE_BIB = Path("/usr/share/texlive/texmf-dist/bibtex/bib")
 
 EXPORTS = ("bibtex", "biblatex", "csl-json", "ris")
-COMMANDS = ("check", "check+taxonomy", *(f"export-{f}" for f in EXPORTS), "refs", "stats",
-            "merge-add-new", "check-fix")  # fmt: skip
+COMMANDS = (
+    "check",
+    "check+taxonomy",
+    *(f"export-{f}" for f in EXPORTS),
+    "refs",
+    "stats",
+    "merge-add-new",
+    "check-fix",
+)
 
 
 def corpus_files() -> list[Path]:
@@ -43,8 +50,9 @@ def corpus_files() -> list[Path]:
     found = sorted(REALBIB.rglob("*.bib")) if REALBIB.is_dir() else []
     roots = []
     try:
-        xampl = subprocess.run(["kpsewhich", "xampl.bib"], capture_output=True, text=True,
-                               check=False).stdout.strip()  # fmt: skip
+        xampl = subprocess.run(
+            ["kpsewhich", "xampl.bib"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         xampl = ""
     if xampl:
@@ -143,8 +151,11 @@ def measure(path: Path, beside: bool = False) -> dict[str, Any]:
                 and not _readable(written)
             ):
                 outcome = "unreadable-write"
-            info: dict[str, Any] = {"outcome": outcome, "exit": code,
-                                    "seconds": round(time.perf_counter() - start, 3)}  # fmt: skip
+            info: dict[str, Any] = {
+                "outcome": outcome,
+                "exit": code,
+                "seconds": round(time.perf_counter() - start, 3),
+            }
             if info["outcome"] != "ok":
                 info["stderr"] = err.strip().splitlines()[-1][:300] if err.strip() else ""
             if command.startswith("check") and command != "check-fix":
@@ -236,9 +247,13 @@ def main() -> None:
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(measure, files, [args.taxonomy] * len(files)))
-    report = {"source": str(Path(effllm_bib.__file__).parent), "taxonomy": args.taxonomy,
-              "summary": summarise(rows),
-              "files": rows, "seconds": round(time.perf_counter() - start, 1)}  # fmt: skip
+    report = {
+        "source": str(Path(effllm_bib.__file__).parent),
+        "taxonomy": args.taxonomy,
+        "summary": summarise(rows),
+        "files": rows,
+        "seconds": round(time.perf_counter() - start, 1),
+    }
     if args.out:
         args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     json.dump(report["summary"], sys.stdout, indent=1)

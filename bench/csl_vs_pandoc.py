@@ -35,12 +35,44 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REALBIB = ROOT.parent / "shared" / "data" / "realbib"
-TEXLIVE = ("xampl.bib", "biblatex-examples.bib", "tugboat.bib", "texbook1.bib", "texbook2.bib",
-           "texbook3.bib")  # fmt: skip
+TEXLIVE = (
+    "xampl.bib",
+    "biblatex-examples.bib",
+    "tugboat.bib",
+    "texbook1.bib",
+    "texbook2.bib",
+    "texbook3.bib",
+)
 CACHE = Path(tempfile.gettempdir()) / "effllm-bib-pandoc-csl"
 FIELDS = ("authors", "title", "type", "container-title", "issued")
-PARTICLES = {"de", "da", "van", "von", "der", "den", "di", "du", "del", "della", "la", "le", "dos",
-             "das", "do", "ten", "ter", "al", "el", "bin", "ibn", "abu", "zu", "des", "las", "los"}  # fmt: skip
+PARTICLES = {
+    "de",
+    "da",
+    "van",
+    "von",
+    "der",
+    "den",
+    "di",
+    "du",
+    "del",
+    "della",
+    "la",
+    "le",
+    "dos",
+    "das",
+    "do",
+    "ten",
+    "ter",
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "abu",
+    "zu",
+    "des",
+    "las",
+    "los",
+}
 
 
 def corpus() -> list[Path]:
@@ -65,8 +97,9 @@ def text(value: Any) -> str:
 def person(p: dict[str, Any]) -> str:
     if "literal" in p:
         return f"{{{text(p['literal'])}}}"
-    particles = " ".join(text(p.get(k)) for k in ("dropping-particle", "non-dropping-particle")
-                         if p.get(k))  # fmt: skip
+    particles = " ".join(
+        text(p.get(k)) for k in ("dropping-particle", "non-dropping-particle") if p.get(k)
+    )
     family = " ".join(x for x in (particles, text(p.get("family"))) if x)
     return " | ".join(x for x in (family, text(p.get("given")), text(p.get("suffix"))) if x)
 
@@ -112,8 +145,10 @@ def _authors_class(ours: str, theirs: str, raw: str) -> str:
             if len(words) > 1 and words[0].lower() in PARTICLES and words[0][0].isupper():
                 return "project rule: capitalised particle kept in the family name (De Sa)"
             if given.split()[-1:] and given.split()[-1].lower() in PARTICLES:
-                return ("pandoc takes lower-case words after the given name as particles; "
-                        "BibTeX and biber keep them in the given name")  # fmt: skip
+                return (
+                    "pandoc takes lower-case words after the given name as particles; "
+                    "BibTeX and biber keep them in the given name"
+                )
             if a.startswith("{") != b.startswith("{"):
                 return "corporate name (literal) vs split name"
             if a.replace(" | ", " ") == b.replace(" | ", " ") or sorted(a.split()) == sorted(
@@ -206,10 +241,17 @@ def pandoc_items(path: Path, cache: Path) -> list[dict[str, Any]] | str:
     cached = cache / f"{digest}.json"
     if not cached.exists():
         try:
-            proc = subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(path)],
-                                  capture_output=True, text=True, timeout=PANDOC_TIMEOUT)  # fmt: skip
-            result: Any = (json.loads(proc.stdout or "[]") if proc.returncode == 0 else
-                           f"pandoc failed: {(proc.stderr.strip() or '?').splitlines()[0]}")  # fmt: skip
+            proc = subprocess.run(
+                ["pandoc", "-f", "biblatex", "-t", "csljson", str(path)],
+                capture_output=True,
+                text=True,
+                timeout=PANDOC_TIMEOUT,
+            )
+            result: Any = (
+                json.loads(proc.stdout or "[]")
+                if proc.returncode == 0
+                else f"pandoc failed: {(proc.stderr.strip() or '?').splitlines()[0]}"
+            )
         except subprocess.TimeoutExpired:
             result = f"pandoc did not finish in {PANDOC_TIMEOUT} s"
         cache.mkdir(parents=True, exist_ok=True)
@@ -218,8 +260,13 @@ def pandoc_items(path: Path, cache: Path) -> list[dict[str, Any]] | str:
 
 
 # Where each compared field comes from, to tell which values need macros or crossref resolved.
-SOURCES = {"authors": ("author",), "title": ("title",), "type": (),
-           "container-title": ("booktitle", "journal", "journaltitle"), "issued": ("date", "year")}  # fmt: skip
+SOURCES = {
+    "authors": ("author",),
+    "title": ("title",),
+    "type": (),
+    "container-title": ("booktitle", "journal", "journaltitle"),
+    "issued": ("date", "year"),
+}
 
 
 def depends_on_others(entry: Any, name: str) -> bool:
@@ -285,8 +332,11 @@ def compare(path: Path, tally: Tally, examples: int, cache: Path) -> None:
                     mine[name] == other[name] if scope == "exact" else agree
                 )
             if not agree:
-                source = entry.type if name == "type" else next(
-                    (entry.get(f) for f in SOURCES[name] if entry.get(f)), "")  # fmt: skip
+                source = (
+                    entry.type
+                    if name == "type"
+                    else next((entry.get(f) for f in SOURCES[name] if entry.get(f)), "")
+                )
                 cls = classify(name, mine[name], other[name], source)
                 tally.agreed[f"aside:{name}"] += cls.startswith("pandoc")
                 if not plain_field:
@@ -298,21 +348,27 @@ def compare(path: Path, tally: Tally, examples: int, cache: Path) -> None:
 
 
 def report(tally: Tally, out: Callable[[str], None] = print) -> None:
-    out(f"files compared: {tally.files}, entries (pandoc's): {tally.entries}, "
-        f"missing on our side: {tally.missing}")  # fmt: skip
+    out(
+        f"files compared: {tally.files}, entries (pandoc's): {tally.entries}, "
+        f"missing on our side: {tally.missing}"
+    )
     for why in tally.skipped:
         out(f"  skipped {why}")
-    out(f"{'field':16} {'agreement':>20} {'exact (with case)':>20} {'no macro/crossref':>20}"
-        f" {'pandoc errors aside':>20}")  # fmt: skip
+    out(
+        f"{'field':16} {'agreement':>20} {'exact (with case)':>20} {'no macro/crossref':>20}"
+        f" {'pandoc errors aside':>20}"
+    )
     for name in FIELDS:
         cells = []
         for scope in ("all", "exact", "plain", "aside"):
             n, k = tally.compared[f"{scope}:{name}"], tally.agreed[f"{scope}:{name}"]
             cells.append(f"{k}/{n} {100 * k / n:6.2f}%" if n else "-")
         out(f"{name:16} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} {cells[3]:>20}")
-    out("(agreement: titles compared without letter case, as pandoc sentence-cases English titles;"
+    out(
+        "(agreement: titles compared without letter case, as pandoc sentence-cases English titles;"
         " pandoc errors aside: disagreements in the classes named 'pandoc ...' below counted as"
-        " agreement)")  # fmt: skip
+        " agreement)"
+    )
     for name in FIELDS:
         if not tally.classes[name]:
             continue
@@ -324,8 +380,11 @@ def report(tally: Tally, out: Callable[[str], None] = print) -> None:
 
 
 def agreement(tally: Tally, scope: str = "all") -> dict[str, float]:
-    return {n: tally.agreed[f"{scope}:{n}"] / tally.compared[f"{scope}:{n}"]
-            for n in FIELDS if tally.compared[f"{scope}:{n}"]}  # fmt: skip
+    return {
+        n: tally.agreed[f"{scope}:{n}"] / tally.compared[f"{scope}:{n}"]
+        for n in FIELDS
+        if tally.compared[f"{scope}:{n}"]
+    }
 
 
 def run(files: Iterable[Path], examples: int = 2, cache: Path = CACHE) -> Tally:

@@ -56,11 +56,14 @@ def crossref_work(e) -> dict:
         family, _, given = name.partition(",")
         people.append({"family": family.strip(), "given": given.strip()})
     return {
-        "DOI": e.get("doi"), "type": TYPES.get(e.type, "posted-content"),
-        "title": [latex_to_plain(e.get("title"))], "author": people,
+        "DOI": e.get("doi"),
+        "type": TYPES.get(e.type, "posted-content"),
+        "title": [latex_to_plain(e.get("title"))],
+        "author": people,
         "container-title": [latex_to_plain(e.get("booktitle") or e.get("journal"))],
-        "page": e.get("pages").replace("--", "-"), "issued": {"date-parts": [[int(e.get("year") or 0)]]},
-    }  # fmt: skip
+        "page": e.get("pages").replace("--", "-"),
+        "issued": {"date-parts": [[int(e.get("year") or 0)]]},
+    }
 
 
 def atom(entries) -> str:
@@ -75,13 +78,17 @@ def atom(entries) -> str:
             f"<title>{escape(latex_to_plain(e.get('title')))}</title>"
             f"<published>{e.get('year') or '2024'}-01-01T00:00:00Z</published>{authors}</entry>"
         )
-    return ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
-            f'xmlns:arxiv="http://arxiv.org/schemas/atom">{"".join(items)}</feed>')  # fmt: skip
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        f'xmlns:arxiv="http://arxiv.org/schemas/atom">{"".join(items)}</feed>'
+    )
 
 
 def dblp_people(e) -> dict:
-    names = [f"{n.partition(',')[2].strip()} {n.partition(',')[0].strip()}".strip()
-             for n in split_names(latex_to_plain(e.get("author")))]  # fmt: skip
+    names = [
+        f"{n.partition(',')[2].strip()} {n.partition(',')[0].strip()}".strip()
+        for n in split_names(latex_to_plain(e.get("author")))
+    ]
     objs = [{"@pid": f"bench/{i}", "text": n} for i, n in enumerate(names)]
     return {"author": objs[0] if len(objs) == 1 else objs}
 
@@ -94,17 +101,31 @@ def dblp_hits(e) -> list[dict]:
         match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle"))) if e.type in VENUE_FIELD else None
     )
     if venue is not None:
-        hits.append({"authors": dblp_people(e), "title": title,
-                     "venue": DBLP_NAMES.get(venue.short, venue.short), "year": e.get("year"),
-                     "type": "Conference and Workshop Papers", "key": f"conf/bench/{e.key}",
-                     "ee": f"https://example.org/{e.key}"})  # fmt: skip
+        hits.append(
+            {
+                "authors": dblp_people(e),
+                "title": title,
+                "venue": DBLP_NAMES.get(venue.short, venue.short),
+                "year": e.get("year"),
+                "type": "Conference and Workshop Papers",
+                "key": f"conf/bench/{e.key}",
+                "ee": f"https://example.org/{e.key}",
+            }
+        )
     if e.get("eprint"):
         aid = e.get("eprint")
-        hits.append({"authors": dblp_people(e), "title": title, "venue": "CoRR",
-                     "volume": f"abs/{aid}", "year": "20" + aid[:2],
-                     "type": "Informal and Other Publications",
-                     "key": f"journals/corr/abs-{aid.replace('.', '-')}",
-                     "doi": f"10.48550/ARXIV.{aid}"})  # fmt: skip
+        hits.append(
+            {
+                "authors": dblp_people(e),
+                "title": title,
+                "venue": "CoRR",
+                "volume": f"abs/{aid}",
+                "year": "20" + aid[:2],
+                "type": "Informal and Other Publications",
+                "key": f"journals/corr/abs-{aid.replace('.', '-')}",
+                "doi": f"10.48550/ARXIV.{aid}",
+            }
+        )
     return [{"@score": "1", "@id": str(i), "info": h} for i, h in enumerate(hits)]
 
 
@@ -122,8 +143,13 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
         def do_GET(self):  # noqa: N802
             url = urlsplit(self.path)
             query = parse_qs(url.query)
-            source = ("arxiv" if url.path.startswith("/api/query") else
-                      "dblp" if url.path.startswith(("/search/publ", "/rec/")) else "crossref")  # fmt: skip
+            source = (
+                "arxiv"
+                if url.path.startswith("/api/query")
+                else "dblp"
+                if url.path.startswith(("/search/publ", "/rec/"))
+                else "crossref"
+            )
             with lock:
                 counter[source] = counter.get(source, 0) + 1
             time.sleep(latency)
@@ -197,8 +223,9 @@ def turn_back(db: Database, n: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
-    parser.add_argument("--preprints", type=int, default=40,
-                        help="published papers turned back into preprints")  # fmt: skip
+    parser.add_argument(
+        "--preprints", type=int, default=40, help="published papers turned back into preprints"
+    )
     args = parser.parse_args()
     source = Database.load(ROOT / "refs")
     counter: dict[str, int] = {}
@@ -213,13 +240,24 @@ def main() -> None:
             db.put(e.with_fields(author=""))
         turned = turn_back(db, args.preprints)
         db.save()
-        env = {"EFFLLM_BIB_CROSSREF_URL": base, "EFFLLM_BIB_ARXIV_URL": base + "/api/query",
-               "EFFLLM_BIB_DBLP_URL": base, "EFFLLM_BIB_CACHE_DIR": str(Path(tmp) / "cache"),
-               "EFFLLM_BIB_MAILTO": "bench@example.org",
-               "PATH": __import__("os").environ["PATH"],
-               "PYTHONPATH": str(ROOT / "src")}  # this checkout's code, not an installed one  # fmt: skip
-        cmd = [sys.executable, "-m", "effllm_bib", "--db", str(work), "enrich",
-               "--upgrade-preprints"]  # fmt: skip
+        env = {
+            "EFFLLM_BIB_CROSSREF_URL": base,
+            "EFFLLM_BIB_ARXIV_URL": base + "/api/query",
+            "EFFLLM_BIB_DBLP_URL": base,
+            "EFFLLM_BIB_CACHE_DIR": str(Path(tmp) / "cache"),
+            "EFFLLM_BIB_MAILTO": "bench@example.org",
+            "PATH": __import__("os").environ["PATH"],
+            "PYTHONPATH": str(ROOT / "src"),
+        }  # this checkout's code, not an installed one
+        cmd = [
+            sys.executable,
+            "-m",
+            "effllm_bib",
+            "--db",
+            str(work),
+            "enrich",
+            "--upgrade-preprints",
+        ]
         print(
             f"stand-in latency {args.latency * 1000:.0f} ms; {len(source)} entries, "
             f"{len(turned)} turned back into preprints"
@@ -242,9 +280,12 @@ def main() -> None:
                 sys.exit(1)
         after = Database.load(work)
         restored = sum(1 for e in after.entries.values() if e.get("author"))
-        back = sum(1 for k in turned if after.entries[k].get(VENUE_FIELD.get(
-            after.entries[k].type, "booktitle")) == source.entries[k].get(VENUE_FIELD.get(
-            source.entries[k].type, "booktitle")))  # fmt: skip
+        back = sum(
+            1
+            for k in turned
+            if after.entries[k].get(VENUE_FIELD.get(after.entries[k].type, "booktitle"))
+            == source.entries[k].get(VENUE_FIELD.get(source.entries[k].type, "booktitle"))
+        )
         print(f"entries with authors after the runs: {restored} (of {len(source)})")
         print(f"turned-back preprints cited at their venue again: {back} (of {len(turned)})")
     server.shutdown()

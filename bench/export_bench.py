@@ -92,22 +92,37 @@ def main() -> None:
             synthetic(size, source, target)
             env_n = {**env, "EFFLLM_BIB_DB": str(target)}
             n_runs = max(3, runs // 3) if size >= 50000 else runs
-            cold = median_time([*CLI, "export", "-c", "kv-cache"], n_runs, env_n,
-                               setup=lambda: shutil.rmtree(cache / "parsed", ignore_errors=True))  # fmt: skip
+            cold = median_time(
+                [*CLI, "export", "-c", "kv-cache"],
+                n_runs,
+                env_n,
+                setup=lambda: shutil.rmtree(cache / "parsed", ignore_errors=True),
+            )
             warm = median_time([*CLI, "export", "-c", "kv-cache"], n_runs, env_n)
-            print(f"  {size:6d} entries: cold {cold:7.2f} s ({cold / size * 1e6:6.0f} us/entry), "
-                  f"warm {warm:6.2f} s ({warm / size * 1e6:5.1f} us/entry)")  # fmt: skip
+            print(
+                f"  {size:6d} entries: cold {cold:7.2f} s ({cold / size * 1e6:6.0f} us/entry), "
+                f"warm {warm:6.2f} s ({warm / size * 1e6:5.1f} us/entry)"
+            )
 
         text = (ROOT / "refs" / "effllm.bib").read_text(encoding="utf-8")
         direct = []
         for _ in range(max(3, runs // 3)):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", PYBTEX_DIRECT], input=text, text=True, check=True,
-                           stdout=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-c", PYBTEX_DIRECT],
+                input=text,
+                text=True,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             direct.append(time.perf_counter() - start)
         refs_cmd = [*CLI, "refs", "--style", "plain", "--to", "text"]
-        cold = median_time(refs_cmd, max(3, runs // 3), env,
-                           setup=lambda: shutil.rmtree(cache / "formatted", ignore_errors=True))  # fmt: skip
+        cold = median_time(
+            refs_cmd,
+            max(3, runs // 3),
+            env,
+            setup=lambda: shutil.rmtree(cache / "formatted", ignore_errors=True),
+        )
         warm = median_time(refs_cmd, runs, env)
         print("formatted list of the whole database (plain, text):")
         print(f"  pybtex directly                    {statistics.median(direct):7.2f} s")

@@ -55,8 +55,9 @@ def main() -> None:
         timed(times, "bibtexparser.parse_file", bibtexparser.parse_file, str(args.path))
         parsed = timed(times, "bibio.read_bib", bibio.read_bib, args.path)
         gc.freeze()  # as the command line does once the database is loaded
-        entries = timed(times, "resolve (macros, crossref)", resolve_entries, parsed.entries,
-                        parsed.strings)  # fmt: skip
+        entries = timed(
+            times, "resolve (macros, crossref)", resolve_entries, parsed.entries, parsed.strings
+        )
         items = timed(times, "CSL items", csl_items, entries)
         timed(times, "JSON text", csljson.indented_json, items)
         gc.unfreeze()

@@ -43,8 +43,14 @@ _WORD = re.compile(r"(?<![\\\w])([A-Za-z]{3,})")
 def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     cache = tempfile.mkdtemp(prefix="effllm-bench-cache-")
     start = time.perf_counter()
-    done = subprocess.run(cmd, env={**env, "EFFLLM_BIB_CACHE_DIR": cache},
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        cmd,
+        env={**env, "EFFLLM_BIB_CACHE_DIR": cache},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - start
     shutil.rmtree(cache, ignore_errors=True)
     if done.returncode not in (0, 1) or "Traceback" in done.stderr:
@@ -62,22 +68,40 @@ def side_by_side(path: Path, runs: int, from_source: bool = False) -> dict[str, 
     lone = work / path.name
     shutil.copyfile(path, lone)
     export_db = lone
-    probe = subprocess.run([*CLI, "--db", str(lone), "export", "--format", "csl-json"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)  # fmt: skip
+    probe = subprocess.run(
+        [*CLI, "--db", str(lone), "export", "--format", "csl-json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if probe.returncode != 0 and "taxonomy" in probe.stderr:
         # before a lone .bib is a database (issue 9, branch 'reader'): export beside a taxonomy
-        print(f"note: export refused the lone file ({probe.stderr.strip()}); measured with "
-              "refs/taxonomy.toml beside a copy.")  # fmt: skip
+        print(
+            f"note: export refused the lone file ({probe.stderr.strip()}); measured with "
+            "refs/taxonomy.toml beside a copy."
+        )
         (work / "with-taxonomy").mkdir()
         export_db = work / "with-taxonomy" / path.name
         shutil.copyfile(path, export_db)
         shutil.copyfile(ROOT / "refs" / "taxonomy.toml", export_db.with_name("taxonomy.toml"))
     commands = {
-        "bibtexparser.parse_file": [sys.executable, "-c",
-                                    f"import bibtexparser; bibtexparser.parse_file({str(path)!r})"],
-        "export --format csl-json": [*CLI, "--db", str(export_db), "export", "--format", "csl-json"],
+        "bibtexparser.parse_file": [
+            sys.executable,
+            "-c",
+            f"import bibtexparser; bibtexparser.parse_file({str(path)!r})",
+        ],
+        "export --format csl-json": [
+            *CLI,
+            "--db",
+            str(export_db),
+            "export",
+            "--format",
+            "csl-json",
+        ],
         "check": [*CLI, "--db", str(lone), "check"],
-    }  # fmt: skip
+    }
     for cmd in commands.values():
         run_once(cmd, env)  # warm-up: byte code written (unless --from-source), OS file cache
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -136,9 +160,16 @@ def growth(sizes: list[int]) -> list[dict[str, float]]:
         start = time.perf_counter()
         result = check_database(path, None)
         check = time.perf_counter() - start
-        rows.append({"entries": size, "parse_file s": round(parse, 2), "check s": round(check, 2),
-                     "check ms per 1,000": round(1000 * check / size * 1000, 0),
-                     "check / parse": round(check / parse, 2), "findings": len(result.problems)})  # fmt: skip
+        rows.append(
+            {
+                "entries": size,
+                "parse_file s": round(parse, 2),
+                "check s": round(check, 2),
+                "check ms per 1,000": round(1000 * check / size * 1000, 0),
+                "check / parse": round(check / parse, 2),
+                "findings": len(result.problems),
+            }
+        )
         path.unlink()
     shutil.rmtree(work, ignore_errors=True)
     return rows
@@ -149,8 +180,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="3644,12500,25000,50000")
     parser.add_argument("--skip-growth", action="store_true")
-    parser.add_argument("--from-source", action="store_true",
-                        help="keep the environment's PYTHONDONTWRITEBYTECODE (see above)")  # fmt: skip
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="keep the environment's PYTHONDONTWRITEBYTECODE (see above)",
+    )
     args = parser.parse_args()
     medians = side_by_side(REAL, args.runs, args.from_source)
     base = medians["bibtexparser.parse_file"]

@@ -47,8 +47,11 @@ def run_once(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--from-source", action="store_true",
-                        help="keep the environment's PYTHONDONTWRITEBYTECODE (see above)")  # fmt: skip
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="keep the environment's PYTHONDONTWRITEBYTECODE (see above)",
+    )
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as pyc:
@@ -58,7 +61,9 @@ def main() -> int:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = pyc
         mode = "from source" if args.from_source else "byte-compiled"
-        print(f"{'command (' + mode + ')':28} {'ours':>9} {'baseline':>9} {'ratio':>6} {'target':>7}")
+        print(
+            f"{'command (' + mode + ')':28} {'ours':>9} {'baseline':>9} {'ratio':>6} {'target':>7}"
+        )
         for name, (ours, baseline, target) in PAIRS.items():
             run_once(ours, env)  # warm the parse cache, the byte code and the OS file cache
             run_once(baseline, env)

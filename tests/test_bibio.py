@@ -28,7 +28,9 @@ def _read(path: Path):
 
 
 def test_canonical_form_golden(tmp_path):
-    assert canonical.format_bib(*_read(MIXED)) == (DATA / "golden" / "mixed.canonical.bib").read_text()
+    assert (
+        canonical.format_bib(*_read(MIXED)) == (DATA / "golden" / "mixed.canonical.bib").read_text()
+    )
 
 
 def test_strings_preambles_comments_unknown_fields_and_macros_survive():
@@ -51,12 +53,23 @@ def test_the_shipped_database_is_in_canonical_form():
 @pytest.mark.parametrize(
     "text, line, code",
     [
-        pytest.param("@article{a, title={x}}\n@article{b, title={unbalanced}\n", 2, "parse-error",
-                     id="unbalanced-brace"),
-        pytest.param("@article{a, title={x}}\n\n@article{a, title={y}}\n", 3, "duplicate-key", id="duplicate-key"),
-        pytest.param("@article{a, title={x}, title={y}}\n", 1, "duplicate-field", id="duplicate-field"),
+        pytest.param(
+            "@article{a, title={x}}\n@article{b, title={unbalanced}\n",
+            2,
+            "parse-error",
+            id="unbalanced-brace",
+        ),
+        pytest.param(
+            "@article{a, title={x}}\n\n@article{a, title={y}}\n",
+            3,
+            "duplicate-key",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "@article{a, title={x}, title={y}}\n", 1, "duplicate-field", id="duplicate-field"
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_blocks_are_reported_with_lines_not_dropped(text, line, code):
     parsed = bibio.parse_bib(text, "f.bib")
     assert [(p.code, p.path, p.line) for p in parsed.errors] == [(code, "f.bib", line)]
@@ -108,12 +121,13 @@ def _entry(key: str, crossref: str = ""):
     "entries, order",
     [
         pytest.param([_entry("a"), _entry("b", "a")], ["b", "a"], id="target-after-child"),
-        pytest.param([_entry("a"), _entry("b", "c"), _entry("c", "a")], ["b", "c", "a"],
-                     id="chain"),
+        pytest.param(
+            [_entry("a"), _entry("b", "c"), _entry("c", "a")], ["b", "c", "a"], id="chain"
+        ),
         pytest.param([_entry("b"), _entry("a")], ["a", "b"], id="no-crossref-sorted-by-key"),
         pytest.param([_entry("z", "A"), _entry("a")], ["z", "a"], id="keys-case-insensitive"),
     ],
-)  # fmt: skip
+)
 def test_crossref_targets_come_after_every_entry_that_refers_to_them(entries, order):
     assert [e.key for e in canonical.canonical_order(entries)] == order
 
@@ -153,7 +167,7 @@ def test_a_comment_inside_an_entry_names_that_entry():
         pytest.param("{{A}BC}", "{A}BC", False, id="nested"),
         pytest.param('{a} # "b"', '{a} # "b"', True, id="mixed-parts"),
     ],
-)  # fmt: skip
+)
 def test_outer_delimiters_are_removed_only_when_they_enclose_the_whole_value(value, stored, bare):
     """Also for the entry kept from a block with a field given twice (no middleware of
     bibtexparser sees that one: its values used to keep their braces)."""
@@ -162,8 +176,9 @@ def test_outer_delimiters_are_removed_only_when_they_enclose_the_whole_value(val
         assert (entry.get("note"), "note" in entry.bare) == (stored, bare)
 
 
-@pytest.mark.parametrize("switch, enabled", [("enable", True), ("disable", False)],
-                         ids=["gc-on", "gc-off"])  # fmt: skip
+@pytest.mark.parametrize(
+    "switch, enabled", [("enable", True), ("disable", False)], ids=["gc-on", "gc-off"]
+)
 def test_parsing_leaves_the_garbage_collector_as_it_found_it(switch, enabled):
     import gc
 

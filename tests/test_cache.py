@@ -165,7 +165,9 @@ def test_installed_versions_are_the_metadata_ones():
     from importlib.metadata import version
 
     assert cache.installed_versions("bibtexparser", "click", "no-such-dist-xyz") == [
-        version("bibtexparser"), version("click"), "?"
+        version("bibtexparser"),
+        version("click"),
+        "?",
     ]
 
 

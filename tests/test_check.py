@@ -7,8 +7,14 @@ from effllm_bib.model import Entry, Severity
 
 from .conftest import DATA
 
-GOOD = {"author": "Frantar, Elias", "title": "{SparseGPT}", "year": "2023",
-        "keywords": "unstructured-pruning", "eprint": "2301.00774", "archiveprefix": "arXiv"}  # fmt: skip
+GOOD = {
+    "author": "Frantar, Elias",
+    "title": "{SparseGPT}",
+    "year": "2023",
+    "keywords": "unstructured-pruning",
+    "eprint": "2301.00774",
+    "archiveprefix": "arXiv",
+}
 
 
 def entry(key="frantar2023sparsegpt", type_="misc", **fields):
@@ -198,15 +204,17 @@ def test_a_lone_file_gets_the_general_rules_only():
         (p.code, p.line, p.key)
         for p in check_database(LONE, LONE.with_name("taxonomy.toml")).problems
     ]
-    assert sorted(found) == sorted([
-        ("undefined-macro", 36, "broken"),
-        ("bad-year", 36, "broken"),
-        ("bad-month", 36, "broken"),
-        ("latex-special", 36, "broken"),
-        ("bad-crossref", 44, "orphan"),
-        ("missing-field", 44, "orphan"),
-        ("key-portability", 5, "O'Hara_1999_B"),  # bibtex reads it; biber's parser stops at '
-    ])  # fmt: skip
+    assert sorted(found) == sorted(
+        [
+            ("undefined-macro", 36, "broken"),
+            ("bad-year", 36, "broken"),
+            ("bad-month", 36, "broken"),
+            ("latex-special", 36, "broken"),
+            ("bad-crossref", 44, "orphan"),
+            ("missing-field", 44, "orphan"),
+            ("key-portability", 5, "O'Hara_1999_B"),  # bibtex reads it; biber's parser stops at '
+        ]
+    )
 
 
 def lone(key="k", type_="misc", bare=(), **fields):
@@ -274,8 +282,12 @@ def test_general_rule_clean(entries):
 
 
 def test_near_duplicates_come_as_one_finding_per_cluster():
-    titles = ["{SparseGPT}: Pruning in One Shot", "SparseGPT: pruning in one shot.",
-              "Sparsegpt -- Pruning in One-Shot", "Something else entirely"]  # fmt: skip
+    titles = [
+        "{SparseGPT}: Pruning in One Shot",
+        "SparseGPT: pruning in one shot.",
+        "Sparsegpt -- Pruning in One-Shot",
+        "Something else entirely",
+    ]
     entries = [lone(key=f"k{i}", title=t) for i, t in enumerate(titles)]
     found = [p for p in check_entries(entries, None) if p.code == "near-duplicate-title"]
     assert len(found) == 1 and "k0, k1, k2" in found[0].message and found[0].key == "k0"
@@ -320,10 +332,12 @@ def test_only_a_current_warning_can_be_accepted(tmp_path):
     "url, says",
     [
         pytest.param("http://a.org/1.pdf; http://b.org/2", "several addresses", id="list"),
-        pytest.param("https://x.org/a/\n    b", "white space inside 'https://x.org/a/ b'", id="wrapped"),
+        pytest.param(
+            "https://x.org/a/\n    b", "white space inside 'https://x.org/a/ b'", id="wrapped"
+        ),
         pytest.param(" https://x.org/a", "--fix strips it", id="ends"),
     ],
-)  # fmt: skip
+)
 def test_whitespace_message_says_what_to_do(url, says):
     (found,) = [p for p in check_entries([lone(title="T", url=url)], None)]
     assert found.code == "whitespace" and says in found.message

@@ -211,9 +211,11 @@ def test_check_fix_shows_diff_then_writes(runner, full_db):
 
 def test_distinct_pairs_are_recorded_and_respected(runner, full_db):
     bib = full_db / "effllm.bib"
-    bib.write_text(bib.read_text() + "\n@misc{twin2023,\n  author = {Frantar, Elias},\n  title = "
-                   "{{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot.},\n"
-                   "  year = {2023},\n  keywords = {unstructured-pruning},\n}\n")  # fmt: skip
+    bib.write_text(
+        bib.read_text() + "\n@misc{twin2023,\n  author = {Frantar, Elias},\n  title = "
+        "{{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot.},\n"
+        "  year = {2023},\n  keywords = {unstructured-pruning},\n}\n"
+    )
     assert "[near-duplicate-title]" in run(runner, full_db, "check").output
     result = run(
         runner, full_db, "distinct", "frantar2023sparsegpt", "twin2023", "--reason", 'a "test" twin'
@@ -229,15 +231,26 @@ def test_distinct_pairs_are_recorded_and_respected(runner, full_db):
 
 def test_accepted_warnings_are_recorded_respected_and_kept_honest(runner, full_db):
     bib = full_db / "effllm.bib"
-    paper = ("\n@inproceedings{wang2025seed,\n  author = {Wang, Zhenglin},\n  title = {{SEED}},\n"
-             "  booktitle = {Proceedings of the 31st International Conference on Computational "
-             "Linguistics},\n  year = {2025},\n  keywords = {speculative-decoding},\n}\n")  # fmt: skip
+    paper = (
+        "\n@inproceedings{wang2025seed,\n  author = {Wang, Zhenglin},\n  title = {{SEED}},\n"
+        "  booktitle = {Proceedings of the 31st International Conference on Computational "
+        "Linguistics},\n  year = {2025},\n  keywords = {speculative-decoding},\n}\n"
+    )
     bib.write_text(bib.read_text() + paper)
     assert "wang2025seed: published in" in run(runner, full_db, "check").output
     not_given = run(runner, full_db, "accept", "wang2025seed", "no-author", "--reason", "x")
     assert not_given.exit_code == 2 and "it gives: missing-doi" in not_given.output
-    result = run(runner, full_db, "accept", "wang2025seed", "missing-doi", "--reason",
-                 "the venue registered no DOI", "--source", "https://example.org/328")  # fmt: skip
+    result = run(
+        runner,
+        full_db,
+        "accept",
+        "wang2025seed",
+        "missing-doi",
+        "--reason",
+        "the venue registered no DOI",
+        "--source",
+        "https://example.org/328",
+    )
     assert result.exit_code == 0, result.output
     text = run(runner, full_db, "check")
     assert "wang2025seed: published in" not in text.output
@@ -245,11 +258,18 @@ def test_accepted_warnings_are_recorded_respected_and_kept_honest(runner, full_d
     report = json.loads(run(runner, full_db, "check", "--format", "json").output)
     (accepted,) = report["accepted"]
     assert accepted["code"] == "missing-doi" and accepted["key"] == "wang2025seed"
-    assert (accepted["reason"], accepted["source"]) == ("the venue registered no DOI", "https://example.org/328")  # fmt: skip
+    assert (accepted["reason"], accepted["source"]) == (
+        "the venue registered no DOI",
+        "https://example.org/328",
+    )
     assert not any(p["key"] == "wang2025seed" for p in report["problems"])
     # the warning goes away: the acceptance is now the finding, so the file cannot go stale
-    bib.write_text(bib.read_text().replace("  year = {2025},\n  keywords = {speculative",
-                                           "  year = {2025},\n  doi = {10.1000/x},\n  keywords = {speculative"))  # fmt: skip
+    bib.write_text(
+        bib.read_text().replace(
+            "  year = {2025},\n  keywords = {speculative",
+            "  year = {2025},\n  doi = {10.1000/x},\n  keywords = {speculative",
+        )
+    )
     stale = run(runner, full_db, "check").output
     assert "accepts 'missing-doi' for 'wang2025seed', but check no longer finds" in stale
     assert "[stale-acceptance]" in stale
@@ -269,8 +289,10 @@ def test_a_lone_bib_file_exports_with_its_strings_and_crossref_targets(tmp_path)
     from effllm_bib.cli import cli
 
     path = tmp_path / "paper.bib"
-    path.write_text('@string{j = "Journal of Things"}\n@string{unused = "U"}\n'
-                    "@article{a, title={A}, journal=j, crossref={p}}\n@book{p, title={P}, year=1999}\n")  # fmt: skip
+    path.write_text(
+        '@string{j = "Journal of Things"}\n@string{unused = "U"}\n'
+        "@article{a, title={A}, journal=j, crossref={p}}\n@book{p, title={P}, year=1999}\n"
+    )
     result = CliRunner().invoke(cli, ["--db", str(path), "export", "-k", "a"])
     assert result.exit_code == 0, result.output
     assert '@string{j = "Journal of Things"}' in result.output and "unused" not in result.output
@@ -312,10 +334,13 @@ def _as_written(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("layout, note", [
-    pytest.param(_as_written, False, id="canonical-file"),
-    pytest.param(_as_written_by_hand, True, id="file-in-another-layout"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "layout, note",
+    [
+        pytest.param(_as_written, False, id="canonical-file"),
+        pytest.param(_as_written_by_hand, True, id="file-in-another-layout"),
+    ],
+)
 def test_check_fix_prints_exactly_what_it_writes(runner, full_db, layout, note):
     bib = full_db / "effllm.bib"
     text = bib.read_text().replace("pages = {10323--10337}", "pages = {10323-10337}")
@@ -323,8 +348,12 @@ def test_check_fix_prints_exactly_what_it_writes(runner, full_db, layout, note):
     before = bib.read_text()
     result = run(runner, full_db, "check", "--fix")
     after = bib.read_text()
-    expected = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                    f"{bib} (now)", f"{bib} (fixed)")  # fmt: skip
+    expected = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        f"{bib} (now)",
+        f"{bib} (fixed)",
+    )
     printed = result.output.partition("fixed and wrote")[0].partition("note: ")[0]
     assert printed == "".join(expected)
     assert ("note: the file was not in canonical form" in result.output) is note

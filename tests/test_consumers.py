@@ -102,8 +102,13 @@ def build_document(work: Path, bib: Path, preamble: str, bibliography: str, proc
 
 def test_pdflatex_and_bibtex_read_the_whole_database_cleanly(db, exports, tmp_path):
     need("pdflatex", "bibtex")
-    blg = build_document(tmp_path, exports["bibtex"], "\\usepackage{url}\n",
-                         "\\bibliographystyle{plain}\n\\bibliography{refs}\n", "bibtex")  # fmt: skip
+    blg = build_document(
+        tmp_path,
+        exports["bibtex"],
+        "\\usepackage{url}\n",
+        "\\bibliographystyle{plain}\n\\bibliography{refs}\n",
+        "bibtex",
+    )
     assert "Warning--" not in blg and "error message" not in blg, blg[-2000:]
     assert latex_warnings(tmp_path / "doc.log") == []
     assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == len(db)
@@ -129,9 +134,13 @@ def test_bibtex_reads_every_category_file_cleanly(exports, tmp_path):
 
 def test_biblatex_and_biber_read_the_whole_database_cleanly(db, exports, tmp_path):
     need("pdflatex", "biber")
-    blg = build_document(tmp_path, exports["biblatex"],
-                         "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n",
-                         "\\printbibliography\n", "biber")  # fmt: skip
+    blg = build_document(
+        tmp_path,
+        exports["biblatex"],
+        "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n",
+        "\\printbibliography\n",
+        "biber",
+    )
     assert [ln for ln in blg.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     assert latex_warnings(tmp_path / "doc.log") == []
     assert (tmp_path / "doc.bbl").read_text().count("\\entry{") == len(db)
@@ -158,8 +167,13 @@ def test_every_category_file_is_made_of_checked_blocks(exports, fmt):
 
 
 def pandoc_count(path: Path, reader: str) -> int:
-    result = subprocess.run(["pandoc", "-f", reader, "-t", "csljson", str(path)], capture_output=True,
-                            text=True, timeout=120, check=False)  # fmt: skip
+    result = subprocess.run(
+        ["pandoc", "-f", reader, "-t", "csljson", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0 and result.stderr == "", result.stderr
     return len(json.loads(result.stdout))
 
@@ -176,8 +190,13 @@ def test_pandoc_reads_every_entry(db, exports):
 def test_citation_js_reads_every_entry_and_every_arxiv_id(db, exports):
     need_citation_js()
     files = [exports["bibtex"], *category_files(exports["tree-bibtex"])]
-    result = subprocess.run(["node", str(JS / "read_bib.js"), *map(str, files)], capture_output=True,
-                            text=True, timeout=300, check=False)  # fmt: skip
+    result = subprocess.run(
+        ["node", str(JS / "read_bib.js"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     whole = report[str(exports["bibtex"])]
@@ -207,14 +226,20 @@ def canonical_copy(work: Path) -> Path:
 
 def test_pdflatex_and_bibtex_read_refs_as_committed(db, tmp_path):
     need("pdflatex", "bibtex")
-    blg = build_document(tmp_path, CANONICAL, "\\usepackage{url}\n",
-                         "\\bibliographystyle{plain}\n\\bibliography{refs}\n", "bibtex")  # fmt: skip
+    blg = build_document(
+        tmp_path,
+        CANONICAL,
+        "\\usepackage{url}\n",
+        "\\bibliographystyle{plain}\n\\bibliography{refs}\n",
+        "bibtex",
+    )
     assert "error message" not in blg, blg[-2000:]
     # @software is biblatex's type for the frameworks; bibtex's plain style prints them as @misc
     # after this one warning each (left, see the README: check.py treats @software specially).
     software = sorted(k for k, e in db.entries.items() if e.type == "software")
-    warned = sorted(re.findall(r'^Warning--entry type for "([^"]+)" isn\'t style-file defined$',
-                               blg, re.M))  # fmt: skip
+    warned = sorted(
+        re.findall(r'^Warning--entry type for "([^"]+)" isn\'t style-file defined$', blg, re.M)
+    )
     assert warned == software
     assert blg.count("Warning--") == len(software), blg[-2000:]
     assert latex_warnings(tmp_path / "doc.log") == []
@@ -223,9 +248,13 @@ def test_pdflatex_and_bibtex_read_refs_as_committed(db, tmp_path):
 
 def test_biblatex_and_biber_read_refs_as_committed(db, tmp_path):
     need("pdflatex", "biber")
-    blg = build_document(tmp_path, CANONICAL,
-                         "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n",
-                         "\\printbibliography\n", "biber")  # fmt: skip
+    blg = build_document(
+        tmp_path,
+        CANONICAL,
+        "\\usepackage[backend=biber,style=numeric]{biblatex}\n\\addbibresource{refs.bib}\n",
+        "\\printbibliography\n",
+        "biber",
+    )
     assert [ln for ln in blg.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     assert latex_warnings(tmp_path / "doc.log") == []
     bbl = (tmp_path / "doc.bbl").read_text()
@@ -243,17 +272,25 @@ def test_pandoc_reads_refs_as_committed(db):
 def test_citation_js_reads_refs_as_committed(db, tmp_path):
     need_citation_js()
     path = canonical_copy(tmp_path)
-    result = subprocess.run(["node", str(JS / "read_bib.js"), str(path)], capture_output=True,
-                            text=True, timeout=300, check=False)  # fmt: skip
+    result = subprocess.run(
+        ["node", str(JS / "read_bib.js"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)[str(path)]
     assert report["entries"] == len(db)
     assert report["eprints"] == sum(1 for e in db.entries.values() if e.get("eprint"))
     # citation-js maps eprint only for PubMed, so in its CSL an arXiv id survives only through an
     # arXiv URL or DOI: the exports add them; the canonical file keeps the id in eprint.
-    kept_elsewhere = {k for k, e in db.entries.items()
-                      if e.get("eprint") and ("arxiv.org" in e.get("url")
-                                              or e.get("doi").lower().startswith("10.48550/"))}  # fmt: skip
+    kept_elsewhere = {
+        k
+        for k, e in db.entries.items()
+        if e.get("eprint")
+        and ("arxiv.org" in e.get("url") or e.get("doi").lower().startswith("10.48550/"))
+    }
     expected = {k for k, e in db.entries.items() if e.get("eprint")} - kept_elsewhere
     assert set(report["lost"]) == expected
 
@@ -280,8 +317,15 @@ def test_the_groups_blocks_disturb_no_consumer(db, collections_exports, tmp_path
     assert run(["bibtex", "doc"], tmp_path).returncode == 0
     assert "Warning--" not in (tmp_path / "doc.blg").read_text(encoding="latin-1")
     assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == len(db)
-    result = run(["biber", "--tool", f"--output-file={tmp_path / 'out.bib'}",
-                  str(collections_exports["biblatex"])], tmp_path)  # fmt: skip
+    result = run(
+        [
+            "biber",
+            "--tool",
+            f"--output-file={tmp_path / 'out.bib'}",
+            str(collections_exports["biblatex"]),
+        ],
+        tmp_path,
+    )
     assert result.returncode == 0
     assert [ln for ln in result.stdout.splitlines() if "WARN" in ln or "ERROR" in ln] == []
     assert pandoc_count(collections_exports["bibtex"], "bibtex") == len(db)
@@ -291,8 +335,13 @@ def test_the_groups_blocks_disturb_no_consumer(db, collections_exports, tmp_path
 def test_citation_js_reads_the_export_with_groups(db, collections_exports):
     need_citation_js()
     path = collections_exports["bibtex"]
-    result = subprocess.run(["node", str(JS / "read_bib.js"), str(path)], capture_output=True,
-                            text=True, timeout=300, check=False)  # fmt: skip
+    result = subprocess.run(
+        ["node", str(JS / "read_bib.js"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)[str(path)]
     assert report["entries"] == len(db) and report["lost"] == []

@@ -45,8 +45,9 @@ EXPORTS = ("bibtex", "biblatex", "csl-json", "ris")
 
 def _texlive_roots() -> list[Path]:
     try:
-        found = subprocess.run(["kpsewhich", "xampl.bib"], capture_output=True, text=True,
-                               check=False).stdout.strip()  # fmt: skip
+        found = subprocess.run(
+            ["kpsewhich", "xampl.bib"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except OSError:
         found = ""
     roots = [Path(found).parent] if found else []
@@ -108,8 +109,11 @@ def _outcome(result: Result) -> str:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         return f"traceback: {type(result.exception).__name__}: {result.exception}"
     # warnings about blocks read as BibTeX reads them (a repeated key or field) are one line each
-    lines = [line for line in result.stderr.splitlines()
-             if line.strip() and not line.startswith("effllm-bib: warning:")]  # fmt: skip
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith("effllm-bib: warning:")
+    ]
     if result.exit_code == 0 or (result.exit_code == 1 and not lines and result.stdout.strip()):
         return "ok"
     one_line = len(lines) == 1 and lines[0].startswith("effllm-bib: error:")

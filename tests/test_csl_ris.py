@@ -19,8 +19,13 @@ CASES = DATA / "export_cases.bib"
 GOLDEN = DATA / "golden"
 
 
-@pytest.mark.parametrize("render, golden", [pytest.param(export_csl_json, "export_cases.json", id="csl"),
-                                            pytest.param(export_ris, "export_cases.ris", id="ris")])  # fmt: skip
+@pytest.mark.parametrize(
+    "render, golden",
+    [
+        pytest.param(export_csl_json, "export_cases.json", id="csl"),
+        pytest.param(export_ris, "export_cases.ris", id="ris"),
+    ],
+)
 def test_golden(render, golden):
     assert render(bibio.read_bib(CASES).entries) == (GOLDEN / golden).read_text(encoding="utf-8")
 
@@ -47,7 +52,7 @@ def test_golden(render, golden):
         pytest.param("inreference", "entry-encyclopedia", "ENCYC", id="inreference"),
         pytest.param("strange", "document", "GEN", id="unknown-type"),
     ],
-)  # fmt: skip
+)
 def test_types_as_pandoc_and_citation_js_map_them(bibtex_type, csl, ris):
     entry = Entry.make("k", bibtex_type, {"title": "T"})
     assert (csl_item(entry)["type"], ris_record(entry)[0]) == (csl, f"TY  - {ris}")
@@ -66,7 +71,10 @@ def test_an_arxiv_eprint_travels_with_or_without_archiveprefix(values):
     entry = Entry.make("k", "misc", {"title": "T", **values})
     item = csl_item(entry)
     assert (item["type"], item["number"], item["URL"]) == (
-        "article", "arXiv:2301.00774", "https://arxiv.org/abs/2301.00774")  # fmt: skip
+        "article",
+        "arXiv:2301.00774",
+        "https://arxiv.org/abs/2301.00774",
+    )
     assert "N1  - arXiv:2301.00774" in ris_record(entry)
 
 
@@ -91,7 +99,7 @@ def test_other_eprints_are_not_arxiv(values):
         pytest.param("\\mbox{A}", "A", id="mbox"),
         pytest.param("$\\alpha$-$\\beta$", "α-β", id="greek"),
     ],
-)  # fmt: skip
+)
 def test_no_title_becomes_empty(title, text):
     entry = Entry.make("k", "article", {"title": title})
     assert (csl_item(entry)["title"], ris_record(entry)[2]) == (text, f"TI  - {text}")
@@ -100,29 +108,72 @@ def test_no_title_becomes_empty(title, text):
 @pytest.mark.parametrize(
     "values, expected",
     [
-        pytest.param({"year": "2020", "month": "mar"}, {"date-parts": [[2020, 3]]}, id="month-macro"),
-        pytest.param({"year": "2020", "month": "March"}, {"date-parts": [[2020, 3]]}, id="month-name"),
-        pytest.param({"year": "2020", "month": "3", "day": "5"}, {"date-parts": [[2020, 3, 5]]}, id="day"),
-        pytest.param({"year": "2020", "month": "June--August"}, {"date-parts": [[2020]]}, id="month-range"),
-        pytest.param({"date": "2020-03/2021-04"}, {"date-parts": [[2020, 3], [2021, 4]]}, id="date-range"),
+        pytest.param(
+            {"year": "2020", "month": "mar"}, {"date-parts": [[2020, 3]]}, id="month-macro"
+        ),
+        pytest.param(
+            {"year": "2020", "month": "March"}, {"date-parts": [[2020, 3]]}, id="month-name"
+        ),
+        pytest.param(
+            {"year": "2020", "month": "3", "day": "5"}, {"date-parts": [[2020, 3, 5]]}, id="day"
+        ),
+        pytest.param(
+            {"year": "2020", "month": "June--August"}, {"date-parts": [[2020]]}, id="month-range"
+        ),
+        pytest.param(
+            {"date": "2020-03/2021-04"}, {"date-parts": [[2020, 3], [2021, 4]]}, id="date-range"
+        ),
         pytest.param({"date": "-0380"}, {"date-parts": [[-381]]}, id="iso-year-zero-is-1-bc"),
-        pytest.param({"date": "2016-01-19T14:20:00.000Z"}, {"date-parts": [[2016, 1, 19]]}, id="time-of-day"),
+        pytest.param(
+            {"date": "2016-01-19T14:20:00.000Z"}, {"date-parts": [[2016, 1, 19]]}, id="time-of-day"
+        ),
         pytest.param({"year": "in press"}, {"literal": "in press"}, id="not-a-year-kept"),
     ],
-)  # fmt: skip
+)
 def test_issued(values, expected):
     assert issued(Entry.make("k", "article", values)) == expected
 
 
 def test_carried_fields():
-    item = csl_item(Entry.make("k", "book", {
-        "title": "T", "editor": "Jane Roe and {ACME}", "address": "Berlin", "note": "N",
-        "isbn": "123", "edition": "2", "series": "S", "number": "4", "publisher": "P"}))  # fmt: skip
-    assert {k: item[k] for k in ("editor", "publisher-place", "note", "ISBN", "edition",
-                                 "collection-title", "collection-number", "publisher")} == {
+    item = csl_item(
+        Entry.make(
+            "k",
+            "book",
+            {
+                "title": "T",
+                "editor": "Jane Roe and {ACME}",
+                "address": "Berlin",
+                "note": "N",
+                "isbn": "123",
+                "edition": "2",
+                "series": "S",
+                "number": "4",
+                "publisher": "P",
+            },
+        )
+    )
+    assert {
+        k: item[k]
+        for k in (
+            "editor",
+            "publisher-place",
+            "note",
+            "ISBN",
+            "edition",
+            "collection-title",
+            "collection-number",
+            "publisher",
+        )
+    } == {
         "editor": [{"family": "Roe", "given": "Jane"}, {"literal": "ACME"}],
-        "publisher-place": "Berlin", "note": "N", "ISBN": "123", "edition": "2",
-        "collection-title": "S", "collection-number": "4", "publisher": "P"}  # fmt: skip
+        "publisher-place": "Berlin",
+        "note": "N",
+        "ISBN": "123",
+        "edition": "2",
+        "collection-title": "S",
+        "collection-number": "4",
+        "publisher": "P",
+    }
 
 
 def test_bibtex_and_biblatex_keep_an_arxiv_eprint_without_archiveprefix():
@@ -136,8 +187,9 @@ def test_bibtex_and_biblatex_keep_an_arxiv_eprint_without_archiveprefix():
 
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -151,16 +203,28 @@ def test_indented_json_writes_what_json_dumps_writes(value):
 @pytest.mark.parametrize(
     ("entry_type", "values", "container"),
     [
-        pytest.param("article", {"journal": "J. Alg.", "booktitle": "Proc. X"}, "J. Alg.",
-                     id="article-journal-over-inherited-booktitle"),
-        pytest.param("article", {"journaltitle": "J. Alg.", "booktitle": "Proc. X"}, "J. Alg.",
-                     id="article-biblatex-journaltitle"),
+        pytest.param(
+            "article",
+            {"journal": "J. Alg.", "booktitle": "Proc. X"},
+            "J. Alg.",
+            id="article-journal-over-inherited-booktitle",
+        ),
+        pytest.param(
+            "article",
+            {"journaltitle": "J. Alg.", "booktitle": "Proc. X"},
+            "J. Alg.",
+            id="article-biblatex-journaltitle",
+        ),
         pytest.param("article", {"booktitle": "Proc. X"}, "Proc. X", id="article-only-booktitle"),
-        pytest.param("inproceedings", {"journal": "J. Alg.", "booktitle": "Proc. X"}, "Proc. X",
-                     id="inproceedings-booktitle-first"),
+        pytest.param(
+            "inproceedings",
+            {"journal": "J. Alg.", "booktitle": "Proc. X"},
+            "Proc. X",
+            id="inproceedings-booktitle-first",
+        ),
         pytest.param("incollection", {"journal": "J. Alg."}, "J. Alg.", id="incollection-journal"),
     ],
-)  # fmt: skip
+)
 def test_container_title_is_where_the_type_puts_it(entry_type, values, container):
     assert csl_item(Entry.make("k", entry_type, {"title": "T", **values}))["container-title"] == (
         container

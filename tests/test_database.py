@@ -46,9 +46,11 @@ def test_resolved_expands_macros_and_keeps_raw_for_writing(lone):
 
 def test_export_dependencies_bring_strings_and_crossref_targets(tmp_path):
     path = tmp_path / "x.bib"
-    path.write_text('@string{a = "A"}\n@string{b = a # "B"}\n@string{unused = "U"}\n'
-                    "@inproceedings{c, title={C}, booktitle=b, crossref={p}}\n"
-                    "@proceedings{p, title={P}}\n@misc{other, title={O}}\n")  # fmt: skip
+    path.write_text(
+        '@string{a = "A"}\n@string{b = a # "B"}\n@string{unused = "U"}\n'
+        "@inproceedings{c, title={C}, booktitle=b, crossref={p}}\n"
+        "@proceedings{p, title={P}}\n@misc{other, title={O}}\n"
+    )
     db = Database.load(path)
     entries, strings = db.with_dependencies([db.entries["c"]])
     assert [x.key for x in entries] == ["c", "p"]
@@ -107,8 +109,10 @@ def test_keys_bibtex_accepts(key, ok):
     assert canonical.is_valid_key(key) is ok
 
 
-REPEATED = ("@misc{a, title={First}, title={Second}, year={2020}}\n"
-            "@misc{b, title={B}}\n@misc{b, title={Again}}\n")
+REPEATED = (
+    "@misc{a, title={First}, title={Second}, year={2020}}\n"
+    "@misc{b, title={B}}\n@misc{b, title={Again}}\n"
+)
 
 
 def test_read_only_commands_read_repeats_as_bibtex_does_and_say_so(tmp_path, runner):
@@ -118,14 +122,19 @@ def test_read_only_commands_read_repeats_as_bibtex_does_and_say_so(tmp_path, run
     path.write_text(REPEATED)
     result = runner.invoke(cli, ["--db", str(path), "export", "-f", "csl-json"])
     assert result.exit_code == 0
-    assert [(i["id"], i["title"]) for i in json.loads(result.stdout)] == [("a", "First"), ("b", "B")]
+    assert [(i["id"], i["title"]) for i in json.loads(result.stdout)] == [
+        ("a", "First"),
+        ("b", "B"),
+    ]
     assert [line.split("[")[-1] for line in result.stderr.splitlines()] == [
-        "duplicate-field]", "duplicate-key]"
+        "duplicate-field]",
+        "duplicate-key]",
     ]
 
 
-@pytest.mark.parametrize("command", [["check", "--fix"], ["keys", "rename", "a", "c"]],
-                         ids=["check-fix", "keys-rename"])  # fmt: skip
+@pytest.mark.parametrize(
+    "command", [["check", "--fix"], ["keys", "rename", "a", "c"]], ids=["check-fix", "keys-rename"]
+)
 def test_no_write_drops_a_repeated_block(tmp_path, runner, command):
     from effllm_bib.cli import cli
 
@@ -164,16 +173,26 @@ def test_rename_rewrites_every_reference_to_the_old_key(tmp_path, key, field, ex
     assert Database.load(path).entries[key].get(field) == expected
 
 
-@pytest.mark.parametrize("old, new, body", [
-    pytest.param("a\nb\n", "a\nc\n", [" a\n", "-b\n", "+c\n"], id="one-line"),
-    pytest.param("a\nb", "a\nb\n", [" a\n", "-b\n", "\\ No newline at end of file\n", "+b\n"],
-                 id="no-newline-at-end"),
-    pytest.param("a\x0cb\n", "a\x0cc\n", ["-a\x0cb\n", "+a\x0cc\n"], id="form-feed-no-newline"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "old, new, body",
+    [
+        pytest.param("a\nb\n", "a\nc\n", [" a\n", "-b\n", "+c\n"], id="one-line"),
+        pytest.param(
+            "a\nb",
+            "a\nb\n",
+            [" a\n", "-b\n", "\\ No newline at end of file\n", "+b\n"],
+            id="no-newline-at-end",
+        ),
+        pytest.param("a\x0cb\n", "a\x0cc\n", ["-a\x0cb\n", "+a\x0cc\n"], id="form-feed-no-newline"),
+    ],
+)
 def test_diff_to_shows_the_file_as_diff_does(tmp_path, old, new, body):
     from effllm_bib.files import diff_to
 
     path = tmp_path / "f.bib"
     path.write_bytes(old.encode())
     head, hunk, rest = "".join(diff_to(path, new, "fixed")).partition("@@\n")
-    assert (head.split("\n")[:2], rest) == ([f"--- {path} (now)", f"+++ {path} (fixed)"], "".join(body))
+    assert (head.split("\n")[:2], rest) == (
+        [f"--- {path} (now)", f"+++ {path} (fixed)"],
+        "".join(body),
+    )

@@ -12,8 +12,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from effllm_bib.database import Database
+from effllm_bib.enrich.batch import enrich, select_keys
 from effllm_bib.enrich.dblp import DblpSource, parse_search
-from effllm_bib.enrich.engine import Enricher, enrich, select_keys
+from effllm_bib.enrich.engine import Enricher
 from effllm_bib.enrich.http import HttpClient, ResponseCache, ServiceError
 from effllm_bib.enrich.matching import authors_agree, is_author_prefix, score, variant_of
 from effllm_bib.enrich.upgrade import Candidate, decide
@@ -62,13 +63,28 @@ def test_search_answer_is_read_as_it_is():
 @pytest.mark.parametrize(
     "name, index, authors",
     [
-        pytest.param("search_galore.json", 1, ("Jiawei Zhao", "Zhenyu Zhang", "Beidi Chen",
-                     "Zhangyang Wang", "Anima Anandkumar", "Yuandong Tian"), id="homonym-0015"),
-        pytest.param("search_sheared_llama.json", 0, ("Mengzhou Xia", "Tianyu Gao", "Zhiyuan Zeng",
-                     "Danqi Chen"), id="homonym-0001"),
+        pytest.param(
+            "search_galore.json",
+            1,
+            (
+                "Jiawei Zhao",
+                "Zhenyu Zhang",
+                "Beidi Chen",
+                "Zhangyang Wang",
+                "Anima Anandkumar",
+                "Yuandong Tian",
+            ),
+            id="homonym-0015",
+        ),
+        pytest.param(
+            "search_sheared_llama.json",
+            0,
+            ("Mengzhou Xia", "Tianyu Gao", "Zhiyuan Zeng", "Danqi Chen"),
+            id="homonym-0001",
+        ),
         pytest.param("search_flashattention2.json", 0, ("Tri Dao",), id="single-author-object"),
     ],
-)  # fmt: skip
+)
 def test_author_names(name, index, authors):
     assert records(name)[index].authors == authors
 
@@ -107,45 +123,117 @@ def test_malformed_answers_are_service_errors(text):
 @pytest.mark.parametrize(
     "venue, year, fields",
     [
-        pytest.param("ICLR", 2024, {"booktitle": "The Twelfth International Conference on "
-                     "Learning Representations"}, id="iclr-2024"),
-        pytest.param("ICLR", 2025, {"booktitle": "The Thirteenth International Conference on "
-                     "Learning Representations"}, id="iclr-2025"),
-        pytest.param("NeurIPS", 2023, {"booktitle": "Advances in Neural Information Processing "
-                     "Systems", "volume": "36"}, id="neurips-2023"),
-        pytest.param("ICML", 2024, {"booktitle": "Proceedings of the 41st International "
-                     "Conference on Machine Learning", "volume": "235", "publisher": "PMLR"},
-                     id="icml-2024"),
-        pytest.param("ICML", 2023, {"booktitle": "Proceedings of the 40th International "
-                     "Conference on Machine Learning", "volume": "202", "publisher": "PMLR"},
-                     id="icml-2023"),
-        pytest.param("MLSys", 2024, {"booktitle": "Proceedings of Machine Learning and Systems",
-                     "volume": "6"}, id="mlsys-2024"),
-        pytest.param("COLM", 2024, {"booktitle": "First Conference on Language Modeling"},
-                     id="colm-2024"),
-        pytest.param("Trans. Mach. Learn. Res.", 2024, {"journal": "Transactions on Machine "
-                     "Learning Research"}, id="tmlr"),
-        pytest.param("ACL (1)", 2023, {"booktitle": "Proceedings of the 61st Annual Meeting of "
-                     "the Association for Computational Linguistics (Volume 1: Long Papers)"},
-                     id="acl-2023-long"),
-        pytest.param("ACL (Findings)", 2024, {"booktitle": "Findings of the Association for "
-                     "Computational Linguistics: ACL 2024"}, id="acl-2024-findings"),
-        pytest.param("EMNLP", 2023, {"booktitle": "Proceedings of the 2023 Conference on "
-                     "Empirical Methods in Natural Language Processing"}, id="emnlp-2023"),
-        pytest.param("EMNLP (Findings)", 2023, {"booktitle": "Findings of the Association for "
-                     "Computational Linguistics: EMNLP 2023"}, id="emnlp-2023-findings"),
-        pytest.param("NAACL-HLT (1)", 2024, {"booktitle": "Proceedings of the 2024 Conference of "
-                     "the North American Chapter of the Association for Computational "
-                     "Linguistics: Human Language Technologies (Volume 1: Long Papers)"},
-                     id="naacl-2024"),
-        pytest.param("NAACL (1)", 2025, {"booktitle": "Proceedings of the 2025 Conference of "
-                     "the Nations of the Americas Chapter of the Association for Computational "
-                     "Linguistics: Human Language Technologies (Volume 1: Long Papers)"},
-                     id="naacl-2025"),
-        pytest.param("NAACL (Findings)", 2024, {"booktitle": "Findings of the Association for "
-                     "Computational Linguistics: NAACL 2024"}, id="naacl-2024-findings"),
+        pytest.param(
+            "ICLR",
+            2024,
+            {"booktitle": "The Twelfth International Conference on Learning Representations"},
+            id="iclr-2024",
+        ),
+        pytest.param(
+            "ICLR",
+            2025,
+            {"booktitle": "The Thirteenth International Conference on Learning Representations"},
+            id="iclr-2025",
+        ),
+        pytest.param(
+            "NeurIPS",
+            2023,
+            {"booktitle": "Advances in Neural Information Processing Systems", "volume": "36"},
+            id="neurips-2023",
+        ),
+        pytest.param(
+            "ICML",
+            2024,
+            {
+                "booktitle": "Proceedings of the 41st International Conference on Machine Learning",
+                "volume": "235",
+                "publisher": "PMLR",
+            },
+            id="icml-2024",
+        ),
+        pytest.param(
+            "ICML",
+            2023,
+            {
+                "booktitle": "Proceedings of the 40th International Conference on Machine Learning",
+                "volume": "202",
+                "publisher": "PMLR",
+            },
+            id="icml-2023",
+        ),
+        pytest.param(
+            "MLSys",
+            2024,
+            {"booktitle": "Proceedings of Machine Learning and Systems", "volume": "6"},
+            id="mlsys-2024",
+        ),
+        pytest.param(
+            "COLM", 2024, {"booktitle": "First Conference on Language Modeling"}, id="colm-2024"
+        ),
+        pytest.param(
+            "Trans. Mach. Learn. Res.",
+            2024,
+            {"journal": "Transactions on Machine Learning Research"},
+            id="tmlr",
+        ),
+        pytest.param(
+            "ACL (1)",
+            2023,
+            {
+                "booktitle": "Proceedings of the 61st Annual Meeting of "
+                "the Association for Computational Linguistics (Volume 1: Long Papers)"
+            },
+            id="acl-2023-long",
+        ),
+        pytest.param(
+            "ACL (Findings)",
+            2024,
+            {"booktitle": "Findings of the Association for Computational Linguistics: ACL 2024"},
+            id="acl-2024-findings",
+        ),
+        pytest.param(
+            "EMNLP",
+            2023,
+            {
+                "booktitle": "Proceedings of the 2023 Conference on "
+                "Empirical Methods in Natural Language Processing"
+            },
+            id="emnlp-2023",
+        ),
+        pytest.param(
+            "EMNLP (Findings)",
+            2023,
+            {"booktitle": "Findings of the Association for Computational Linguistics: EMNLP 2023"},
+            id="emnlp-2023-findings",
+        ),
+        pytest.param(
+            "NAACL-HLT (1)",
+            2024,
+            {
+                "booktitle": "Proceedings of the 2024 Conference of "
+                "the North American Chapter of the Association for Computational "
+                "Linguistics: Human Language Technologies (Volume 1: Long Papers)"
+            },
+            id="naacl-2024",
+        ),
+        pytest.param(
+            "NAACL (1)",
+            2025,
+            {
+                "booktitle": "Proceedings of the 2025 Conference of "
+                "the Nations of the Americas Chapter of the Association for Computational "
+                "Linguistics: Human Language Technologies (Volume 1: Long Papers)"
+            },
+            id="naacl-2025",
+        ),
+        pytest.param(
+            "NAACL (Findings)",
+            2024,
+            {"booktitle": "Findings of the Association for Computational Linguistics: NAACL 2024"},
+            id="naacl-2024-findings",
+        ),
     ],
-)  # fmt: skip
+)
 def test_dblp_venues_get_the_names_the_database_cites(venue, year, fields):
     row = find_dblp_venue(venue, year)
     assert row is not None and row.fields(year) == fields
@@ -181,28 +269,49 @@ def test_every_row_names_a_venue_of_the_venue_table(row):
 @pytest.mark.parametrize(
     "ours, theirs, reason",
     [
-        pytest.param("GaLore: Memory-Efficient LLM Training by Gradient Low-Rank Projection",
-                     "Q-GaLore: Quantized GaLore with INT4 Projection and Layer-Adaptive Low-Rank "
-                     "Gradients", "another version", id="q-variant"),
-        pytest.param("Qwen2 Technical Report", "Qwen2.5 Technical Report", "another version",
-                     id="point-five"),
-        pytest.param("EAGLE: Speculative Sampling Requires Rethinking Feature Uncertainty",
-                     "EAGLE-2: Faster Inference of Language Models with Dynamic Draft Trees",
-                     "another version", id="dash-2"),
-        pytest.param("Outlier Suppression: Pushing the Limit of Low-bit Transformer Language "
-                     "Models", "Outlier Suppression+: Accurate Quantization of Large Language "
-                     "Models by Equivalent and Optimal Shifting and Scaling", "another version",
-                     id="plus"),
-        pytest.param("LoRA: Low-Rank Adaptation of Large Language Models",
-                     "QLoRA: Efficient Finetuning of Quantized LLMs", "another method name",
-                     id="method-name"),
-        pytest.param("{AWQ}: Activation-aware Weight Quantization for {LLM} Compression and "
-                     "Acceleration", "AWQ: Activation-aware Weight Quantization for On-Device "
-                     "LLM Compression and Acceleration", "", id="retitled-same-paper"),
-        pytest.param("{SpQR}: A Sparse-Quantized Representation", "SpQR: A Sparse-Quantized "
-                     "Representation", "", id="braces"),
+        pytest.param(
+            "GaLore: Memory-Efficient LLM Training by Gradient Low-Rank Projection",
+            "Q-GaLore: Quantized GaLore with INT4 Projection and Layer-Adaptive Low-Rank Gradients",
+            "another version",
+            id="q-variant",
+        ),
+        pytest.param(
+            "Qwen2 Technical Report", "Qwen2.5 Technical Report", "another version", id="point-five"
+        ),
+        pytest.param(
+            "EAGLE: Speculative Sampling Requires Rethinking Feature Uncertainty",
+            "EAGLE-2: Faster Inference of Language Models with Dynamic Draft Trees",
+            "another version",
+            id="dash-2",
+        ),
+        pytest.param(
+            "Outlier Suppression: Pushing the Limit of Low-bit Transformer Language Models",
+            "Outlier Suppression+: Accurate Quantization of Large Language "
+            "Models by Equivalent and Optimal Shifting and Scaling",
+            "another version",
+            id="plus",
+        ),
+        pytest.param(
+            "LoRA: Low-Rank Adaptation of Large Language Models",
+            "QLoRA: Efficient Finetuning of Quantized LLMs",
+            "another method name",
+            id="method-name",
+        ),
+        pytest.param(
+            "{AWQ}: Activation-aware Weight Quantization for {LLM} Compression and Acceleration",
+            "AWQ: Activation-aware Weight Quantization for On-Device "
+            "LLM Compression and Acceleration",
+            "",
+            id="retitled-same-paper",
+        ),
+        pytest.param(
+            "{SpQR}: A Sparse-Quantized Representation",
+            "SpQR: A Sparse-Quantized Representation",
+            "",
+            id="braces",
+        ),
     ],
-)  # fmt: skip
+)
 def test_variants(ours, theirs, reason):
     assert variant_of(ours, theirs).startswith(reason) and bool(variant_of(ours, theirs)) == bool(
         reason
@@ -211,8 +320,15 @@ def test_variants(ours, theirs, reason):
 
 def test_a_near_title_that_is_another_version_is_refused_though_the_title_is_close():
     # the Qwen team's reports: titles 96% alike, same first authors, a year apart
-    ours = Entry.make("q2", "misc", {"title": "Qwen2 Technical Report", "year": "2024",
-                      "author": "An Yang and Baosong Yang and Binyuan Hui and Bo Zheng"})  # fmt: skip
+    ours = Entry.make(
+        "q2",
+        "misc",
+        {
+            "title": "Qwen2 Technical Report",
+            "year": "2024",
+            "author": "An Yang and Baosong Yang and Binyuan Hui and Bo Zheng",
+        },
+    )
     theirs = ours.with_fields(title="Qwen2.5 Technical Report")
     scored = score(ours, theirs)
     assert scored.title_score >= 92 and not scored.acceptable
@@ -221,14 +337,26 @@ def test_a_near_title_that_is_another_version_is_refused_though_the_title_is_clo
 @pytest.mark.parametrize(
     "ours, theirs, agree",
     [
-        pytest.param("Hsieh, Cheng-Yu", "Cheng-Yu Hsieh and Chun-Liang Li and Chih-Kuan Yeh", True,
-                     id="first-author-alone"),
-        pytest.param("Zhao, Jiawei and Zhang, Zhenyu and Chen, Beidi", "Jiawei Zhao and Zhenyu "
-                     "Zhang and Beidi Chen and Zhangyang Wang", True, id="most-names"),
-        pytest.param("Hu, Edward J. and Shen, Yelong and Wang, Shean", "Adam X. Yang and Maxime "
-                     "Robeyns and Xi Wang and Laurence Aitchison", False, id="one-shared-name"),
+        pytest.param(
+            "Hsieh, Cheng-Yu",
+            "Cheng-Yu Hsieh and Chun-Liang Li and Chih-Kuan Yeh",
+            True,
+            id="first-author-alone",
+        ),
+        pytest.param(
+            "Zhao, Jiawei and Zhang, Zhenyu and Chen, Beidi",
+            "Jiawei Zhao and Zhenyu Zhang and Beidi Chen and Zhangyang Wang",
+            True,
+            id="most-names",
+        ),
+        pytest.param(
+            "Hu, Edward J. and Shen, Yelong and Wang, Shean",
+            "Adam X. Yang and Maxime Robeyns and Xi Wang and Laurence Aitchison",
+            False,
+            id="one-shared-name",
+        ),
     ],
-)  # fmt: skip
+)
 def test_authors_agree_by_most_family_names(ours, theirs, agree):
     assert authors_agree(ours, theirs) is agree
 
@@ -239,10 +367,11 @@ def test_authors_agree_by_most_family_names(ours, theirs, agree):
         pytest.param("Zhao, Jiawei", "Jiawei Zhao and Zhenyu Zhang", True, id="first-alone"),
         pytest.param("Zhao, Jiawei and others", "Jiawei Zhao and Zhenyu Zhang", True, id="et-al"),
         pytest.param("Zhang, Zhenyu", "Jiawei Zhao and Zhenyu Zhang", False, id="not-first"),
-        pytest.param("Zhao, Jiawei and Zhang, Zhenyu", "Jiawei Zhao and Zhenyu Zhang", False,
-                     id="same-list"),
+        pytest.param(
+            "Zhao, Jiawei and Zhang, Zhenyu", "Jiawei Zhao and Zhenyu Zhang", False, id="same-list"
+        ),
     ],
-)  # fmt: skip
+)
 def test_author_prefix(ours, theirs, prefix):
     assert is_author_prefix(ours, theirs) is prefix
 
@@ -263,7 +392,7 @@ def test_sources_that_name_different_venues_decide_nothing():
     agreeing = decide([Candidate("dblp", findings, "d"), Candidate("crossref", findings, "c")])
     assert agreeing.chosen is not None and agreeing.chosen.source == "crossref"
     split = decide([Candidate("dblp", findings, "d"), Candidate("crossref", main, "c")])
-    assert split.chosen is None and len(split.conflicting) == 2  # fmt: skip
+    assert split.chosen is None and len(split.conflicting) == 2
 
 
 # --- runs against the stand-in -------------------------------------------------------------------
@@ -282,8 +411,10 @@ def dblp_only(ddb: Path, services: Services, tmp_path: Path, upgrade: bool = Tru
     db = Database.load(ddb)
     client = HttpClient("DBLP", "effllm-bib/test", cache=ResponseCache(tmp_path / "cache"))
     source = DblpSource(client, services.base)
-    report = enrich(Enricher(db, None, None, dblp=source, upgrade_preprints=upgrade,
-                             today="2026-12-01"), select_keys(db))  # fmt: skip
+    report = enrich(
+        Enricher(db, None, None, dblp=source, upgrade_preprints=upgrade, today="2026-12-01"),
+        select_keys(db),
+    )
     return db, report, source
 
 
@@ -360,8 +491,12 @@ def test_offline_without_answers_still_derives_the_arxiv_dois(runner, ddb, servi
 def test_without_the_flag_a_published_version_is_only_reported(ddb, services, tmp_path):
     db, report, _ = dblp_only(ddb, services, tmp_path, upgrade=False)
     assert db.entries["dettmers2023spqr"].type == "misc"
-    assert any(p.code == "published-version" and p.key == "dettmers2023spqr"
-               and "The Twelfth International Conference" in p.message for p in report.problems)  # fmt: skip
+    assert any(
+        p.code == "published-version"
+        and p.key == "dettmers2023spqr"
+        and "The Twelfth International Conference" in p.message
+        for p in report.problems
+    )
 
 
 def test_announced_limits_never_speed_dblp_up(services, tmp_path):
@@ -373,8 +508,13 @@ def test_announced_limits_never_speed_dblp_up(services, tmp_path):
 def search_through_fault(services, tmp_path, fault):
     sleeps: list[float] = []
     services.faults.append(fault)
-    client = HttpClient("DBLP", "effllm-bib/test", cache=ResponseCache(tmp_path / "c"),
-                        sleep=sleeps.append, backoff=1.0)  # fmt: skip
+    client = HttpClient(
+        "DBLP",
+        "effllm-bib/test",
+        cache=ResponseCache(tmp_path / "c"),
+        sleep=sleeps.append,
+        backoff=1.0,
+    )
     found = DblpSource(client, services.base).search("SpQR: A Sparse-Quantized Representation")
     assert [r.key for r in found][1] == "conf/iclr/DettmersSEKFABH24"
     assert len(services.requests("/search")) == 2
@@ -451,10 +591,21 @@ def test_sources_that_disagree_are_reported_and_none_applied(runner, services, t
     # the arXiv record of Distilling step-by-step, with a journal reference naming EMNLP 2023
     # (Crossref and DBLP both say Findings of ACL 2023)
     feed = (HTTP / "arxiv/id_survey_batch.atom.xml").read_text()
-    services.faults.append(Response(feed.replace("Findings of ACL 2023", "EMNLP 2023"),
-                                    content_type="application/atom+xml"))  # fmt: skip
-    result = run_cli(runner, d, services, tmp_path, "enrich", "--upgrade-preprints",
-                     "-k", "pending:distilling2023")  # fmt: skip
+    services.faults.append(
+        Response(
+            feed.replace("Findings of ACL 2023", "EMNLP 2023"), content_type="application/atom+xml"
+        )
+    )
+    result = run_cli(
+        runner,
+        d,
+        services,
+        tmp_path,
+        "enrich",
+        "--upgrade-preprints",
+        "-k",
+        "pending:distilling2023",
+    )
     assert result.exit_code == 0, result.output
     assert "the sources name different published versions" in result.output
     assert (

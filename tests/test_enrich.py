@@ -13,7 +13,8 @@ from werkzeug import Request, Response
 
 from effllm_bib.cli import cli
 from effllm_bib.database import Database, reader_fields
-from effllm_bib.enrich.engine import Enricher, enrich, select_keys
+from effllm_bib.enrich.batch import enrich, select_keys
+from effllm_bib.enrich.engine import Enricher
 from effllm_bib.enrich.http import HttpClient, RateLimiter, ServiceError
 from effllm_bib.enrich.sources import make_sources
 
@@ -339,12 +340,24 @@ def fail_at_fifth_entry(monkeypatch, error: BaseException) -> None:
     monkeypatch.setattr(engine.Enricher, "from_crossref", failing)
 
 
-@pytest.mark.parametrize("args, message, written", [
-    pytest.param([], "effllm-bib: error: interrupted; the entries enriched so far are saved. "
-                 "Run again to resume.", True, id="saved"),
-    pytest.param(["--dry-run"], "effllm-bib: error: interrupted; nothing was written (dry run).",
-                 False, id="dry-run"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args, message, written",
+    [
+        pytest.param(
+            [],
+            "effllm-bib: error: interrupted; the entries enriched so far are saved. "
+            "Run again to resume.",
+            True,
+            id="saved",
+        ),
+        pytest.param(
+            ["--dry-run"],
+            "effllm-bib: error: interrupted; nothing was written (dry run).",
+            False,
+            id="dry-run",
+        ),
+    ],
+)
 def test_interrupt_message(runner, edb, services, tmp_path, monkeypatch, args, message, written):
     """The last line says whether the work so far was saved; stdout stays empty."""
     fail_at_fifth_entry(monkeypatch, KeyboardInterrupt())
@@ -448,8 +461,14 @@ def sleeps():
 def client(services: Services, tmp_path: Path, sleeps: list, **kw) -> HttpClient:
     from effllm_bib.enrich.http import ResponseCache
 
-    return HttpClient("Crossref", "effllm-bib/test", cache=ResponseCache(tmp_path / "c"),
-                      sleep=sleeps.append, timeout=kw.pop("timeout", 5.0), **kw)  # fmt: skip
+    return HttpClient(
+        "Crossref",
+        "effllm-bib/test",
+        cache=ResponseCache(tmp_path / "c"),
+        sleep=sleeps.append,
+        timeout=kw.pop("timeout", 5.0),
+        **kw,
+    )
 
 
 def crossref(services, tmp_path, sleeps, **kw):
@@ -598,8 +617,12 @@ def test_a_doi_found_by_search_is_not_fetched_again(services, tmp_path, sleeps):
 
 def test_library_run_counts(edb, services, tmp_path):
     db = Database.load(edb)
-    cr, ax = make_sources(crossref_url=services.base, arxiv_url=services.base + "/api/query",
-                          cache_dir=tmp_path / "cache", mailto="m@example.org")  # fmt: skip
+    cr, ax = make_sources(
+        crossref_url=services.base,
+        arxiv_url=services.base + "/api/query",
+        cache_dir=tmp_path / "cache",
+        mailto="m@example.org",
+    )
     report = enrich(Enricher(db, cr, ax), select_keys(db))
     assert report.outcomes == {
         "bad2023doi": "not found",  # Crossref 404
@@ -642,13 +665,26 @@ def test_crossref_text_is_cleaned(message, title):
     assert work_to_entry(message).get("title") == title
 
 
-@pytest.mark.parametrize("cached, asked, code, said", [
-    pytest.param("frantar2023sparsegpt", ["li2021prefix", "reimers2019sentence"], 1,
-                 "error: all 2 entries failed; the first said: Crossref: ", id="all-failed"),
-    pytest.param("li2021prefix", ["li2021prefix", "reimers2019sentence"], 0,
-                 "enrich: 2 entries: 0 filled, 0 unchanged, 1 conflicts, 0 not found, "
-                 "0 ambiguous, 1 failed", id="some-failed"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "cached, asked, code, said",
+    [
+        pytest.param(
+            "frantar2023sparsegpt",
+            ["li2021prefix", "reimers2019sentence"],
+            1,
+            "error: all 2 entries failed; the first said: Crossref: ",
+            id="all-failed",
+        ),
+        pytest.param(
+            "li2021prefix",
+            ["li2021prefix", "reimers2019sentence"],
+            0,
+            "enrich: 2 entries: 0 filled, 0 unchanged, 1 conflicts, 0 not found, "
+            "0 ambiguous, 1 failed",
+            id="some-failed",
+        ),
+    ],
+)
 def test_offline_exit_code_says_whether_anything_succeeded(
     runner, edb, services, tmp_path, cached, asked, code, said
 ):
@@ -682,10 +718,13 @@ def ask_through_habanero(c: HttpClient, url: str) -> object:
     return CrossrefSource(c, url, "m@example.org").lookup_doi("10.1/x")
 
 
-@pytest.mark.parametrize("ask", [
-    pytest.param(ask_own_client, id="own-client"),
-    pytest.param(ask_through_habanero, id="habanero"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "ask",
+    [
+        pytest.param(ask_own_client, id="own-client"),
+        pytest.param(ask_through_habanero, id="habanero"),
+    ],
+)
 def test_a_refused_connection_is_not_retried_and_not_sent_again(tmp_path, refused_url, ask):
     from effllm_bib.enrich.http import Unreachable
 
@@ -697,21 +736,33 @@ def test_a_refused_connection_is_not_retried_and_not_sent_again(tmp_path, refuse
             ask(c, refused_url)
         said.append(str(caught.value))
     host = refused_url.removeprefix("http://")
-    assert said == [f"Crossref: cannot reach {host} (connection refused): no network? check your "
-                    "connection, or run with --offline to answer from earlier runs' cached "
-                    "responses alone."] * 2  # fmt: skip
+    assert (
+        said
+        == [
+            f"Crossref: cannot reach {host} (connection refused): no network? check your "
+            "connection, or run with --offline to answer from earlier runs' cached "
+            "responses alone."
+        ]
+        * 2
+    )
     assert (c.stats.sent, c.stats.retries, sleeps) == (1, 0, [])
 
 
 def test_enrich_without_network_stops_at_the_first_entry(runner, edb, tmp_path, refused_url):
-    env = {"EFFLLM_BIB_CROSSREF_URL": refused_url, "EFFLLM_BIB_ARXIV_URL": refused_url,
-           "EFFLLM_BIB_DBLP_URL": refused_url, "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
-           "EFFLLM_BIB_MAILTO": "m@example.org"}  # fmt: skip
+    env = {
+        "EFFLLM_BIB_CROSSREF_URL": refused_url,
+        "EFFLLM_BIB_ARXIV_URL": refused_url,
+        "EFFLLM_BIB_DBLP_URL": refused_url,
+        "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
+        "EFFLLM_BIB_MAILTO": "m@example.org",
+    }
     keys = ["-k", "li2021prefix", "-k", "reimers2019sentence"]
     args = ["--db", str(edb), "enrich", "--dry-run", *keys]
     result = runner.invoke(cli, args, env=env)
     assert result.exit_code == 1
-    assert f"stopped: Crossref: cannot reach {refused_url.removeprefix('http://')} " in result.stderr
+    assert (
+        f"stopped: Crossref: cannot reach {refused_url.removeprefix('http://')} " in result.stderr
+    )
     assert result.stderr.endswith("Stopped at li2021prefix.\n")
     assert "Crossref: 1 requests, 0 from cache, 0 retries" in result.stdout
 
@@ -721,13 +772,20 @@ def test_dry_run_diff_is_from_the_file_to_what_a_real_run_writes(runner, edb, se
     import difflib
 
     bib = edb / "effllm.bib"
-    by_hand = "\n".join(reversed(bib.read_text().strip().split("\n\n"))).replace("  ", "    ") + "\n"
+    by_hand = (
+        "\n".join(reversed(bib.read_text().strip().split("\n\n"))).replace("  ", "    ") + "\n"
+    )
     bib.write_text(by_hand)
     dry = run_cli(runner, edb, services, tmp_path, "enrich", "--dry-run", "-k", "li2021prefix")
     assert bib.read_text() == by_hand
     assert run_cli(runner, edb, services, tmp_path, "enrich", "-k", "li2021prefix").exit_code == 0
-    expected = difflib.unified_diff(by_hand.splitlines(keepends=True),
-                                    bib.read_text().splitlines(keepends=True),
-                                    f"{bib} (now)", f"{bib} (after)")  # fmt: skip
+    expected = difflib.unified_diff(
+        by_hand.splitlines(keepends=True),
+        bib.read_text().splitlines(keepends=True),
+        f"{bib} (now)",
+        f"{bib} (after)",
+    )
     out = dry.stdout
-    assert out[out.index(f"--- {bib}"):out.index("dry run: nothing written.")] == "".join(expected)
+    assert out[out.index(f"--- {bib}") : out.index("dry run: nothing written.")] == "".join(
+        expected
+    )

@@ -63,12 +63,15 @@ def run(bib: Path, stop_at: int, error: BaseException, save: bool = True) -> Non
     run_enrichment(enricher_for(bib, StoppingCrossref(bib, stop_at, error)), KEYS, save=save)
 
 
-@pytest.mark.parametrize("stop_at, error, raised", [
-    pytest.param(3, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-third"),
-    pytest.param(1, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-first"),
-    pytest.param(5, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-last"),
-    pytest.param(3, RuntimeError("simulated crash"), RuntimeError, id="crash-at-third"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "stop_at, error, raised",
+    [
+        pytest.param(3, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-third"),
+        pytest.param(1, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-first"),
+        pytest.param(5, KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c-at-last"),
+        pytest.param(3, RuntimeError("simulated crash"), RuntimeError, id="crash-at-third"),
+    ],
+)
 def test_a_stopped_run_saves_exactly_the_entries_before(
     bib: Path, stop_at: int, error: BaseException, raised: type[BaseException]
 ) -> None:
@@ -104,10 +107,13 @@ def test_checkpoints_save_while_the_run_goes_on(bib: Path) -> None:
     assert source.on_disk == [0, 0, 2, 2, 4]
 
 
-@pytest.mark.parametrize("error, raised", [
-    pytest.param(KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c"),
-    pytest.param(RuntimeError("simulated crash"), RuntimeError, id="crash"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "error, raised",
+    [
+        pytest.param(KeyboardInterrupt(), EnrichInterrupted, id="ctrl-c"),
+        pytest.param(RuntimeError("simulated crash"), RuntimeError, id="crash"),
+    ],
+)
 def test_a_stopped_run_closes_the_sources(
     bib: Path, error: BaseException, raised: type[BaseException]
 ) -> None:
@@ -121,7 +127,6 @@ def test_a_finished_run_closes_the_sources_and_leaves_the_saving_to_the_caller(b
     source = StoppingCrossref(bib, 0, KeyboardInterrupt())
     report = run_enrichment(enricher_for(bib, source), KEYS, save=True)
     assert (source.client.closed, report.count("filled"), bib.read_text()) == (True, 5, BIB)
-
 
 
 class FailingCrossref(StoppingCrossref):

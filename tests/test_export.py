@@ -31,9 +31,14 @@ def run(runner, db: Path, *args: str):
     return runner.invoke(cli, ["--db", str(db), *args])
 
 
-@pytest.mark.parametrize("fmt, golden", [("biblatex", "export_pruning.biblatex.bib"),
-                                         ("csl-json", "export_pruning.json"),
-                                         ("ris", "export_pruning.ris")])  # fmt: skip
+@pytest.mark.parametrize(
+    "fmt, golden",
+    [
+        ("biblatex", "export_pruning.biblatex.bib"),
+        ("csl-json", "export_pruning.json"),
+        ("ris", "export_pruning.ris"),
+    ],
+)
 def test_format_golden(runner, full_db, fmt, golden):
     result = run(runner, full_db, "export", "-c", "pruning", "-f", fmt)
     assert result.exit_code == 0
@@ -50,9 +55,17 @@ def test_csl_json_is_what_zotero_and_pandoc_expect(runner, full_db):
 
 
 def test_keyword_paths_travel_in_every_format(runner, full_db):
-    for fmt, needle in [("bibtex", "keywords = {model-centric/model-compression/parameter-pruning/unstructured-pruning}"),
-                        ("ris", "KW  - model-centric/model-compression/parameter-pruning/unstructured-pruning"),
-                        ("csl-json", '"keyword": "model-centric/model-compression/parameter-pruning/unstructured-pruning"')]:  # fmt: skip
+    for fmt, needle in [
+        (
+            "bibtex",
+            "keywords = {model-centric/model-compression/parameter-pruning/unstructured-pruning}",
+        ),
+        ("ris", "KW  - model-centric/model-compression/parameter-pruning/unstructured-pruning"),
+        (
+            "csl-json",
+            '"keyword": "model-centric/model-compression/parameter-pruning/unstructured-pruning"',
+        ),
+    ]:
         out = run(
             runner, full_db, "export", "-c", "unstructured-pruning", "-f", fmt, "--keywords", "path"
         ).output
@@ -87,15 +100,25 @@ def test_no_category_slug_can_leave_the_directory(slug):
     "args, keys",
     [
         pytest.param(["--year", "2023"], {"frantar2023sparsegpt"}, id="year"),
-        pytest.param(["--since", "2024", "--published-only"],
-                     {"fang2024maskllm", "muralidharan2024compact", "pending:fedspallm2025", "pending:sparsellm2024"},
-                     id="since-published"),
-        pytest.param(["--year", "2024-2025", "--venue", "NeurIPS"],
-                     {"fang2024maskllm", "muralidharan2024compact", "pending:sparsellm2024"}, id="venue-range"),
+        pytest.param(
+            ["--since", "2024", "--published-only"],
+            {
+                "fang2024maskllm",
+                "muralidharan2024compact",
+                "pending:fedspallm2025",
+                "pending:sparsellm2024",
+            },
+            id="since-published",
+        ),
+        pytest.param(
+            ["--year", "2024-2025", "--venue", "NeurIPS"],
+            {"fang2024maskllm", "muralidharan2024compact", "pending:sparsellm2024"},
+            id="venue-range",
+        ),
         pytest.param(["--venue", "ICML"], {"frantar2023sparsegpt"}, id="venue-full-name"),
         pytest.param(["-k", "frantar2023sparsegpt"], {"frantar2023sparsegpt"}, id="keys"),
     ],
-)  # fmt: skip
+)
 def test_filters(runner, full_db, args, keys):
     out = run(runner, full_db, "export", "-c", "pruning", *args).output
     found = {line.split("{", 1)[1].rstrip(",") for line in out.splitlines() if line.startswith("@")}
@@ -113,13 +136,26 @@ def test_keys_from_a_latex_aux_file(runner, full_db, tmp_path):
     assert "1 cited keys are not in the database: notindb2020x" in result.output
 
 
-@pytest.mark.parametrize("aux, args, code, output", [
-    pytest.param("\\relax\n", [], 0, "% effllm-bib export: 0 entries (all categories)\n",
-                 id="citing-nothing-exports-nothing"),
-    pytest.param("\\citation{frantar2023sparsegpt}\n", ["-k", "nobody2020"], 2,
-                 "effllm-bib: error: no entry with key 'nobody2020' in the database; check the "
-                 "spelling.\n", id="typed-key-still-checked"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "aux, args, code, output",
+    [
+        pytest.param(
+            "\\relax\n",
+            [],
+            0,
+            "% effllm-bib export: 0 entries (all categories)\n",
+            id="citing-nothing-exports-nothing",
+        ),
+        pytest.param(
+            "\\citation{frantar2023sparsegpt}\n",
+            ["-k", "nobody2020"],
+            2,
+            "effllm-bib: error: no entry with key 'nobody2020' in the database; check the "
+            "spelling.\n",
+            id="typed-key-still-checked",
+        ),
+    ],
+)
 def test_keys_from_edge_cases(runner, full_db, tmp_path, aux, args, code, output):
     (tmp_path / "paper.aux").write_text(aux)
     result = run(runner, full_db, "export", "--keys-from", str(tmp_path / "paper.aux"), *args)
@@ -206,8 +242,9 @@ def test_a_line_shift_in_the_file_reformats_nothing(full_db, tmp_path, monkeypat
     render_entries(Database.load(full_db).select(["pruning"]), "plain", "text", cache)
     bib = full_db / "effllm.bib"
     # One new paper near the top moves every entry below it down the file.
-    bib.write_text("@misc{aaa2099new,\n  title = {A New Paper},\n  year = {2099},\n}\n\n"
-                   + bib.read_text())  # fmt: skip
+    bib.write_text(
+        "@misc{aaa2099new,\n  title = {A New Paper},\n  year = {2099},\n}\n\n" + bib.read_text()
+    )
     shifted = Database.load(full_db).select(["pruning"])
     calls = _counting_formats(monkeypatch)
     render_entries(shifted, "plain", "text", cache)

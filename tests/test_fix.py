@@ -12,16 +12,24 @@ def e(**fields):
     "before, after",
     [
         pytest.param(e(doi="https://doi.org/10.1000/x"), e(doi="10.1000/x"), id="doi-prefix"),
-        pytest.param(e(eprint="2301.00774v2", archiveprefix="arXiv"), e(eprint="2301.00774", archiveprefix="arXiv"),
-                     id="arxiv-version"),
-        pytest.param(e(note="  two  spaces\n here "), e(note="  two  spaces\n here "), id="text-as-written"),
+        pytest.param(
+            e(eprint="2301.00774v2", archiveprefix="arXiv"),
+            e(eprint="2301.00774", archiveprefix="arXiv"),
+            id="arxiv-version",
+        ),
+        pytest.param(
+            e(note="  two  spaces\n here "), e(note="  two  spaces\n here "), id="text-as-written"
+        ),
         pytest.param(e(doi=" 10.1000/x\n"), e(doi="10.1000/x"), id="identifier-ends"),
         pytest.param(e(pages="1–10"), e(pages="1--10"), id="pages"),
-        pytest.param(e(title="Pruning with SparseGPT: {Already} LLMs"),
-                     e(title="Pruning with {SparseGPT}: {Already} {LLMs}"), id="protect"),
+        pytest.param(
+            e(title="Pruning with SparseGPT: {Already} LLMs"),
+            e(title="Pruning with {SparseGPT}: {Already} {LLMs}"),
+            id="protect",
+        ),
         pytest.param(e(url=" https://x.org/a  "), e(url="https://x.org/a"), id="url-stripped-only"),
     ],
-)  # fmt: skip
+)
 def test_fix(before, after):
     assert fix_entry(before) == after
 

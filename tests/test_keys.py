@@ -12,24 +12,56 @@ def paper(author: str, year: str, title: str) -> Entry:
 @pytest.mark.parametrize(
     "author, year, title, expected",
     [
-        pytest.param("Frantar, Elias and Alistarh, Dan", "2023", "{SparseGPT}: Massive Language Models",
-                     "frantar2023sparsegpt", id="issue-example"),
-        pytest.param("Elias Frantar", "2023", "SparseGPT", "frantar2023sparsegpt", id="first-last-form"),
-        pytest.param("Sun, Mingjie", "2024", "A Simple and Effective Pruning Approach", "sun2024simple",
-                     id="stopword-skipped"),
+        pytest.param(
+            "Frantar, Elias and Alistarh, Dan",
+            "2023",
+            "{SparseGPT}: Massive Language Models",
+            "frantar2023sparsegpt",
+            id="issue-example",
+        ),
+        pytest.param(
+            "Elias Frantar", "2023", "SparseGPT", "frantar2023sparsegpt", id="first-last-form"
+        ),
+        pytest.param(
+            "Sun, Mingjie",
+            "2024",
+            "A Simple and Effective Pruning Approach",
+            "sun2024simple",
+            id="stopword-skipped",
+        ),
         pytest.param("De Sa, Christopher", "2023", "QuIP", "desa2023quip", id="two-word-family"),
         pytest.param("Rozière, Baptiste", "2023", "Code Llama", "roziere2023code", id="non-ascii"),
-        pytest.param("{Mistral AI}", "2023", "Mistral 7B", "mistralai2023mistral", id="organisation"),
+        pytest.param(
+            "{Mistral AI}", "2023", "Mistral 7B", "mistralai2023mistral", id="organisation"
+        ),
         pytest.param("Xiao, G.", "2023", "\\$100 {K} Budget", "xiao2023100", id="latex-in-title"),
-        pytest.param("Doe, Jane", "2023", "∞-former: Infinite Memory", "doe2023inf", id="symbol-transliterated"),
-        pytest.param("Ada Lovelace and\n  Charles Babbage", "1843", "Notes", "lovelace1843notes",
-                     id="and-before-newline"),
-        pytest.param("Erik {Van Blokland}", "1999", "Fonts", "vanblokland1999fonts", id="braced-family"),
+        pytest.param(
+            "Doe, Jane",
+            "2023",
+            "∞-former: Infinite Memory",
+            "doe2023inf",
+            id="symbol-transliterated",
+        ),
+        pytest.param(
+            "Ada Lovelace and\n  Charles Babbage",
+            "1843",
+            "Notes",
+            "lovelace1843notes",
+            id="and-before-newline",
+        ),
+        pytest.param(
+            "Erik {Van Blokland}", "1999", "Fonts", "vanblokland1999fonts", id="braced-family"
+        ),
         pytest.param("others", "1999", "Fonts", None, id="only-others"),
-        pytest.param("family=Smith, given=John, prefix=van", "2001", "Mills", "vansmith2001mills",
-                     id="biblatex-extended"),
+        pytest.param(
+            "family=Smith, given=John, prefix=van",
+            "2001",
+            "Mills",
+            "vansmith2001mills",
+            id="biblatex-extended",
+        ),
     ],
-)  # fmt: skip
+)
 def test_final_key(author, year, title, expected):
     assert keys.final_key(paper(author, year, title), set()) == expected
 

@@ -25,14 +25,17 @@ from effllm_bib.tex_escape import protect_title
         pytest.param("\\rlap{Lutz}", "Lutz", id="unknown-macro-with-group-gives-the-group"),
         pytest.param("\\NTG{} meeting", "NTG meeting", id="unknown-macro-alone-gives-its-name"),
         pytest.param("{\\noopsort{a}}Zebra", "Zebra", id="noopsort"),
-        pytest.param("pages 1--2 --- a ``quote'' and Pearl's", "pages 1–2 — a “quote” and Pearl’s",
-                     id="ligatures-and-quotes"),
+        pytest.param(
+            "pages 1--2 --- a ``quote'' and Pearl's",
+            "pages 1–2 — a “quote” and Pearl’s",
+            id="ligatures-and-quotes",
+        ),
         pytest.param("DVI\\kern-.15em VDU", "DVIVDU", id="kern"),
         pytest.param("\\mkbibquote{Intention}", "“Intention”", id="biblatex-quote"),
         pytest.param("A \\& B, 100\\%", "A & B, 100%", id="escapes"),
         pytest.param("Plain   text\n wrapped", "Plain text wrapped", id="white-space"),
     ],
-)  # fmt: skip
+)
 def test_to_text(latex, text):
     assert to_text(latex) == text
 
@@ -83,20 +86,26 @@ def _pylatexenc_walker():
     return LatexWalker
 
 
-@pytest.mark.parametrize("value", [
-    pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="title"),
-    pytest.param("Bicz{\\'o} and \\'e and \\v s and \\'  e", id="accent-arguments-read-one-char"),
-    pytest.param("\\acro UTF-8 and \\acro{UTF}", id="argument-without-braces"),
-    pytest.param("{\\TeX} Live  \n  under Windows", id="spaces-before-a-run"),
-    pytest.param("one\n\ntwo \n\n\n three", id="paragraph-breaks"),
-    pytest.param("a [b] \\mbox[x]{y} c*d \\foo* e", id="brackets-and-stars"),
-    pytest.param("x $a b^2 \\le c$ y $$d e$$ z", id="math"),
-    pytest.param("1--2 --- ``q'' ?` !` ~ & # \\& 50\\% % a comment\nnext",
-                 id="specials-and-comment"),
-    pytest.param("\\begin{quote} a b \\end{quote} c", id="environment"),
-    pytest.param("{unclosed {group and } stray }} end", id="unbalanced"),
-    pytest.param("Nyström — Łańcucki\u00a0and\u2009thin", id="non-ascii-and-unicode-spaces"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="title"),
+        pytest.param(
+            "Bicz{\\'o} and \\'e and \\v s and \\'  e", id="accent-arguments-read-one-char"
+        ),
+        pytest.param("\\acro UTF-8 and \\acro{UTF}", id="argument-without-braces"),
+        pytest.param("{\\TeX} Live  \n  under Windows", id="spaces-before-a-run"),
+        pytest.param("one\n\ntwo \n\n\n three", id="paragraph-breaks"),
+        pytest.param("a [b] \\mbox[x]{y} c*d \\foo* e", id="brackets-and-stars"),
+        pytest.param("x $a b^2 \\le c$ y $$d e$$ z", id="math"),
+        pytest.param(
+            "1--2 --- ``q'' ?` !` ~ & # \\& 50\\% % a comment\nnext", id="specials-and-comment"
+        ),
+        pytest.param("\\begin{quote} a b \\end{quote} c", id="environment"),
+        pytest.param("{unclosed {group and } stray }} end", id="unbalanced"),
+        pytest.param("Nyström — Łańcucki\u00a0and\u2009thin", id="non-ascii-and-unicode-spaces"),
+    ],
+)
 def test_run_reading_walker_parses_as_pylatexenc_does(value):
     from effllm_bib.latex import _walking
 
@@ -120,21 +129,31 @@ _PIECES = ["{", "}", "{", "}", "\\TeX", "\\TeX ", "\\'", "\\'e", '{\\"a}', "\\ac
            "\\/", "\\-", "\\&", "\\#", "\\_", "\\@", "\\:", "\\;", "\\!", "#"]  # fmt: skip
 
 
-@pytest.mark.parametrize("value", [
-    pytest.param("{Olde worlde {\\TeX}}", id="title-in-a-group"),
-    pytest.param('Feuers{\\"a}nger', id="accent-in-a-group"),
-    pytest.param("Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="macros-in-groups"),
-    pytest.param("{\\acro}{UTF} and {\\NTG}{} and {A }{ B}", id="macro-ending-a-group"),
-    pytest.param("An indexing facility for \\TeX", id="logo-at-top-level"),
-    pytest.param("The \\TeX book, \\TeX\\ Live, \\TeXé and \\TeX\n\n  x",
-                 id="logo-eats-its-space"),
-    pytest.param("\\acro{TUG} 2013 and \\acro {A {\\TeX} B}{C} \\acro\n\n{D}", id="one-argument"),
-    pytest.param("{\\it Math into {\\TeX}} \\NTG{} \\rlap{Lutz}", id="switch-and-unknown-macros"),
-    pytest.param("\\CTAN archive, \\CTAN{} and \\CTAN {x} \\CTAN\n\n{y}", id="unknown-macro"),
-    pytest.param("{a} -- {b}~c '' {\\tt x} ``y''", id="specials-between-groups"),
-    pytest.param("{a [\\foo[}]{b}]}", id="bracket-beside-a-macro"),
-    pytest.param("{a} } {b", id="unbalanced"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("{Olde worlde {\\TeX}}", id="title-in-a-group"),
+        pytest.param('Feuers{\\"a}nger', id="accent-in-a-group"),
+        pytest.param(
+            "Dynamic reporting with {R\\slash Sweave} and {\\LaTeX}", id="macros-in-groups"
+        ),
+        pytest.param("{\\acro}{UTF} and {\\NTG}{} and {A }{ B}", id="macro-ending-a-group"),
+        pytest.param("An indexing facility for \\TeX", id="logo-at-top-level"),
+        pytest.param(
+            "The \\TeX book, \\TeX\\ Live, \\TeXé and \\TeX\n\n  x", id="logo-eats-its-space"
+        ),
+        pytest.param(
+            "\\acro{TUG} 2013 and \\acro {A {\\TeX} B}{C} \\acro\n\n{D}", id="one-argument"
+        ),
+        pytest.param(
+            "{\\it Math into {\\TeX}} \\NTG{} \\rlap{Lutz}", id="switch-and-unknown-macros"
+        ),
+        pytest.param("\\CTAN archive, \\CTAN{} and \\CTAN {x} \\CTAN\n\n{y}", id="unknown-macro"),
+        pytest.param("{a} -- {b}~c '' {\\tt x} ``y''", id="specials-between-groups"),
+        pytest.param("{a [\\foo[}]{b}]}", id="bracket-beside-a-macro"),
+        pytest.param("{a} } {b", id="unbalanced"),
+    ],
+)
 def test_text_in_parts_is_the_text_of_one_parse(value):
     from effllm_bib.latex import _converter
 

@@ -16,17 +16,22 @@ from .conftest import REFS, SHARED
 SURVEY = SHARED / "data" / "efficient-llms-survey" / "README.md"
 
 
-@pytest.mark.parametrize("text, latex", [
-    pytest.param("With $100 K Budget", r"With \$100 K Budget", id="dollar"),
-    pytest.param("Only 0.5% Data", r"Only 0.5\% Data", id="percent"),
-    pytest.param("Better & Faster", r"Better \& Faster", id="ampersand"),
-    pytest.param("E^2-LLM", r"E\textasciicircum{}2-LLM", id="caret"),
-    pytest.param("∞-former", r"$\infty$-former", id="infinity"),
-    pytest.param("PanGu-Σ and PanGu-π", r"PanGu-$\Sigma$ and PanGu-$\pi$", id="greek"),
-    pytest.param("ReST-MCTS∗", r"ReST-MCTS$\ast$", id="asterisk-operator"),
-    pytest.param(r"a\b {c} ~_#", r"a\textbackslash{}b \{c\} \textasciitilde{}\_\#", id="markup"),
-    pytest.param("Nyströmformer: Don’t", "Nyströmformer: Don’t", id="latin-kept"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, latex",
+    [
+        pytest.param("With $100 K Budget", r"With \$100 K Budget", id="dollar"),
+        pytest.param("Only 0.5% Data", r"Only 0.5\% Data", id="percent"),
+        pytest.param("Better & Faster", r"Better \& Faster", id="ampersand"),
+        pytest.param("E^2-LLM", r"E\textasciicircum{}2-LLM", id="caret"),
+        pytest.param("∞-former", r"$\infty$-former", id="infinity"),
+        pytest.param("PanGu-Σ and PanGu-π", r"PanGu-$\Sigma$ and PanGu-$\pi$", id="greek"),
+        pytest.param("ReST-MCTS∗", r"ReST-MCTS$\ast$", id="asterisk-operator"),
+        pytest.param(
+            r"a\b {c} ~_#", r"a\textbackslash{}b \{c\} \textasciitilde{}\_\#", id="markup"
+        ),
+        pytest.param("Nyströmformer: Don’t", "Nyströmformer: Don’t", id="latin-kept"),
+    ],
+)
 def test_text_and_latex_convert_both_ways_exactly(text, latex):
     assert latex_from_text(text) == latex
     assert text_from_latex(latex) == text
@@ -42,23 +47,34 @@ def test_every_title_and_venue_of_the_survey_reads_back_exactly(taxonomy):
     assert [t for t in texts if pdflatex_problems(latex_from_text(t))] == []
 
 
-@pytest.mark.parametrize("value, problems", [
-    pytest.param("How to Train It with $100 K Budget", 1, id="dollar-left-open"),
-    pytest.param("∞-former", 1, id="infinity"),
-    pytest.param("PanGu-Σ", 1, id="sigma"),
-    pytest.param("$π$", 1, id="unicode-inside-math"),
-    pytest.param("$\\infty$-former and 0.5\\% and \\$5", 0, id="escaped"),
-    pytest.param("Rozière, Łańcucki, Don’t – “quoted”", 0, id="latin-and-punctuation"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value, problems",
+    [
+        pytest.param("How to Train It with $100 K Budget", 1, id="dollar-left-open"),
+        pytest.param("∞-former", 1, id="infinity"),
+        pytest.param("PanGu-Σ", 1, id="sigma"),
+        pytest.param("$π$", 1, id="unicode-inside-math"),
+        pytest.param("$\\infty$-former and 0.5\\% and \\$5", 0, id="escaped"),
+        pytest.param("Rozière, Łańcucki, Don’t – “quoted”", 0, id="latin-and-punctuation"),
+    ],
+)
 def test_pdflatex_problems_finds_raw_dollars_and_symbols(value, problems):
     assert len(pdflatex_problems(value)) == problems
 
 
 def test_urls_and_sources_are_verbatim_fields():
-    e = Entry("k", "misc", (("title", "∞"), ("url", "https://x.org/a%20b_$"),
-                            ("sources", "https://x.org/?q=a%3D → b")))  # fmt: skip
-    assert entry_pdflatex_problems(e) == [("title", "'∞' (U+221E) stops pdflatex; write it as "
-                                                    "$\\infty$")]  # fmt: skip
+    e = Entry(
+        "k",
+        "misc",
+        (
+            ("title", "∞"),
+            ("url", "https://x.org/a%20b_$"),
+            ("sources", "https://x.org/?q=a%3D → b"),
+        ),
+    )
+    assert entry_pdflatex_problems(e) == [
+        ("title", "'∞' (U+221E) stops pdflatex; write it as $\\infty$")
+    ]
 
 
 def test_math_symbols_writes_symbols_as_math_and_leaves_the_rest():
@@ -74,16 +90,31 @@ def test_refs_as_committed_is_what_the_writer_writes():
     assert Database.load(REFS).text() == (REFS / "effllm.bib").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("fields, added", [
-    pytest.param({"author": "A, B", "eprint": "2301.00001", "archiveprefix": "arXiv"},
-                 {"eprinttype": "arxiv"}, id="arxiv"),
-    pytest.param({"author": "A, B", "eprint": "2301.00001", "archiveprefix": "arXiv",
-                  "eprinttype": "arxiv"}, {}, id="arxiv-already"),
-    pytest.param({"title": "{vLLM}"}, {"key": "vLLM"}, id="no-author"),
-    pytest.param({"author": "A, B", "title": "{vLLM}", "key": "vLLM"}, {"key": ""},
-                 id="authors-arrived"),
-    pytest.param({"author": "A, B", "title": "T", "key": "Sorted Here"}, {}, id="curated-key"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fields, added",
+    [
+        pytest.param(
+            {"author": "A, B", "eprint": "2301.00001", "archiveprefix": "arXiv"},
+            {"eprinttype": "arxiv"},
+            id="arxiv",
+        ),
+        pytest.param(
+            {
+                "author": "A, B",
+                "eprint": "2301.00001",
+                "archiveprefix": "arXiv",
+                "eprinttype": "arxiv",
+            },
+            {},
+            id="arxiv-already",
+        ),
+        pytest.param({"title": "{vLLM}"}, {"key": "vLLM"}, id="no-author"),
+        pytest.param(
+            {"author": "A, B", "title": "{vLLM}", "key": "vLLM"}, {"key": ""}, id="authors-arrived"
+        ),
+        pytest.param({"author": "A, B", "title": "T", "key": "Sorted Here"}, {}, id="curated-key"),
+    ],
+)
 def test_reader_fields(fields, added):
     entry = Entry.make("k", "misc", fields)
     assert reader_fields(entry) == entry.with_fields(**added)

@@ -90,8 +90,10 @@ SMALL_ROOMS = [
             id="export-below-site-cli",
         ),
         pytest.param(
-            [PACKAGE / f"{name}.py" for name in ("merge", "match", "fix", "incoming",
-                                                 "survey_record", "csl_read")],
+            [
+                PACKAGE / f"{name}.py"
+                for name in ("merge", "match", "fix", "incoming", "survey_record", "csl_read")
+            ],
             rooms("cli", "site", "export", "importers", "enrich", "check"),
             id="library-operations-below-the-rooms-that-use-them",
         ),
@@ -114,6 +116,8 @@ def test_the_allowed_crossings_are_still_needed():
 
 def test_no_module_is_over_400_lines():
     """Small rooms (issue 12): a module that grows past 400 lines is split by job."""
-    sizes = {str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
-             for p in PACKAGE.rglob("*.py")}  # fmt: skip
+    sizes = {
+        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in PACKAGE.rglob("*.py")
+    }
     assert {name: n for name, n in sizes.items() if n > 400} == {}

@@ -13,8 +13,10 @@ from effllm_bib.merge import merge_file
 from .conftest import FACTS_SNIPPET
 
 # SparseGPT as another bibliography records it; tests append the fields they vary.
-SPARSEGPT = ("@inproceedings{x, title={SparseGPT: Massive Language Models Can Be Accurately Pruned "
-             "in One-Shot}, author={Elias Frantar and Dan Alistarh}, ")  # fmt: skip
+SPARSEGPT = (
+    "@inproceedings{x, title={SparseGPT: Massive Language Models Can Be Accurately Pruned "
+    "in One-Shot}, author={Elias Frantar and Dan Alistarh}, "
+)
 
 
 def find(db: Database, surveytitle_start: str):
@@ -97,7 +99,9 @@ def _write(tmp_path: Path, text: str, name: str = "other.bib") -> Path:
 
 def test_curated_value_conflict_is_reported_with_both_values(merged, tmp_path):
     db, _ = merged
-    other = _write(tmp_path, SPARSEGPT + "year={2023}, pages={1--2}, doi={10.5555/3618408.3618822}}")  # fmt: skip
+    other = _write(
+        tmp_path, SPARSEGPT + "year={2023}, pages={1--2}, doi={10.5555/3618408.3618822}}"
+    )
     report = merge_file(db, other)
     conflicts = [(c.field, c.old, c.new) for c in report.changes if c.kind == "conflict"]
     assert conflicts == [("pages", "10323--10337", "1--2")]
@@ -107,7 +111,7 @@ def test_curated_value_conflict_is_reported_with_both_values(merged, tmp_path):
 
 def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
     db, _ = merged
-    other = _write(tmp_path, SPARSEGPT + "year={2023}, pages={1-2}}")  # fmt: skip
+    other = _write(tmp_path, SPARSEGPT + "year={2023}, pages={1-2}}")
     merge_file(db, other, overwrite={"pages"})
     assert db.entries["frantar2023sparsegpt"].get("pages") == "1--2"
 
@@ -115,7 +119,9 @@ def test_overwrite_lets_the_file_win_for_named_fields(merged, tmp_path):
 def test_confidence_changes_only_when_a_person_overwrites_it(merged, tmp_path):
     db, _ = merged
     before = db.entries["frantar2023sparsegpt"].get("confidence")
-    other = _write(tmp_path, SPARSEGPT + "year={2023}, confidence={low}, sources={https://example.org/p}}")  # fmt: skip
+    other = _write(
+        tmp_path, SPARSEGPT + "year={2023}, confidence={low}, sources={https://example.org/p}}"
+    )
     report = merge_file(db, other)
     assert not [c for c in report.changes if c.field == "confidence"]
     assert db.entries["frantar2023sparsegpt"].get("confidence") == before != "low"
@@ -128,8 +134,11 @@ def test_confidence_changes_only_when_a_person_overwrites_it(merged, tmp_path):
 def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
     """A conference entry corrected to a journal article loses its booktitle, not just its type."""
     db, _ = merged
-    other = _write(tmp_path, SPARSEGPT.replace("@inproceedings", "@article") + "year={2023}, "
-                   "journal={Journal of Pruning}}")  # fmt: skip
+    other = _write(
+        tmp_path,
+        SPARSEGPT.replace("@inproceedings", "@article") + "year={2023}, "
+        "journal={Journal of Pruning}}",
+    )
     db.put(db.entries["frantar2023sparsegpt"].with_fields(surveyvenue=""))  # type now curated
     report = merge_file(db, other)
     assert ("type", "conflict") in [(c.field, c.kind) for c in report.changes]
@@ -143,12 +152,19 @@ def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
 @pytest.mark.parametrize(
     "record, how",
     [
-        pytest.param("@article{a, title={Totally different}, doi={10.48550/arXiv.2301.00774}}", "arxiv-doi-alone-refused",
-                     id="arxiv-id-with-other-title-refused"),
-        pytest.param("@misc{a, title={SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
-                     "author={Someone Else}, year={2019}}", "refused", id="title-with-other-authors-refused"),
+        pytest.param(
+            "@article{a, title={Totally different}, doi={10.48550/arXiv.2301.00774}}",
+            "arxiv-doi-alone-refused",
+            id="arxiv-id-with-other-title-refused",
+        ),
+        pytest.param(
+            "@misc{a, title={SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
+            "author={Someone Else}, year={2019}}",
+            "refused",
+            id="title-with-other-authors-refused",
+        ),
     ],
-)  # fmt: skip
+)
 def test_implausible_matches_are_refused(merged, tmp_path, record, how):
     db, _ = merged
     report = merge_file(db, _write(tmp_path, record))
@@ -157,8 +173,10 @@ def test_implausible_matches_are_refused(merged, tmp_path, record, how):
 
 def test_a_retitled_published_version_matches_by_arxiv_id_and_the_same_authors(merged, tmp_path):
     db, _ = merged
-    record = ("@inproceedings{a, title={Pruning Giants in One Shot}, author={Elias Frantar and "
-              "Dan Alistarh}, eprint={2301.00774}, archiveprefix={arXiv}}")  # fmt: skip
+    record = (
+        "@inproceedings{a, title={Pruning Giants in One Shot}, author={Elias Frantar and "
+        "Dan Alistarh}, eprint={2301.00774}, archiveprefix={arXiv}}"
+    )
     other_authors = record.replace("Dan Alistarh", "Someone Else")
     report = merge_file(db, _write(tmp_path, other_authors))
     assert report.matched == {} and "titles and authors differ" in str(report.problems[0])
@@ -169,12 +187,18 @@ def test_a_retitled_published_version_matches_by_arxiv_id_and_the_same_authors(m
 @pytest.mark.parametrize(
     "record",
     [
-        pytest.param("@misc{a, title={SparseGPT: Massive language models can be accurately pruned in one shot}, "
-                     "author={Frantar, Elias}}", id="by-title-and-author"),
-        pytest.param("@misc{a, title={{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
-                     "year={2023}}", id="by-title-and-year"),
+        pytest.param(
+            "@misc{a, title={SparseGPT: Massive language models can be accurately pruned in one shot}, "
+            "author={Frantar, Elias}}",
+            id="by-title-and-author",
+        ),
+        pytest.param(
+            "@misc{a, title={{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot}, "
+            "year={2023}}",
+            id="by-title-and-year",
+        ),
     ],
-)  # fmt: skip
+)
 def test_matches(merged, tmp_path, record):
     db, _ = merged
     report = merge_file(db, _write(tmp_path, record))
@@ -183,8 +207,10 @@ def test_matches(merged, tmp_path, record):
 
 def test_an_arxiv_id_alone_does_not_match_when_the_titles_disagree(merged, tmp_path):
     db, _ = merged
-    record = ("@misc{a, title={Anything}, eprint={2301.00774}, archiveprefix={arXiv}, "
-              "author={Elias Frantar}}")  # fmt: skip
+    record = (
+        "@misc{a, title={Anything}, eprint={2301.00774}, archiveprefix={arXiv}, "
+        "author={Elias Frantar}}"
+    )
     report = merge_file(db, _write(tmp_path, record))
     assert report.matched == {}
 
@@ -207,10 +233,20 @@ def test_add_new_keeps_the_source_key_and_adds_the_category(merged, tmp_path):
 
 def test_csl_json_is_merged(merged, tmp_path):
     db, _ = merged
-    item = [{"id": "c1", "type": "paper-conference",
-             "title": "SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot",
-             "author": [{"family": "Frantar", "given": "Elias"}, {"family": "Alistarh", "given": "Dan"}],
-             "issued": {"date-parts": [[2023]]}, "publisher": "PMLR", "DOI": "10.9999/example"}]  # fmt: skip
+    item = [
+        {
+            "id": "c1",
+            "type": "paper-conference",
+            "title": "SparseGPT: Massive Language Models Can Be Accurately Pruned in One-Shot",
+            "author": [
+                {"family": "Frantar", "given": "Elias"},
+                {"family": "Alistarh", "given": "Dan"},
+            ],
+            "issued": {"date-parts": [[2023]]},
+            "publisher": "PMLR",
+            "DOI": "10.9999/example",
+        }
+    ]
     report = merge_file(db, _write(tmp_path, json.dumps(item), "items.json"))
     assert report.matched == {"c1": "frantar2023sparsegpt"}
     assert db.entries["frantar2023sparsegpt"].get("doi") == "10.9999/example"
@@ -229,13 +265,23 @@ def test_broken_input_file_merges_nothing(snippet_db, tmp_path):
 @pytest.mark.parametrize(
     "record, expected",
     [
-        pytest.param("@inproceedings{a, title={T}, booktitle={AI Open}}", ("article", "journal", "AI Open"), id="journal-as-booktitle"),
-        pytest.param("@article{a, title={T}, journal={Advances in Neural Information Processing Systems}}",
-                     ("inproceedings", "booktitle", "Advances in Neural Information Processing Systems"), id="conference-as-journal"),
-        pytest.param("@inproceedings{a, title={T}, booktitle={Some Workshop}}", ("inproceedings", "booktitle", "Some Workshop"),
-                     id="unknown-venue-kept"),
+        pytest.param(
+            "@inproceedings{a, title={T}, booktitle={AI Open}}",
+            ("article", "journal", "AI Open"),
+            id="journal-as-booktitle",
+        ),
+        pytest.param(
+            "@article{a, title={T}, journal={Advances in Neural Information Processing Systems}}",
+            ("inproceedings", "booktitle", "Advances in Neural Information Processing Systems"),
+            id="conference-as-journal",
+        ),
+        pytest.param(
+            "@inproceedings{a, title={T}, booktitle={Some Workshop}}",
+            ("inproceedings", "booktitle", "Some Workshop"),
+            id="unknown-venue-kept",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_source_entry_takes_the_type_its_venue_has(tmp_path, record, expected):
     from effllm_bib.bibio import read_bib
     from effllm_bib.merge import venue_typed
@@ -309,16 +355,24 @@ def test_merge_into_a_lone_file_writes_a_file_that_reads_back(tmp_path):
 @pytest.mark.parametrize(
     ("overwrite", "expected"),
     [
-        pytest.param((), "{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot",
-                     id="a-case-difference-alone-changes-nothing"),
-        pytest.param(("title",), "{SparseGPT}: Massive language models can be accurately pruned in one-shot",
-                     id="overwrite-takes-the-source-form"),
+        pytest.param(
+            (),
+            "{SparseGPT}: Massive Language Models Can Be Accurately Pruned in One-Shot",
+            id="a-case-difference-alone-changes-nothing",
+        ),
+        pytest.param(
+            ("title",),
+            "{SparseGPT}: Massive language models can be accurately pruned in one-shot",
+            id="overwrite-takes-the-source-form",
+        ),
     ],
-)  # fmt: skip
+)
 def test_overwrite_applies_a_correction_of_case_or_spacing(merged, tmp_path, overwrite, expected):
     db, _ = merged
-    record = ("@misc{x, title={SparseGPT: Massive language models can be accurately pruned in "
-              "one-shot}, eprint={2301.00774}, archiveprefix={arXiv}}")  # fmt: skip
+    record = (
+        "@misc{x, title={SparseGPT: Massive language models can be accurately pruned in "
+        "one-shot}, eprint={2301.00774}, archiveprefix={arXiv}}"
+    )
     merge_file(db, _write(tmp_path, record), overwrite=overwrite)
     assert db.entries["frantar2023sparsegpt"].get("title") == expected
 
@@ -326,29 +380,46 @@ def test_overwrite_applies_a_correction_of_case_or_spacing(merged, tmp_path, ove
 @pytest.mark.parametrize(
     "author, stored",
     [
-        pytest.param("Ada Lovelace and\n  Charles Babbage", "Lovelace, Ada and Babbage, Charles",
-                     id="list-wrapped-after-and"),
-        pytest.param("Erik {Van Blokland} and Just van Rossum",
-                     "{Van Blokland}, Erik and van Rossum, Just", id="braced-family-kept-whole"),
+        pytest.param(
+            "Ada Lovelace and\n  Charles Babbage",
+            "Lovelace, Ada and Babbage, Charles",
+            id="list-wrapped-after-and",
+        ),
+        pytest.param(
+            "Erik {Van Blokland} and Just van Rossum",
+            "{Van Blokland}, Erik and van Rossum, Just",
+            id="braced-family-kept-whole",
+        ),
     ],
-)  # fmt: skip
+)
 def test_added_names_are_split_right_and_read_back(merged, tmp_path, author, stored):
     db, _ = merged
     other = _write(tmp_path, f"@article{{n, title={{Notes}}, author={{{author}}}, year={{1843}}}}")
     merge_file(db, other, add_new=True, categories=["kd"])
     db.save()
     again = Database.load(db.bib_path.parent)
-    assert [e.get("author") for e in again.entries.values() if e.get("title") == "Notes"] == [stored]
+    assert [e.get("author") for e in again.entries.values() if e.get("title") == "Notes"] == [
+        stored
+    ]
 
 
 def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path):
     db, _ = merged
-    item = [{"id": "c2", "type": "article-journal", "title": "A Paper Nobody Else Wrote",
-             "author": [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
-                        {"literal": "Barnes and Noble"}],
-             "issued": {"date-parts": [[1820]]}}]  # fmt: skip
-    merge_file(db, _write(tmp_path, json.dumps(item), "items.json"), add_new=True,
-               categories=["kd"])  # fmt: skip
+    item = [
+        {
+            "id": "c2",
+            "type": "article-journal",
+            "title": "A Paper Nobody Else Wrote",
+            "author": [
+                {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+                {"literal": "Barnes and Noble"},
+            ],
+            "issued": {"date-parts": [[1820]]},
+        }
+    ]
+    merge_file(
+        db, _write(tmp_path, json.dumps(item), "items.json"), add_new=True, categories=["kd"]
+    )
     added = [e for e in db.entries.values() if e.get("title") == "A Paper Nobody Else Wrote"]
     assert [e.get("author") for e in added] == ["van Beethoven, Ludwig and {Barnes and Noble}"]
 
@@ -356,8 +427,10 @@ def test_csl_json_particles_and_literals_arrive_in_bibtex_form(merged, tmp_path)
 def test_a_concatenated_author_list_is_never_split_inside(merged, tmp_path):
     """An author value built with ``#`` is not text yet: it is kept whole, never name-split."""
     db, _ = merged
-    text = ('@string{ada = "Ada Lovelace"}\n@article{n, title={Notes on the Engine}, '
-            'author = ada # " and Charles Babbage", year={1843}}')  # fmt: skip
+    text = (
+        '@string{ada = "Ada Lovelace"}\n@article{n, title={Notes on the Engine}, '
+        'author = ada # " and Charles Babbage", year={1843}}'
+    )
     merge_file(db, _write(tmp_path, text), add_new=True, categories=["kd"])
     added = [e for e in db.entries.values() if e.get("title") == "Notes on the Engine"]
     assert [e.get("author") for e in added] == ['ada # " and Charles Babbage"']

@@ -22,10 +22,13 @@ def _folder(tmp_path: Path, files: tuple[str, ...]) -> Path:
     "files, says",
     [
         pytest.param((), ["holds no database", "effllm-bib init"], id="empty-folder"),
-        pytest.param(("papers.bib", "more.bib"), ["more.bib, papers.bib", "/more.bib", "effllm-bib init"],
-                     id="folder-of-bib-files"),
+        pytest.param(
+            ("papers.bib", "more.bib"),
+            ["more.bib, papers.bib", "/more.bib", "effllm-bib init"],
+            id="folder-of-bib-files",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_folder_without_a_database_points_to_init_or_its_bib_files(
     runner, tmp_path, command, files, says
 ):
@@ -54,7 +57,7 @@ def test_a_bib_file_without_the_suffix_is_named(runner, tmp_path):
         pytest.param("@misc{a, title={中文标题}}\n", "gbk", id="gbk"),
         pytest.param("@misc{a, title={Müller}}\n", "latin-1", id="latin-1"),
     ],
-)  # fmt: skip
+)
 def test_a_file_in_another_encoding_gets_a_hint_that_does_not_guess(
     runner, tmp_path, text, encoding
 ):
@@ -69,12 +72,18 @@ def test_a_file_in_another_encoding_gets_a_hint_that_does_not_guess(
 @pytest.mark.parametrize(
     "text, says",
     [
-        pytest.param("@misc{ok, title={Fine}, author={Doe, J.}}\n\n@misc{bad,\n  author={A, B, C, D}}\n",
-                     [":3: entry 'bad': pybtex cannot read it (Too many commas"], id="unsplittable-names"),
-        pytest.param("@misc{Knuth, title={A}}\n@misc{knuth, title={B}}\n",
-                     [":2: entry 'knuth': pybtex cannot read it", "'Knuth' (line 1)"], id="keys-differing-in-case"),
+        pytest.param(
+            "@misc{ok, title={Fine}, author={Doe, J.}}\n\n@misc{bad,\n  author={A, B, C, D}}\n",
+            [":3: entry 'bad': pybtex cannot read it (Too many commas"],
+            id="unsplittable-names",
+        ),
+        pytest.param(
+            "@misc{Knuth, title={A}}\n@misc{knuth, title={B}}\n",
+            [":2: entry 'knuth': pybtex cannot read it", "'Knuth' (line 1)"],
+            id="keys-differing-in-case",
+        ),
     ],
-)  # fmt: skip
+)
 def test_refs_names_the_file_line_and_entry_pybtex_cannot_read(runner, tmp_path, text, says):
     path = tmp_path / "mine.bib"
     path.write_text(text, encoding="utf-8")
@@ -90,7 +99,7 @@ def test_refs_names_the_file_line_and_entry_pybtex_cannot_read(runner, tmp_path,
         pytest.param("pending:sparsegpt2023", True, id="pending-key"),
         pytest.param("whole-proceedings", False, id="user-key"),
     ],
-)  # fmt: skip
+)
 def test_no_author_says_provisional_only_of_a_provisional_key(taxonomy, key, provisional):
     entry = Entry.make(key, "proceedings", {"title": "T", "year": "1988", "keywords": "pruning"})
     (found,) = [p for p in check_entries([entry], taxonomy) if p.code == "no-author"]

@@ -12,21 +12,31 @@ from effllm_bib.names import Name
     "value, expected",
     [
         pytest.param("A One and B Two", ["A One", "B Two"], id="plain"),
-        pytest.param("Ada Lovelace and\n Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="and-then-newline"),
-        pytest.param("Ada Lovelace\nand Charles Babbage", ["Ada Lovelace", "Charles Babbage"],
-                     id="newline-then-and"),
+        pytest.param(
+            "Ada Lovelace and\n Charles Babbage",
+            ["Ada Lovelace", "Charles Babbage"],
+            id="and-then-newline",
+        ),
+        pytest.param(
+            "Ada Lovelace\nand Charles Babbage",
+            ["Ada Lovelace", "Charles Babbage"],
+            id="newline-then-and",
+        ),
         pytest.param("A One\tAND  B Two", ["A One", "B Two"], id="tab-and-capitals"),
-        pytest.param("{Barnes and Noble} and Jane Doe", ["{Barnes and Noble}", "Jane Doe"],
-                     id="braced-and"),
-        pytest.param("Erik {Van Blokland} and A B", ["Erik {Van Blokland}", "A B"], id="braced-part"),
-        pytest.param("Rand Paul and Anderson Cooper", ["Rand Paul", "Anderson Cooper"],
-                     id="and-inside-words"),
+        pytest.param(
+            "{Barnes and Noble} and Jane Doe", ["{Barnes and Noble}", "Jane Doe"], id="braced-and"
+        ),
+        pytest.param(
+            "Erik {Van Blokland} and A B", ["Erik {Van Blokland}", "A B"], id="braced-part"
+        ),
+        pytest.param(
+            "Rand Paul and Anderson Cooper", ["Rand Paul", "Anderson Cooper"], id="and-inside-words"
+        ),
         pytest.param("Doe, Jane and others", ["Doe, Jane", "others"], id="others"),
         pytest.param("  ", [], id="empty"),
         pytest.param("{Barnes\nand Noble} and X", ["{Barnes and Noble}", "X"], id="braced-newline"),
     ],
-)  # fmt: skip
+)
 def test_split_names(value, expected):
     assert names.split_names(value) == expected
 
@@ -37,27 +47,49 @@ def test_split_names(value, expected):
         pytest.param("Elias Frantar", Name("Elias", "", "Frantar"), id="first-last"),
         pytest.param("Frantar, Elias", Name("Elias", "", "Frantar"), id="last-first"),
         pytest.param("Ludwig van Beethoven", Name("Ludwig", "van", "Beethoven"), id="von"),
-        pytest.param("van Beethoven, Ludwig", Name("Ludwig", "van", "Beethoven"), id="von-last-first"),
+        pytest.param(
+            "van Beethoven, Ludwig", Name("Ludwig", "van", "Beethoven"), id="von-last-first"
+        ),
         pytest.param("Jean de la Fontaine", Name("Jean", "de la", "Fontaine"), id="two-particles"),
         pytest.param("Doe, Jr, John", Name("John", "", "Doe", "Jr"), id="jr"),
         pytest.param("Erik {Van Blokland}", Name("Erik", "", "{Van Blokland}"), id="braced-family"),
-        pytest.param("{Barnes and Noble}", Name(last="Barnes and Noble", literal=True), id="corporate"),
-        pytest.param("{\\\"O}zt\\\"urk, A.", Name("A.", "", "{\\\"O}zt\\\"urk"), id="accent-group-not-literal"),
+        pytest.param(
+            "{Barnes and Noble}", Name(last="Barnes and Noble", literal=True), id="corporate"
+        ),
+        pytest.param(
+            '{\\"O}zt\\"urk, A.', Name("A.", "", '{\\"O}zt\\"urk'), id="accent-group-not-literal"
+        ),
         pytest.param("others", Name(others=True), id="others"),
-        pytest.param("family=Smith, given=John, prefix=van, useprefix=true",
-                     Name("John", "van", "Smith"), id="biblatex-extended"),
-        pytest.param("given={Jean Pierre}, family=Dupont, suffix=Jr",
-                     Name("Jean Pierre", "", "Dupont", "Jr"), id="biblatex-extended-braced"),
-        pytest.param("Doe, John, Jr, extra", Name(last="Doe, John, Jr, extra", literal=True),
-                     id="too-many-commas-kept-whole"),
+        pytest.param(
+            "family=Smith, given=John, prefix=van, useprefix=true",
+            Name("John", "van", "Smith"),
+            id="biblatex-extended",
+        ),
+        pytest.param(
+            "given={Jean Pierre}, family=Dupont, suffix=Jr",
+            Name("Jean Pierre", "", "Dupont", "Jr"),
+            id="biblatex-extended-braced",
+        ),
+        pytest.param(
+            "Doe, John, Jr, extra",
+            Name(last="Doe, John, Jr, extra", literal=True),
+            id="too-many-commas-kept-whole",
+        ),
         # The project's own rules for First Last input, on top of BibTeX's.
-        pytest.param("Christopher De Sa", Name("Christopher", "", "De Sa"), id="capitalised-particle"),
-        pytest.param("Vincent Van Der Berg", Name("Vincent", "", "Van Der Berg"),
-                     id="capitalised-particles"),
-        pytest.param("Martin Luther King Jr.", Name("Martin Luther", "", "King", "Jr."), id="suffix"),
-        pytest.param("De Sa, Christopher", Name("Christopher", "", "De Sa"), id="rule-not-for-last-first"),
+        pytest.param(
+            "Christopher De Sa", Name("Christopher", "", "De Sa"), id="capitalised-particle"
+        ),
+        pytest.param(
+            "Vincent Van Der Berg", Name("Vincent", "", "Van Der Berg"), id="capitalised-particles"
+        ),
+        pytest.param(
+            "Martin Luther King Jr.", Name("Martin Luther", "", "King", "Jr."), id="suffix"
+        ),
+        pytest.param(
+            "De Sa, Christopher", Name("Christopher", "", "De Sa"), id="rule-not-for-last-first"
+        ),
     ],
-)  # fmt: skip
+)
 def test_parse_name(value, expected):
     assert names.parse_name(value) == expected
 
@@ -69,7 +101,9 @@ def test_parse_name(value, expected):
         pytest.param("Christopher De Sa", "De Sa, Christopher", id="capitalised-particle"),
         pytest.param("Ludwig van Beethoven", "van Beethoven, Ludwig", id="particle"),
         pytest.param("Diego de las Casas", "de las Casas, Diego", id="two-particles"),
-        pytest.param("Marcelo Gennari do Nascimento", "do Nascimento, Marcelo Gennari", id="portuguese-do"),
+        pytest.param(
+            "Marcelo Gennari do Nascimento", "do Nascimento, Marcelo Gennari", id="portuguese-do"
+        ),
         pytest.param("Frantar, Elias", "Frantar, Elias", id="already-last-first"),
         pytest.param("{Mistral AI}", "{Mistral AI}", id="organisation"),
         pytest.param("Martin Luther King Jr.", "King, Jr., Martin Luther", id="suffix"),
@@ -77,14 +111,22 @@ def test_parse_name(value, expected):
         pytest.param("Plato", "Plato", id="one-word"),
         # Issue 9: the old normaliser split inside braces and missed "and" before a newline.
         pytest.param("Erik {Van Blokland}", "{Van Blokland}, Erik", id="braces-never-split"),
-        pytest.param("Ada Lovelace and\n Charles Babbage", "Lovelace, Ada and Babbage, Charles",
-                     id="wrapped-list"),
-        pytest.param("{Barnes and Noble} and Jane Doe and others",
-                     "{Barnes and Noble} and Doe, Jane and others", id="corporate-and-others"),
+        pytest.param(
+            "Ada Lovelace and\n Charles Babbage",
+            "Lovelace, Ada and Babbage, Charles",
+            id="wrapped-list",
+        ),
+        pytest.param(
+            "{Barnes and Noble} and Jane Doe and others",
+            "{Barnes and Noble} and Doe, Jane and others",
+            id="corporate-and-others",
+        ),
         pytest.param("family=Smith, given=John, prefix=van", "van Smith, John", id="extended"),
-        pytest.param("L.\\ Thiele and A.\\ B.\\ Cee", "Thiele, L. and Cee, A. B.", id="control-space"),
+        pytest.param(
+            "L.\\ Thiele and A.\\ B.\\ Cee", "Thiele, L. and Cee, A. B.", id="control-space"
+        ),
     ],
-)  # fmt: skip
+)
 def test_normalize_names(value, expected):
     assert names.normalize_names(value) == expected
 
@@ -99,15 +141,23 @@ def test_normalize_names_is_idempotent_and_reads_back():
 @pytest.mark.parametrize(
     "value, family, keys",
     [
-        pytest.param("Ada Lovelace and\n Charles Babbage", ["lovelace", "babbage"],
-                     ["ada lovelace", "babbage charles"], id="wrapped-list"),
+        pytest.param(
+            "Ada Lovelace and\n Charles Babbage",
+            ["lovelace", "babbage"],
+            ["ada lovelace", "babbage charles"],
+            id="wrapped-list",
+        ),
         pytest.param("Bou Hanna, Emma", ["bou hanna"], ["bou emma hanna"], id="two-word-family"),
         pytest.param("Emma Bou Hanna", ["hanna"], ["bou emma hanna"], id="same-person-other-order"),
-        pytest.param("Baptiste Rozi{\\`e}re and Rozière, B.", ["roziere", "roziere"],
-                     ["baptiste roziere", "b roziere"], id="latex-accent-folds-like-unicode"),
+        pytest.param(
+            "Baptiste Rozi{\\`e}re and Rozière, B.",
+            ["roziere", "roziere"],
+            ["baptiste roziere", "b roziere"],
+            id="latex-accent-folds-like-unicode",
+        ),
         pytest.param("A B and others", ["b"], ["a b"], id="others-left-out"),
     ],
-)  # fmt: skip
+)
 def test_family_names_and_person_keys(value, family, keys):
     assert (names.family_names(value), names.person_keys(value)) == (family, keys)
 
@@ -115,21 +165,31 @@ def test_family_names_and_person_keys(value, family, keys):
 @pytest.mark.parametrize(
     "value, expected",
     [
-        pytest.param("Ludwig van Beethoven",
-                     [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}],
-                     id="particle"),
+        pytest.param(
+            "Ludwig van Beethoven",
+            [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}],
+            id="particle",
+        ),
         pytest.param("{Barnes and Noble}", [{"literal": "Barnes and Noble"}], id="corporate"),
-        pytest.param("Doe, Jr, John", [{"family": "Doe", "given": "John", "suffix": "Jr"}], id="suffix"),
-        pytest.param("Erik {Van Blokland}", [{"family": "Van Blokland", "given": "Erik"}],
-                     id="braced-family"),
-        pytest.param("G{\\\"o}del, Kurt and others", [{"family": "Gödel", "given": "Kurt"}],
-                     id="accent-and-others"),
+        pytest.param(
+            "Doe, Jr, John", [{"family": "Doe", "given": "John", "suffix": "Jr"}], id="suffix"
+        ),
+        pytest.param(
+            "Erik {Van Blokland}", [{"family": "Van Blokland", "given": "Erik"}], id="braced-family"
+        ),
+        pytest.param(
+            'G{\\"o}del, Kurt and others',
+            [{"family": "Gödel", "given": "Kurt"}],
+            id="accent-and-others",
+        ),
         # Issue 9: 17% of CSL authors had "First Last" as their family name.
-        pytest.param("Elias Frantar and Dan Alistarh",
-                     [{"family": "Frantar", "given": "Elias"}, {"family": "Alistarh", "given": "Dan"}],
-                     id="first-last-split"),
+        pytest.param(
+            "Elias Frantar and Dan Alistarh",
+            [{"family": "Frantar", "given": "Elias"}, {"family": "Alistarh", "given": "Dan"}],
+            id="first-last-split",
+        ),
     ],
-)  # fmt: skip
+)
 def test_csl_names(value, expected):
     assert names.csl_names(value) == expected
 
@@ -142,7 +202,7 @@ def test_csl_names(value, expected):
         pytest.param("King", "Martin Luther", "", "Jr.", "King, Jr., Martin Luther", id="suffix"),
         pytest.param("Plato", "", "", "", "Plato", id="family-only"),
     ],
-)  # fmt: skip
+)
 def test_from_parts_reads_back(family, given, particle, suffix, expected):
     text = names.from_parts(family, given, particle, suffix)
     assert text == expected
@@ -152,13 +212,19 @@ def test_from_parts_reads_back(family, given, particle, suffix, expected):
 @pytest.mark.parametrize(
     "value, expected",
     [
-        pytest.param("\\'{E}ric Sopena", Name("{\\'E}ric", "", "Sopena"), id="accent-braced-letter"),
+        pytest.param(
+            "\\'{E}ric Sopena", Name("{\\'E}ric", "", "Sopena"), id="accent-braced-letter"
+        ),
         pytest.param("\\'Eric Sopena", Name("{\\'E}ric", "", "Sopena"), id="accent-bare-letter"),
-        pytest.param("\\v{S}imon Bla\\v{z}", Name("{\\v S}imon", "", "Bla\\v{z}"), id="letter-accent"),
-        pytest.param("Jean \\\"{u}ber Alles", Name("Jean", "{\\\"u}ber", "Alles"), id="lower-case-stays-von"),
+        pytest.param(
+            "\\v{S}imon Bla\\v{z}", Name("{\\v S}imon", "", "Bla\\v{z}"), id="letter-accent"
+        ),
+        pytest.param(
+            'Jean \\"{u}ber Alles', Name("Jean", '{\\"u}ber', "Alles"), id="lower-case-stays-von"
+        ),
         pytest.param("\\relax Foo Bar", Name("", "\\relax", "Foo Bar"), id="not-an-accent"),
     ],
-)  # fmt: skip
+)
 def test_an_accented_capital_starts_a_given_name_not_a_von_part(value, expected):
     """Project rule: BibTeX reads an unbraced accent at a word's start as lower case."""
     assert names.parse_name(value) == expected

@@ -70,8 +70,12 @@ def test_case_round_trips_and_verifies(name):
 
 def _biber_keys(tmp_path: Path, name: str) -> set[str]:
     shutil.copyfile(CASES / name, tmp_path / name)
-    subprocess.run(["biber", "--tool", "--quiet", "--output-format=bibtex", name], cwd=tmp_path,
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["biber", "--tool", "--quiet", "--output-format=bibtex", name],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
     text = (tmp_path / name.replace(".bib", "_bibertool.bib")).read_text(encoding="utf-8")
     return {e.key for e in bibio.parse_bib(text).entries}
 
@@ -113,7 +117,6 @@ def test_bibtex_inherits_through_crossref_from_the_written_file(tmp_path):
     parsed = bibio.read_bib(CASES / "crossref.bib")  # the target comes first in the file
     (tmp_path / "w.bib").write_text(canonical.format_bib(parsed.entries, parsed.extras))
     (tmp_path / "t.aux").write_text("\\citation{child}\n\\bibstyle{plain}\n\\bibdata{w}\n")
-    subprocess.run(["bibtex", "-terse", "-min-crossrefs=2", "t"], cwd=tmp_path,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(["bibtex", "-terse", "-min-crossrefs=2", "t"], cwd=tmp_path, capture_output=True)
     bbl = (tmp_path / "t.bbl").read_text(encoding="utf-8")
     assert "Pub, 1999" in bbl  # publisher and year come from the target, written after it

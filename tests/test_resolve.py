@@ -15,8 +15,9 @@ STRINGS = {"j": "Journal of Things", "k": "KJournal of Things"}
     [
         pytest.param("j", True, "Journal of Things", id="macro"),
         pytest.param("J", True, "Journal of Things", id="macro-any-case"),
-        pytest.param('j # " and " # k', True, "Journal of Things and KJournal of Things",
-                     id="concatenation"),
+        pytest.param(
+            'j # " and " # k', True, "Journal of Things and KJournal of Things", id="concatenation"
+        ),
         pytest.param('jun # "-" # aug', True, "June-August", id="month-range"),
         pytest.param("dec", True, "December", id="predefined-month"),
         pytest.param("nosuchmacro", True, "nosuchmacro", id="undefined-kept-as-name"),
@@ -24,7 +25,7 @@ STRINGS = {"j": "Journal of Things", "k": "KJournal of Things"}
         pytest.param("j", False, "j", id="braced-value-untouched"),
         pytest.param("2020", True, "2020", id="number"),
     ],
-)  # fmt: skip
+)
 def test_expand(raw, bare, text):
     assert expand(raw, bare, STRINGS) == text
 

@@ -39,14 +39,22 @@ def one_line_error(result, *needles: str) -> None:
 @pytest.mark.parametrize(
     "name, needles",
     [
-        pytest.param("unbalanced.bib", ["unbalanced.bib:3", "Nothing was merged"], id="unbalanced-braces"),
-        pytest.param("missing_comma.bib", ["missing_comma.bib:1", "missing comma"], id="missing-comma"),
-        pytest.param("duplicate_keys.bib", ["duplicate_keys.bib:3", "used twice"], id="duplicate-keys"),
+        pytest.param(
+            "unbalanced.bib", ["unbalanced.bib:3", "Nothing was merged"], id="unbalanced-braces"
+        ),
+        pytest.param(
+            "missing_comma.bib", ["missing_comma.bib:1", "missing comma"], id="missing-comma"
+        ),
+        pytest.param(
+            "duplicate_keys.bib", ["duplicate_keys.bib:3", "used twice"], id="duplicate-keys"
+        ),
         pytest.param("latin1.bib", ["latin1.bib:1", "not valid UTF-8"], id="wrong-encoding"),
         pytest.param("nul.bib", ["nul.bib:1", "NUL byte"], id="nul-byte"),
-        pytest.param("brace_too_many.bib", ["brace_too_many.bib:1", "brace too many"], id="brace-too-many"),
+        pytest.param(
+            "brace_too_many.bib", ["brace_too_many.bib:1", "brace too many"], id="brace-too-many"
+        ),
     ],
-)  # fmt: skip
+)
 def test_malformed_bib_merge_is_refused_whole(runner, snippet_db, name, needles):
     before = snapshot(snippet_db)
     result = runner.invoke(cli, ["--db", str(snippet_db), "merge", str(BAD / name)])
@@ -96,12 +104,15 @@ def test_malformed_taxonomy(runner, snippet_db, name, needles):
 @pytest.mark.parametrize(
     "name, needles",
     [
-        pytest.param("unknown_heading.md", ["unknown_heading.md:5", "'Magic Pruning' is not in the taxonomy"],
-                     id="unknown-section"),
+        pytest.param(
+            "unknown_heading.md",
+            ["unknown_heading.md:5", "'Magic Pruning' is not in the taxonomy"],
+            id="unknown-section",
+        ),
         pytest.param("no_bullets.md", ["no_bullets.md", "no paper bullets"], id="no-bullets"),
         pytest.param("nul.bib", ["NUL byte"], id="binary"),
     ],
-)  # fmt: skip
+)
 def test_malformed_survey_list(runner, snippet_db, name, needles):
     before = snapshot(snippet_db)
     result = runner.invoke(cli, ["--db", str(snippet_db), "import", "survey", str(BAD / name)])
@@ -142,10 +153,23 @@ def test_concurrent_writers_do_not_lose_changes(snippet_db):
 
     keys = sorted(k for k in Database.load(snippet_db).entries if not k.startswith("pending:"))[:4]
     procs = [
-        subprocess.Popen([sys.executable, "-m", "effllm_bib", "--db", str(snippet_db),
-                          "keys", "rename", k, f"renamed{i}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "effllm_bib",
+                "--db",
+                str(snippet_db),
+                "keys",
+                "rename",
+                k,
+                f"renamed{i}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for i, k in enumerate(keys)
-    ]  # fmt: skip
+    ]
     for p in procs:
         assert p.wait(timeout=60) == 0, p.stderr.read()
     entries = Database.load(snippet_db).entries
@@ -174,8 +198,17 @@ def test_killing_a_writer_leaves_a_whole_file(tmp_path):
     target.write_text(a)
     rng = random.Random(7)
     for _ in range(8):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target), str(tmp_path / "a.bib"),
-                                 str(tmp_path / "b.bib")], stdout=subprocess.PIPE)  # fmt: skip
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                WRITER,
+                str(target),
+                str(tmp_path / "a.bib"),
+                str(tmp_path / "b.bib"),
+            ],
+            stdout=subprocess.PIPE,
+        )
         assert proc.stdout.readline().strip() == b"ready"
         time.sleep(rng.uniform(0.01, 0.3))
         os.kill(proc.pid, signal.SIGKILL)
@@ -199,9 +232,26 @@ _word = st.text(
 _value = st.lists(st.one_of(_word, _word.map(lambda w: "{" + w + "}")), min_size=1, max_size=8).map(
     " ".join
 )
-_fields = st.dictionaries(st.sampled_from(["title", "author", "booktitle", "journal", "year", "note",
-                                           "pages", "publisher", "mynote", "doi", "url"]), _value,
-                          min_size=1, max_size=6)  # fmt: skip
+_fields = st.dictionaries(
+    st.sampled_from(
+        [
+            "title",
+            "author",
+            "booktitle",
+            "journal",
+            "year",
+            "note",
+            "pages",
+            "publisher",
+            "mynote",
+            "doi",
+            "url",
+        ]
+    ),
+    _value,
+    min_size=1,
+    max_size=6,
+)
 _entry = st.builds(
     lambda key, type_, fields: bibio.Entry.make(key, type_, fields),
     st.from_regex(r"[a-z][a-z0-9]{0,12}", fullmatch=True),
@@ -221,8 +271,10 @@ def test_any_valid_entry_round_trips_to_identical_bytes(entries):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
-       | st.text(alphabet='@{}=,"#%\n abc', max_size=200))  # fmt: skip
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+    | st.text(alphabet='@{}=,"#%\n abc', max_size=200)
+)
 def test_arbitrary_text_ends_in_a_result_or_our_error(text):
     with contextlib.suppress(EffllmBibError):
         bibio.parse_bib(text)

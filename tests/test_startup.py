@@ -33,18 +33,35 @@ with open(sys.argv[1], "w") as out:
     out.write("\\n".join(sorted(set(sys.modules) - before)))
 """
 
-COMMAND_MODULES = [f"effllm_bib.cli.{m}"
-                   for m in ("build", "enrich", "exporting", "output", "review")]
+COMMAND_MODULES = [
+    f"effllm_bib.cli.{m}" for m in ("build", "enrich", "exporting", "output", "review")
+]
 # Heavy modules no read-only command on a warm parse cache needs: parsers, HTTP, formatting.
-HEAVY = ["bibtexparser", "pybtex", "habanero", "requests", "pylatexenc", "rapidfuzz", "tomllib",
-         "platformdirs", "hashlib", "json", "tempfile", "difflib", "effllm_bib.bibio", "effllm_bib.names",
-         "effllm_bib.latex", "effllm_bib.resolve", "effllm_bib.enrich"]  # fmt: skip
+HEAVY = [
+    "bibtexparser",
+    "pybtex",
+    "habanero",
+    "requests",
+    "pylatexenc",
+    "rapidfuzz",
+    "tomllib",
+    "platformdirs",
+    "hashlib",
+    "json",
+    "tempfile",
+    "difflib",
+    "effllm_bib.bibio",
+    "effllm_bib.names",
+    "effllm_bib.latex",
+    "effllm_bib.resolve",
+    "effllm_bib.enrich",
+]
 
 CASES = [
     pytest.param([], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES, *HEAVY],
                  id="import-only"),
     pytest.param(["--help"], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES,
-                              *HEAVY], id="help"),  # fmt: skip
+                              *HEAVY], id="help"),
     pytest.param(["--version"], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES, *HEAVY], id="version"),
     pytest.param(["export", "--help"], ["effllm_bib.database", "effllm_bib.cli.build",
                                         "effllm_bib.cli.enrich", *HEAVY], id="export-help"),

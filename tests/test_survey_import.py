@@ -43,35 +43,84 @@ def test_paper_listed_in_two_sections_is_one_entry_with_two_keywords(imported):
 @pytest.mark.parametrize(
     "title, type_, fields",
     [
-        pytest.param("SparseGPT", "inproceedings",
-                     {"booktitle": "International Conference on Machine Learning", "year": "2023",
-                      "eprint": "2301.00774", "archiveprefix": "arXiv",
-                      "code": "https://github.com/IST-DASLab/sparsegpt"}, id="conference"),
+        pytest.param(
+            "SparseGPT",
+            "inproceedings",
+            {
+                "booktitle": "International Conference on Machine Learning",
+                "year": "2023",
+                "eprint": "2301.00774",
+                "archiveprefix": "arXiv",
+                "code": "https://github.com/IST-DASLab/sparsegpt",
+            },
+            id="conference",
+        ),
         pytest.param("I-LLM", "misc", {"eprint": "2405.17849", "year": "2024"}, id="preprint"),
-        pytest.param("LLM.int8()", "inproceedings",
-                     {"booktitle": "Advances in Neural Information Processing Systems",
-                      "url": "https://openreview.net/forum?id=dXiGWqBoxaD"}, id="neurlps-typo"),
-        pytest.param("MaskLLM", "inproceedings",
-                     {"booktitle": "Advances in Neural Information Processing Systems"}, id="nips"),
-        pytest.param("Parameter-Efficient Prompt Tuning", "inproceedings",
-                     {"booktitle": "Findings of the Association for Computational Linguistics: EMNLP"},
-                     id="findings-distinct"),
-        pytest.param("What Makes Good In-Context", "inproceedings", {"year": "2022"}, id="no-comma-before-venue"),
-        pytest.param("OmniQuant", "inproceedings",
-                     {"title": "{OmniQuant}: Omnidirectionally Calibrated Quantization for Large Language Models"},
-                     id="doubled-prefix-fixed"),
+        pytest.param(
+            "LLM.int8()",
+            "inproceedings",
+            {
+                "booktitle": "Advances in Neural Information Processing Systems",
+                "url": "https://openreview.net/forum?id=dXiGWqBoxaD",
+            },
+            id="neurlps-typo",
+        ),
+        pytest.param(
+            "MaskLLM",
+            "inproceedings",
+            {"booktitle": "Advances in Neural Information Processing Systems"},
+            id="nips",
+        ),
+        pytest.param(
+            "Parameter-Efficient Prompt Tuning",
+            "inproceedings",
+            {"booktitle": "Findings of the Association for Computational Linguistics: EMNLP"},
+            id="findings-distinct",
+        ),
+        pytest.param(
+            "What Makes Good In-Context",
+            "inproceedings",
+            {"year": "2022"},
+            id="no-comma-before-venue",
+        ),
+        pytest.param(
+            "OmniQuant",
+            "inproceedings",
+            {
+                "title": "{OmniQuant}: Omnidirectionally Calibrated Quantization for Large Language Models"
+            },
+            id="doubled-prefix-fixed",
+        ),
         pytest.param("SEED", "misc", {"eprint": "2406.18200"}, id="nested-link-target"),
-        pytest.param("LLM-QAT", "misc", {"code": "https://github.com/facebookresearch/LLM-QAT"}, id="glued-code-links"),
-        pytest.param("A Study of Optimizations", "misc", {"year": "2024", "eprint": "2406.02290"}, id="broken-ins"),
+        pytest.param(
+            "LLM-QAT",
+            "misc",
+            {"code": "https://github.com/facebookresearch/LLM-QAT"},
+            id="glued-code-links",
+        ),
+        pytest.param(
+            "A Study of Optimizations",
+            "misc",
+            {"year": "2024", "eprint": "2406.02290"},
+            id="broken-ins",
+        ),
         pytest.param("Lory", "misc", {"year": "2024", "eprint": "2405.03133"}, id="missing-ins"),
-        pytest.param("P-Tuning v2", "inproceedings",
-                     {"url": "https://aclanthology.org/2022.acl-short.8/"}, id="fullwidth-comma"),
-        pytest.param("KV-Runahead", "inproceedings",
-                     {"booktitle": "International Conference on Machine Learning", "year": ""}, id="no-year"),
+        pytest.param(
+            "P-Tuning v2",
+            "inproceedings",
+            {"url": "https://aclanthology.org/2022.acl-short.8/"},
+            id="fullwidth-comma",
+        ),
+        pytest.param(
+            "KV-Runahead",
+            "inproceedings",
+            {"booktitle": "International Conference on Machine Learning", "year": ""},
+            id="no-year",
+        ),
         pytest.param("Compact Language Models", "misc", {"eprint": "2407.14679"}, id="www-arxiv"),
         pytest.param("HydraLoRA", "inproceedings", {"eprint": "2404.19245"}, id="pdf-link"),
     ],
-)  # fmt: skip
+)
 def test_bullet_fields(imported, title, type_, fields):
     e = by_title(imported, title)
     assert e.type == type_
@@ -80,8 +129,14 @@ def test_bullet_fields(imported, title, type_, fields):
 
 
 def test_arxiv_id_shared_by_different_papers_is_given_to_none(imported):
-    for start in ("OmniQuant", "Rotation and Permutation", "Zephyr", "Extending Context Window",
-                  "Winner-Take-All", "LLM Maybe LongLM"):  # fmt: skip
+    for start in (
+        "OmniQuant",
+        "Rotation and Permutation",
+        "Zephyr",
+        "Extending Context Window",
+        "Winner-Take-All",
+        "LLM Maybe LongLM",
+    ):
         assert by_title(imported, start).get("eprint") == "", start
 
 

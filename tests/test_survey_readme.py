@@ -87,9 +87,12 @@ def test_the_rewritten_list_imports_back_to_the_same_papers_and_categories(runne
     assert {k: e.keywords for k, e in db.entries.items()} == {
         k: e.keywords for k, e in original.entries.items()
     }
-    changed = {name for k, e in db.entries.items()
-               for name in set(e.names()) | set(original.entries[k].names())
-               if e.get(name) != original.entries[k].get(name)}  # fmt: skip
+    changed = {
+        name
+        for k, e in db.entries.items()
+        for name in set(e.names()) | set(original.entries[k].names())
+        if e.get(name) != original.entries[k].get(name)
+    }
     assert changed <= {"surveytitle", "surveyvenue", "surveyurl"}  # only the survey's own record
 
 
@@ -133,22 +136,54 @@ def test_survey_style_and_apply_write_the_same_bullet():
 @pytest.mark.parametrize(
     ("fields", "link", "venue"),
     [
-        pytest.param({"eprint": "2301.00774", "archiveprefix": "arXiv", "year": "2023"},
-                     "https://arxiv.org/abs/2301.00774", "arXiv, 2023", id="arxiv"),
-        pytest.param({"eprint": "2301.00774", "year": "2023"},
-                     "https://arxiv.org/abs/2301.00774", "arXiv, 2023", id="arxiv-id-no-archive"),
-        pytest.param({"eprint": "2301.00774", "eprinttype": "arxiv", "year": "2023"},
-                     "https://arxiv.org/abs/2301.00774", "arXiv, 2023", id="biblatex-eprinttype"),
-        pytest.param({"eprint": "hal-01234567", "archiveprefix": "HAL", "year": "2023",
-                      "url": "https://hal.science/hal-01234567"},
-                     "https://hal.science/hal-01234567", ", 2023", id="hal-is-not-arxiv"),
-        pytest.param({"eprint": "hal-01234567", "archiveprefix": "HAL", "year": "2023"},
-                     "", ", 2023", id="hal-without-url-has-no-link"),
-        pytest.param({"eprint": "2301.00774", "archiveprefix": "arXiv", "year": "2023",
-                      "url": "https://example.org/paper.pdf"},
-                     "https://example.org/paper.pdf", "arXiv, 2023", id="own-url-kept"),
+        pytest.param(
+            {"eprint": "2301.00774", "archiveprefix": "arXiv", "year": "2023"},
+            "https://arxiv.org/abs/2301.00774",
+            "arXiv, 2023",
+            id="arxiv",
+        ),
+        pytest.param(
+            {"eprint": "2301.00774", "year": "2023"},
+            "https://arxiv.org/abs/2301.00774",
+            "arXiv, 2023",
+            id="arxiv-id-no-archive",
+        ),
+        pytest.param(
+            {"eprint": "2301.00774", "eprinttype": "arxiv", "year": "2023"},
+            "https://arxiv.org/abs/2301.00774",
+            "arXiv, 2023",
+            id="biblatex-eprinttype",
+        ),
+        pytest.param(
+            {
+                "eprint": "hal-01234567",
+                "archiveprefix": "HAL",
+                "year": "2023",
+                "url": "https://hal.science/hal-01234567",
+            },
+            "https://hal.science/hal-01234567",
+            ", 2023",
+            id="hal-is-not-arxiv",
+        ),
+        pytest.param(
+            {"eprint": "hal-01234567", "archiveprefix": "HAL", "year": "2023"},
+            "",
+            ", 2023",
+            id="hal-without-url-has-no-link",
+        ),
+        pytest.param(
+            {
+                "eprint": "2301.00774",
+                "archiveprefix": "arXiv",
+                "year": "2023",
+                "url": "https://example.org/paper.pdf",
+            },
+            "https://example.org/paper.pdf",
+            "arXiv, 2023",
+            id="own-url-kept",
+        ),
     ],
-)  # fmt: skip
+)
 def test_survey_style_links_and_names_arxiv_by_vocab(fields, link, venue):
     assert paper_link(fields) == link
     assert venue_and_year(fields, "misc") == venue

@@ -5,8 +5,20 @@ import pytest
 from effllm_bib.errors import TaxonomyError, UnknownCategoryError
 from effllm_bib.taxonomy import load_taxonomy
 
-ISSUE_ALIASES = ["pruning", "quantization", "ptq", "qat", "kd", "peft", "lora", "moe",
-                 "kv-cache", "speculative-decoding", "ssm", "long-context"]  # fmt: skip
+ISSUE_ALIASES = [
+    "pruning",
+    "quantization",
+    "ptq",
+    "qat",
+    "kd",
+    "peft",
+    "lora",
+    "moe",
+    "kv-cache",
+    "speculative-decoding",
+    "ssm",
+    "long-context",
+]
 
 
 def test_real_taxonomy_shape(taxonomy):

@@ -49,8 +49,13 @@ def test_the_table_loads_with_every_key_once():
 
 def test_importing_the_module_reads_no_file():
     code = "import sys, effllm_bib.venues as v; print(v.venue_table.cache_info().currsize, 'tomllib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(SRC)})  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC)},
+    )
     assert out.stdout.split() == ["0", "False"]
 
 
@@ -71,10 +76,10 @@ def test_importing_the_module_reads_no_file():
                 "Workshop on Efficient Natural Language and Speech Processing",
             ),
             id="workshop-kept-distinct",
-        ),  # fmt: skip
+        ),
         pytest.param(
             "ICML Workshop", Venue("ICML Workshop", "workshop", "ICML Workshop"), id="icml-workshop"
-        ),  # fmt: skip
+        ),
         pytest.param(
             "EMNLP-Findings",
             Venue(
@@ -83,7 +88,7 @@ def test_importing_the_module_reads_no_file():
                 "Findings of the Association for Computational Linguistics: EMNLP",
             ),
             id="findings-kept-distinct",
-        ),  # fmt: skip
+        ),
         pytest.param("ACL Findings", FINDINGS_ACL, id="acl-findings"),
         pytest.param("Findings of the ACL", FINDINGS_ACL, id="findings-of-the-acl"),
         pytest.param(
@@ -95,17 +100,17 @@ def test_importing_the_module_reads_no_file():
                 "for Computational Linguistics: Human Language Technologies",
             ),
             id="naacl-hlt",
-        ),  # fmt: skip
+        ),
         pytest.param(
             "TMLR",
             Venue("TMLR", "journal", "Transactions on Machine Learning Research"),
             id="journal",
-        ),  # fmt: skip
+        ),
         pytest.param(
             "USENIX ATC",
             Venue("USENIX ATC", "conference", "USENIX Annual Technical Conference"),
             id="two-words",
-        ),  # fmt: skip
+        ),
         pytest.param("Blog", Venue("Blog", "blog"), id="blog"),
         pytest.param("Website", Venue("Website", "website"), id="website"),
         pytest.param("Conference of Nowhere", None, id="unknown"),
@@ -118,17 +123,30 @@ def test_lookup_venue(raw, venue):
 @pytest.mark.parametrize(
     "name, short",
     [
-        pytest.param("Findings of the Association for Computational Linguistics: ACL 2023",
-                     "Findings of ACL", id="findings-with-year"),
-        pytest.param("Proceedings of the 41st International Conference on Machine Learning",
-                     "ICML", id="ordinal"),
-        pytest.param("The Twelfth International Conference on Learning Representations", "ICLR",
-                     id="ordinal-word"),
-        pytest.param("Proceedings of the 61st Annual Meeting of the Association for Computational "
-                     "Linguistics (Volume 1: Long Papers)", "ACL", id="acl-long"),
+        pytest.param(
+            "Findings of the Association for Computational Linguistics: ACL 2023",
+            "Findings of ACL",
+            id="findings-with-year",
+        ),
+        pytest.param(
+            "Proceedings of the 41st International Conference on Machine Learning",
+            "ICML",
+            id="ordinal",
+        ),
+        pytest.param(
+            "The Twelfth International Conference on Learning Representations",
+            "ICLR",
+            id="ordinal-word",
+        ),
+        pytest.param(
+            "Proceedings of the 61st Annual Meeting of the Association for Computational "
+            "Linguistics (Volume 1: Long Papers)",
+            "ACL",
+            id="acl-long",
+        ),
         pytest.param("A Workshop Nobody Lists", "A Workshop Nobody Lists", id="unknown-kept"),
     ],
-)  # fmt: skip
+)
 def test_short_venue(name, short):
     assert short_venue(name) == short
 
@@ -136,12 +154,20 @@ def test_short_venue(name, short):
 @pytest.mark.parametrize(
     "entry_type, name, short",
     [
-        pytest.param("inproceedings", "Transactions on Machine Learning Research", "TMLR",
-                     id="journal-as-inproceedings"),
-        pytest.param("article", "Advances in Neural Information Processing Systems 36", "NeurIPS",
-                     id="conference-as-article"),
+        pytest.param(
+            "inproceedings",
+            "Transactions on Machine Learning Research",
+            "TMLR",
+            id="journal-as-inproceedings",
+        ),
+        pytest.param(
+            "article",
+            "Advances in Neural Information Processing Systems 36",
+            "NeurIPS",
+            id="conference-as-article",
+        ),
     ],
-)  # fmt: skip
+)
 def test_mistyped_venue(entry_type, name, short):
     venue = mistyped_venue(entry_type, name)
     assert venue is not None and venue.short == short
@@ -153,16 +179,19 @@ def test_mistyped_venue(entry_type, name, short):
         pytest.param("article", "Transactions on Machine Learning Research", id="fits"),
         pytest.param("misc", "Transactions on Machine Learning Research", id="unpublished"),
     ],
-)  # fmt: skip
+)
 def test_well_typed_venue(entry_type, name):
     assert mistyped_venue(entry_type, name) is None
 
 
 def test_match_venue_prefers_the_most_specific_row():
     assert match_venue("Findings of the Association for Computational Linguistics: EMNLP 2023") == (
-        Venue("Findings of EMNLP", "conference",
-              "Findings of the Association for Computational Linguistics: EMNLP")
-    )  # fmt: skip
+        Venue(
+            "Findings of EMNLP",
+            "conference",
+            "Findings of the Association for Computational Linguistics: EMNLP",
+        )
+    )
 
 
 GOOD = '[[venue]]\nkeys = ["x"]\nshort = "X"\nkind = "journal"\n'
@@ -174,17 +203,24 @@ GOOD = '[[venue]]\nkeys = ["x"]\nshort = "X"\nkind = "journal"\n'
         pytest.param("[[venue]\n", "cannot read the venue table", id="not-toml"),
         pytest.param("title = 'venues'\n", "no [[venue]] tables", id="no-rows"),
         pytest.param('[[venue]]\nkeys = ["x"]\nshort = "X"\n', "venue 1: lacks kind", id="no-kind"),
-        pytest.param('[[venue]]\nshort = "X"\nkind = "journal"\n', "venue 1: lacks keys",
-                     id="no-keys"),
+        pytest.param(
+            '[[venue]]\nshort = "X"\nkind = "journal"\n', "venue 1: lacks keys", id="no-keys"
+        ),
         pytest.param(GOOD.replace("journal", "magazine"), "has kind 'magazine'", id="bad-kind"),
         pytest.param(GOOD + 'publisher = "ACM"\n', "unknown fields publisher", id="unknown-field"),
-        pytest.param(GOOD.replace('["x"]', '["Findings of ACL"]'), "write 'findingsacl'",
-                     id="key-not-a-lookup-key"),
+        pytest.param(
+            GOOD.replace('["x"]', '["Findings of ACL"]'),
+            "write 'findingsacl'",
+            id="key-not-a-lookup-key",
+        ),
         pytest.param(GOOD.replace('["x"]', "[]"), "needs keys", id="empty-keys"),
-        pytest.param(GOOD + GOOD.replace('"X"', '"Y"'), "venue 2 (Y): key 'x' already finds X",
-                     id="key-twice"),
+        pytest.param(
+            GOOD + GOOD.replace('"X"', '"Y"'),
+            "venue 2 (Y): key 'x' already finds X",
+            id="key-twice",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_broken_table_is_one_line_naming_the_file_and_row(tmp_path, text, message):
     path = tmp_path / "venues.toml"
     path.write_text(text, encoding="utf-8")

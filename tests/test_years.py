@@ -33,7 +33,7 @@ def test_year_format_quotes_the_year_as_written():
         pytest.param("in press", "year", id="text"),
         pytest.param(NOOPSORT, "year", id="noopsort"),
     ],
-)  # fmt: skip
+)
 def test_biblatex_writes_date_only_for_a_date_biber_reads(year, field):
     out = for_biblatex(misc(year))
     assert out.get(field) == year and out.get({"date": "year", "year": "date"}[field]) == ""

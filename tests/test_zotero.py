@@ -71,8 +71,9 @@ def test_collections_mirror_the_whole_taxonomy(db, runner, tmp_path):
 
 
 def test_collections_of_one_category_are_its_subtree_under_its_ancestors(db, runner):
-    result = runner.invoke(cli, ["--db", str(REFS), "export", "-c", "kv-cache", "--collections",
-                                 "-f", "biblatex"])  # fmt: skip
+    result = runner.invoke(
+        cli, ["--db", str(REFS), "export", "-c", "kv-cache", "--collections", "-f", "biblatex"]
+    )
     assert result.exit_code == 0, result.output
     imported = import_bibtex(result.output)
     found = [p for root in imported.collections for p, c in root.walk()]
@@ -87,11 +88,14 @@ def test_collections_of_one_category_are_its_subtree_under_its_ancestors(db, run
     assert members == set(imported.items) == {e.key for e in db.select(["kv-cache"])}
 
 
-@pytest.mark.parametrize("fmt, args", [
-    pytest.param("csl-json", [], id="csl-json"),
-    pytest.param("ris", [], id="ris"),
-    pytest.param("bibtex", ["--all-categories", "-o", "out"], id="tree"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fmt, args",
+    [
+        pytest.param("csl-json", [], id="csl-json"),
+        pytest.param("ris", [], id="ris"),
+        pytest.param("bibtex", ["--all-categories", "-o", "out"], id="tree"),
+    ],
+)
 def test_collections_only_go_into_one_bibtex_file(runner, fmt, args):
     result = runner.invoke(cli, ["--db", str(REFS), "export", "--collections", "-f", fmt, *args])
     assert result.exit_code == 2
@@ -102,12 +106,15 @@ def tiny_taxonomy(*nodes: tuple[str, str, str | None]) -> Taxonomy:
     return Taxonomy([Category(slug, name, parent) for slug, name, parent in nodes])
 
 
-@pytest.mark.parametrize("name, shown", [
-    pytest.param("Low-Rank {Decomposition}", "Low-Rank (Decomposition)", id="braces"),
-    pytest.param("KV; Cache", "KV, Cache", id="semicolon"),
-    pytest.param("A\\B", "A/B", id="backslash"),
-    pytest.param("Pruning: Structured", "Pruning: Structured", id="colon-kept"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        pytest.param("Low-Rank {Decomposition}", "Low-Rank (Decomposition)", id="braces"),
+        pytest.param("KV; Cache", "KV, Cache", id="semicolon"),
+        pytest.param("A\\B", "A/B", id="backslash"),
+        pytest.param("Pruning: Structured", "Pruning: Structured", id="colon-kept"),
+    ],
+)
 def test_names_the_grammar_cannot_carry_are_rewritten_and_read_back(name, shown):
     tax = tiny_taxonomy(("root", "Root", None), ("leaf", name, "root"))
     text = jabref_groups(tax, [Entry("k1", "misc", (("keywords", "leaf"),))])

@@ -216,18 +216,28 @@ def _convert(
         line = (block.start_line or 0) + 1
         if isinstance(block, bpm.DuplicateBlockKeyBlock):
             out.problems.append(
-                Problem(Severity.ERROR, "duplicate-key",
-                        f"key '{block.key}' is used twice; rename or remove one.", source, line,
-                        block.key)
-            )  # fmt: skip
+                Problem(
+                    Severity.ERROR,
+                    "duplicate-key",
+                    f"key '{block.key}' is used twice; rename or remove one.",
+                    source,
+                    line,
+                    block.key,
+                )
+            )
         elif isinstance(block, bpm.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
             out.problems.append(
-                Problem(Severity.ERROR, "duplicate-field",
-                        f"field(s) {names} given twice in one entry (BibTeX reads the first); "
-                        "keep one.", source, line,
-                        getattr(block.ignore_error_block, "key", "") or "")
-            )  # fmt: skip
+                Problem(
+                    Severity.ERROR,
+                    "duplicate-field",
+                    f"field(s) {names} given twice in one entry (BibTeX reads the first); "
+                    "keep one.",
+                    source,
+                    line,
+                    getattr(block.ignore_error_block, "key", "") or "",
+                )
+            )
             if isinstance(block.ignore_error_block, bpm.Entry):
                 # read as BibTeX reads it, for read-only commands: the first value of each field
                 entry, _ = _to_entry(block.ignore_error_block, line, renamed, placeholder)
@@ -242,9 +252,14 @@ def _convert(
             )
             reason = text_.strip().splitlines()[0] if text_ and text_.strip() else "syntax error"
             out.problems.append(
-                Problem(Severity.ERROR, "parse-error",
-                        f"cannot parse this block ({reason}); check braces and commas.", source, line)
-            )  # fmt: skip
+                Problem(
+                    Severity.ERROR,
+                    "parse-error",
+                    f"cannot parse this block ({reason}); check braces and commas.",
+                    source,
+                    line,
+                )
+            )
         elif isinstance(block, bpm.Entry):
             entry, odd = _to_entry(block, line, renamed, placeholder)
             suspicious = suspicious or odd
@@ -252,11 +267,16 @@ def _convert(
             for name, value in entry.fields:
                 if "=" in value and _SWALLOWED_FIELD.search(value):
                     out.problems.append(
-                        Problem(Severity.ERROR, "missing-comma",
-                                f"field '{name}' of '{entry.key}' swallows the next field "
-                                f"({value[:30]!r}...); add the missing comma.", source, line,
-                                entry.key)
-                    )  # fmt: skip
+                        Problem(
+                            Severity.ERROR,
+                            "missing-comma",
+                            f"field '{name}' of '{entry.key}' swallows the next field "
+                            f"({value[:30]!r}...); add the missing comma.",
+                            source,
+                            line,
+                            entry.key,
+                        )
+                    )
         elif isinstance(block, bpm.String):
             raw = _restore((block.raw or "").strip(), placeholder)
             out.extras.append(Extra("string", raw))
@@ -271,19 +291,29 @@ def _convert(
                 out.extras.append(Extra("comment", text_))
             if isinstance(block, bpm.ImplicitComment) and _STRAY_FIELDS.search(_uncommented(text_)):
                 out.problems.append(
-                    Problem(Severity.ERROR, "stray-text",
-                            f"text outside any entry looks like fields ({text_[:30]!r}); a "
-                            "closing brace too many cut the entry before it short.", source, line)
-                )  # fmt: skip
+                    Problem(
+                        Severity.ERROR,
+                        "stray-text",
+                        f"text outside any entry looks like fields ({text_[:30]!r}); a "
+                        "closing brace too many cut the entry before it short.",
+                        source,
+                        line,
+                    )
+                )
     starts = sorted((e.line, e.key) for e in out.entries if e.line)
     out.problems[:0] = [
-        Problem(Severity.WARNING, "comment-in-entry",
-                "a % comment between the fields of an entry: biber skips it, BibTeX stops "
-                "reading the entry there; it is dropped on rewrite. Delete it or move it "
-                "out of the entry.", source, line,
-                next((key for start, key in reversed(starts) if start <= line), ""))
+        Problem(
+            Severity.WARNING,
+            "comment-in-entry",
+            "a % comment between the fields of an entry: biber skips it, BibTeX stops "
+            "reading the entry there; it is dropped on rewrite. Delete it or move it "
+            "out of the entry.",
+            source,
+            line,
+            next((key for start, key in reversed(starts) if start <= line), ""),
+        )
         for line in blanked
-    ]  # fmt: skip
+    ]
     out.strings = expand_strings(definitions)
     return out, suspicious
 

@@ -31,10 +31,16 @@ def _names(people: object) -> str:
         if p.get("literal"):
             out.append(literal(str(p["literal"])))
         elif p.get("family"):
-            particle = " ".join(str(p.get(k, "")).strip() for k in
-                                ("dropping-particle", "non-dropping-particle") if p.get(k))  # fmt: skip
-            out.append(from_parts(str(p["family"]), str(p.get("given", "")), particle,
-                                  str(p.get("suffix", ""))))  # fmt: skip
+            particle = " ".join(
+                str(p.get(k, "")).strip()
+                for k in ("dropping-particle", "non-dropping-particle")
+                if p.get(k)
+            )
+            out.append(
+                from_parts(
+                    str(p["family"]), str(p.get("given", "")), particle, str(p.get("suffix", ""))
+                )
+            )
     return " and ".join(out)
 
 

@@ -208,8 +208,12 @@ class Database:
         from . import bibio
         from .resolve import uses_macros
 
-        definitions = {name: (x, body) for x in self.extras
-                       for name, body in [bibio.string_definition(x)] if name}  # fmt: skip
+        definitions = {
+            name: (x, body)
+            for x in self.extras
+            for name, body in [bibio.string_definition(x)]
+            if name
+        }
         wanted: set[str] = set()
         todo = [m for e in out for n in e.bare for m in uses_macros(e.get(n))]
         while todo:
@@ -261,7 +265,9 @@ class Database:
                 f"'{new}' is not a usable citation key; leave out spaces and , {{ }} ( ) \" # % = \\ ~."
             )
         if new.lower() in {k.lower() for k in self.entries if k != old}:  # BibTeX ignores case
-            raise DatabaseError(f"key '{new}' is already taken (BibTeX ignores case); choose another.")
+            raise DatabaseError(
+                f"key '{new}' is already taken (BibTeX ignores case); choose another."
+            )
         del self.entries[old]
         self.entries[new] = entry.with_key(new)
         from .keys import follow_renames
@@ -310,9 +316,12 @@ class Database:
         were killed are removed first (callers hold the lock, so none of them is being written)."""
         if self.read_errors:
             first = self.read_errors[0]
-            raise BibParseError(self.bib_path, f"{first.message} Fix it before effllm-bib "
-                                "rewrites the file, or the repeated block would be lost.",
-                                first.line)  # fmt: skip
+            raise BibParseError(
+                self.bib_path,
+                f"{first.message} Fix it before effllm-bib "
+                "rewrites the file, or the repeated block would be lost.",
+                first.line,
+            )
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
         written = self.written_entries()

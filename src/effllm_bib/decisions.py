@@ -98,12 +98,15 @@ def load_accepted(path: Path) -> list[Acceptance]:
         if not all(
             isinstance(values[k], str) and values[k].strip() for k in ("rule", "key", "reason")
         ):
-            raise EffllmBibError(f"{path}: [[accepted]] number {n} needs rule, key and reason "
-                                 "(non-empty strings).")  # fmt: skip
+            raise EffllmBibError(
+                f"{path}: [[accepted]] number {n} needs rule, key and reason (non-empty strings)."
+            )
         unknown = set(fields) - set(values)
         if unknown or not isinstance(values["source"] or "", str):
-            raise EffllmBibError(f"{path}: [[accepted]] number {n} has unknown or bad fields "
-                                 f"{sorted(unknown) or ['source']}; use rule, key, reason, source.")  # fmt: skip
+            raise EffllmBibError(
+                f"{path}: [[accepted]] number {n} has unknown or bad fields "
+                f"{sorted(unknown) or ['source']}; use rule, key, reason, source."
+            )
         accepted.append(Acceptance(**{k: v or "" for k, v in values.items()}))
     return accepted
 
@@ -124,9 +127,13 @@ def apply_accepted(
     used = {(p.code, p.key) for p, _ in taken}
     for rule_id, key in wanted:
         if (rule_id, key) not in used:
-            message = (f"accepts '{rule_id}' for '{key}', but check no longer finds that "
-                       "warning; remove the acceptance.")  # fmt: skip
-            reported.append(Problem(Severity.WARNING, "stale-acceptance", message, str(source), key=key))
+            message = (
+                f"accepts '{rule_id}' for '{key}', but check no longer finds that "
+                "warning; remove the acceptance."
+            )
+            reported.append(
+                Problem(Severity.WARNING, "stale-acceptance", message, str(source), key=key)
+            )
     return reported, taken
 
 
@@ -136,8 +143,10 @@ def record_accepted(bib_path: Path, acceptance: Acceptance) -> Path:
     if (acceptance.rule, acceptance.key) in known:
         return path
     text = path.read_text(encoding="utf-8") if path.exists() else ACCEPTED_HEADER
-    text += (f"\n[[accepted]]\nrule = {_toml_str(acceptance.rule)}\nkey = {_toml_str(acceptance.key)}\n"
-             f"reason = {_toml_str(acceptance.reason)}\n")  # fmt: skip
+    text += (
+        f"\n[[accepted]]\nrule = {_toml_str(acceptance.rule)}\nkey = {_toml_str(acceptance.key)}\n"
+        f"reason = {_toml_str(acceptance.reason)}\n"
+    )
     if acceptance.source:
         text += f"source = {_toml_str(acceptance.source)}\n"
     write_atomic(path, text)

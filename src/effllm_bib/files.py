@@ -29,12 +29,15 @@ def read_text(path: Path) -> str:
 
         name = shlex.quote(str(path))
         raise InputFileError(
-            path, f"is not valid UTF-8; convert it from the encoding it was saved in: iconv -f "
-            f"<its encoding> -t utf-8 {name} > {shlex.quote(str(path) + '.utf8')}", line
-        ) from None  # fmt: skip
+            path,
+            f"is not valid UTF-8; convert it from the encoding it was saved in: iconv -f "
+            f"<its encoding> -t utf-8 {name} > {shlex.quote(str(path) + '.utf8')}",
+            line,
+        ) from None
 
 
 # A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write a file so that readers see the old or the new content, never a part of it."""
@@ -72,6 +75,7 @@ def diff_to(path: Path, text: str, label: str) -> Iterator[str]:
     import difflib  # only commands that print a diff need it: the others start faster
 
     old = path.read_bytes().decode("utf-8", errors="replace") if path.exists() else ""
-    for line in difflib.unified_diff(_lines(old), _lines(text), fromfile=f"{path} (now)",
-                                     tofile=f"{path} ({label})"):  # fmt: skip
+    for line in difflib.unified_diff(
+        _lines(old), _lines(text), fromfile=f"{path} (now)", tofile=f"{path} ({label})"
+    ):
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"

@@ -61,7 +61,6 @@ def arxiv_year(arxiv_id: str) -> int | None:
 # --- DOI -------------------------------------------------------------------------------------
 
 
-
 @cache
 def _doi() -> re.Pattern[str]:
     return re.compile(r"(10\.\d{4,9}/\S+)")

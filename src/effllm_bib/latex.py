@@ -41,11 +41,19 @@ SWITCHES = ("sc", "bf", "it", "sl", "rm", "sf", "tt", "em", "scshape", "bfseries
             # TUGboat's font switches (its bibliographies use them in titles)
             "smc", "SMC", "slc", "acrosl", "ssf", "eightrm", "ninesmc", "nine", "manual", "sevenrm", "tensmc")  # fmt: skip
 # Kerns and skips by a dimension (``\\kern-.15em``): spacing, not text.
-_GLUE = re.compile(r"\\(?:kern|mkern|hskip|vskip|mskip|raise|lower)\s*-?\s*[\d.]+\s*"
-                   r"(?:em|ex|pt|mu|cm|mm|in|sp|bp|dd|pc)(?:\s*(?:plus|minus)\s*-?[\d.]+\s*[a-z]{2})*\s?")  # fmt: skip
+_GLUE = re.compile(
+    r"\\(?:kern|mkern|hskip|vskip|mskip|raise|lower)\s*-?\s*[\d.]+\s*"
+    r"(?:em|ex|pt|mu|cm|mm|in|sp|bp|dd|pc)(?:\s*(?:plus|minus)\s*-?[\d.]+\s*[a-z]{2})*\s?"
+)
 # Ligatures and quotes of text mode, as LaTeX (and pandoc) typeset them; longest first.
-_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"),
-              ("`", "\u2018"), ("'", "\u2019"))  # fmt: skip
+_LIGATURES = (
+    ("---", "\u2014"),
+    ("--", "\u2013"),
+    ("``", "\u201c"),
+    ("''", "\u201d"),
+    ("`", "\u2018"),
+    ("'", "\u2019"),
+)
 
 
 def _unknown_macro(node: Any, *_: object, **__: object) -> str:
@@ -82,17 +90,28 @@ def _run_reading_walker(latexwalker: Any, walker_db: Any) -> type:
     token = latexwalker.LatexToken
 
     class RunReadingWalker(latexwalker.LatexWalker):  # type: ignore[misc]  # no type hints
-        def get_token(self, pos: int, include_brace_chars: Any = _CALLER_CHOICE,
-                      environments: bool = True, keep_inline_math: Any = None,
-                      parsing_state: Any = None, **kwargs: Any) -> Any:  # fmt: skip
+        def get_token(
+            self,
+            pos: int,
+            include_brace_chars: Any = _CALLER_CHOICE,
+            environments: bool = True,
+            keep_inline_math: Any = None,
+            parsing_state: Any = None,
+            **kwargs: Any,
+        ) -> Any:
             ours = parsing_state is None or parsing_state.latex_context is walker_db
             if ours and not kwargs and include_brace_chars in (None, _CALLER_CHOICE):
                 if environments and include_brace_chars is None:
                     found = run.match(self.s, pos)
                     if found:
                         start = found.start(2)
-                        return token(tok="char", arg=found.group(2), pos=start,
-                                     len=found.end() - start, pre_space=found.group(1))  # fmt: skip
+                        return token(
+                            tok="char",
+                            arg=found.group(2),
+                            pos=start,
+                            len=found.end() - start,
+                            pre_space=found.group(1),
+                        )
                 elif single.match(self.s, pos):
                     return token(tok="char", arg=self.s[pos], pos=pos, len=1, pre_space="")
                 brace = self.s[pos : pos + 1]
@@ -101,8 +120,9 @@ def _run_reading_walker(latexwalker: Any, walker_db: Any) -> type:
                     return token(tok=kind, arg=brace, pos=pos, len=1, pre_space="")
             if include_brace_chars is _CALLER_CHOICE:
                 include_brace_chars = None
-            return super().get_token(pos, include_brace_chars, environments, keep_inline_math,
-                                     parsing_state, **kwargs)  # fmt: skip
+            return super().get_token(
+                pos, include_brace_chars, environments, keep_inline_math, parsing_state, **kwargs
+            )
 
     return RunReadingWalker
 
@@ -115,9 +135,11 @@ def _walking() -> tuple[Any, type]:
 
     walker_db = latexwalker.get_default_latex_context_db()
     walker_db.add_context_category(
-        "effllm-args", prepend=True,
-        macros=[MacroSpec(name, "") for name in (*LOGOS, *SWITCHES)] + [std_macro(name, False, 1) for name in (*TEXT_ARG, "noopsort", "mkbibquote")],
-    )  # fmt: skip
+        "effllm-args",
+        prepend=True,
+        macros=[MacroSpec(name, "") for name in (*LOGOS, *SWITCHES)]
+        + [std_macro(name, False, 1) for name in (*TEXT_ARG, "noopsort", "mkbibquote")],
+    )
     return walker_db, _run_reading_walker(latexwalker, walker_db)
 
 
@@ -128,12 +150,13 @@ def _converter() -> LatexNodes2Text:
     walker_db, walker_class = _walking()
     text_db = get_default_latex_context_db()
     text_db.add_context_category(
-        "effllm-text", prepend=True,
+        "effllm-text",
+        prepend=True,
         macros=[MacroTextSpec(name, simplify_repl=text) for name, text in LOGOS.items()]
         + [MacroTextSpec(name, discard=False) for name in TEXT_ARG]
         + [MacroTextSpec(name, discard=True) for name in (*SWITCHES, "noopsort")]
         + [MacroTextSpec("mkbibquote", simplify_repl="\u201c%s\u201d")],
-    )  # fmt: skip
+    )
     text_db.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
 
     class Converter(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc ships no type hints
@@ -174,8 +197,12 @@ _PLAIN_SYMBOLS = frozenset("\\" + c for c in ",:; !/-&#_{}")
 
 def _parts(latex: str) -> list[str] | None:
     """``latex`` cut into its top-level parts (see above); None when it is not only those."""
-    if "$" in latex or "%" in latex or "\\verb" in latex or "\\begin" in latex or (
-        "[" in latex and "\\" in latex
+    if (
+        "$" in latex
+        or "%" in latex
+        or "\\verb" in latex
+        or "\\begin" in latex
+        or ("[" in latex and "\\" in latex)
     ):
         return None
     parts: list[str] = []
@@ -287,7 +314,9 @@ def to_text(value: str) -> str:
     if _TEXT_MARKUP.search(value) is not None:
         value = _converter().latex_to_text(value)
     elif "{" in value or "}" in value:
-        value = value.replace("{", "").replace("}", "")  # groups alone: their text, as pylatexenc gives
+        value = value.replace("{", "").replace(
+            "}", ""
+        )  # groups alone: their text, as pylatexenc gives
     for tex, char in _LIGATURES:
         if tex in value:
             value = value.replace(tex, char)

@@ -37,7 +37,6 @@ def _arxiv_of(entry: Entry) -> str | None:
     return arxiv_id(entry, links=True)
 
 
-
 # --- matching --------------------------------------------------------------------------------
 
 
@@ -126,5 +125,3 @@ def find_match(db: Database, incoming: Entry, index: MatchIndex) -> tuple[str | 
                 if _plausible(index.entries[key], incoming, exact=False):
                     return key, "similar title", ""
     return None, "", refused
-
-

@@ -85,7 +85,6 @@ def _incoming_value(name: str, value: str, bare: bool = False) -> str:
     return value
 
 
-
 # --- merging one entry -----------------------------------------------------------------------
 
 
@@ -201,8 +200,11 @@ def merge_entries(
     with ``add_new`` keeps its key (renamed only when the database has it: see ``renamed``),
     every field as written, and the ``@string`` definitions it uses.
     """
-    bib = incoming if isinstance(incoming, Bibliography) else Bibliography(
-        list(incoming), list(incoming))  # fmt: skip
+    bib = (
+        incoming
+        if isinstance(incoming, Bibliography)
+        else Bibliography(list(incoming), list(incoming))
+    )
     report = MergeReport()
     index = MatchIndex(db)
     extra_keywords = sorted(db.taxonomy.resolve(c) for c in categories)
@@ -216,21 +218,36 @@ def merge_entries(
             key, how, refused = find_match(db, theirs, index)
         if key is None:
             if refused:
-                report.problems.append(Problem(Severity.WARNING, "match-refused", refused,
-                                               path=str(source), key=theirs.key))  # fmt: skip
+                report.problems.append(
+                    Problem(
+                        Severity.WARNING, "match-refused", refused, path=str(source), key=theirs.key
+                    )
+                )
             if add_new:
                 to_add.append((raw, theirs))
             else:
                 report.unmatched.append(theirs.key)
-                report.problems.append(Problem(Severity.INFO, "unmatched",
-                                       "matches no entry; use --add-new to add it",
-                                       path=str(source), key=theirs.key))  # fmt: skip
+                report.problems.append(
+                    Problem(
+                        Severity.INFO,
+                        "unmatched",
+                        "matches no entry; use --add-new to add it",
+                        path=str(source),
+                        key=theirs.key,
+                    )
+                )
             continue
         if key in claimed:
-            report.problems.append(Problem(Severity.WARNING, "matched-twice",
-                                   f"matches '{key}' like '{claimed[key]}' before it; "
-                                   "merged again, check both records",
-                                   path=str(source), key=theirs.key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "matched-twice",
+                    f"matches '{key}' like '{claimed[key]}' before it; "
+                    "merged again, check both records",
+                    path=str(source),
+                    key=theirs.key,
+                )
+            )
         claimed[key] = theirs.key
         report.matched[theirs.key] = key
         ours = db.entries[key]

@@ -156,8 +156,14 @@ class Problem:
         return " ".join(part for part in (place, self.key) if part)
 
     def as_dict(self) -> dict[str, object]:
-        return {"severity": self.severity.value, "code": self.code, "message": self.message,
-                "path": self.path, "line": self.line, "key": self.key}  # fmt: skip
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "key": self.key,
+        }
 
     def __str__(self) -> str:
         prefix = f"{self.where}: " if self.where else ""

@@ -32,8 +32,19 @@ PARTICLES = frozenset({
 })  # fmt: skip
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 # biblatex's extended name format: the name parts it knows (``given-i`` are initials).
-_EXTENDED_KEYS = frozenset({"family", "given", "prefix", "suffix", "useprefix", "family-i",
-                            "given-i", "prefix-i", "suffix-i"})  # fmt: skip
+_EXTENDED_KEYS = frozenset(
+    {
+        "family",
+        "given",
+        "prefix",
+        "suffix",
+        "useprefix",
+        "family-i",
+        "given-i",
+        "prefix-i",
+        "suffix-i",
+    }
+)
 _EXTENDED = re.compile(r"^\s*([a-z-]+)\s*=", re.IGNORECASE)
 
 
@@ -123,14 +134,20 @@ def _extended(name: str) -> Name | None:
     values = {m.group(1).lower(): _unbrace(p[m.end() :]) for m, p in pairs if m}
     if not values.keys() & {"family", "given"}:
         return Name(option=True)
-    return Name(values.get("given", ""), values.get("prefix", ""), values.get("family", ""),
-                values.get("suffix", ""))  # fmt: skip
+    return Name(
+        values.get("given", ""),
+        values.get("prefix", ""),
+        values.get("family", ""),
+        values.get("suffix", ""),
+    )
 
 
 # An accent at the start of a word, unbraced (``\\'{E}ric``, ``\\v Sim``): BibTeX sees the word as
 # lower case and makes it a von part. Braced as BibTeX wants (``{\\'E}ric``), it is upper case.
-_WORD_ACCENT = re.compile(r"(?:(?<=\s)|^)\\(?:(['`^\"~=.])\s*\{?([A-Za-z])\}?"
-                          r"|([uvHckbdtr])(?:\s+([A-Za-z])|\{([A-Za-z])\}))")  # fmt: skip
+_WORD_ACCENT = re.compile(
+    r"(?:(?<=\s)|^)\\(?:(['`^\"~=.])\s*\{?([A-Za-z])\}?"
+    r"|([uvHckbdtr])(?:\s+([A-Za-z])|\{([A-Za-z])\}))"
+)
 
 
 def _brace_accents(text: str) -> str:
@@ -243,8 +260,11 @@ def csl_name(name: Name) -> dict[str, str]:
     if name.literal:
         return {"literal": _text(name.last)}
     out = {"family": _text(name.last)}
-    for key, part in (("given", name.first), ("non-dropping-particle", name.von),
-                      ("suffix", name.jr)):  # fmt: skip
+    for key, part in (
+        ("given", name.first),
+        ("non-dropping-particle", name.von),
+        ("suffix", name.jr),
+    ):
         text = _text(part) if part else ""
         if text:
             out[key] = text

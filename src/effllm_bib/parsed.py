@@ -16,8 +16,10 @@ from .model import Entry, Extra, Problem, Severity
 
 PARSE_CACHE_KIND = "parsed-bib-5"  # change when the layout below changes
 # The modules whose code decides what a parse yields: their stamp is part of the cache key.
-READER_MODULES = tuple(Path(__file__).with_name(name) for name in
-                       ("bibio.py", "parsed.py", "model.py", "resolve.py", "files.py"))  # fmt: skip
+READER_MODULES = tuple(
+    Path(__file__).with_name(name)
+    for name in ("bibio.py", "parsed.py", "model.py", "resolve.py", "files.py")
+)
 
 
 class ParsedBib:
@@ -40,8 +42,10 @@ class ParsedBib:
         self.strings: dict[str, str] = strings if strings is not None else {}
 
     def __repr__(self) -> str:
-        return (f"ParsedBib({len(self.entries)} entries, {len(self.extras)} extras, "
-                f"{len(self.problems)} problems)")  # fmt: skip
+        return (
+            f"ParsedBib({len(self.entries)} entries, {len(self.extras)} extras, "
+            f"{len(self.problems)} problems)"
+        )
 
     @property
     def errors(self) -> list[Problem]:
@@ -81,8 +85,10 @@ def _entries(raw: list[tuple[Any, ...]]) -> list[Entry]:
 def _from_plain(data: Any, path: Path) -> ParsedBib:
     raw_entries, raw_extras, raw_problems, raw_strings = data
     extras = [Extra(kind, text) for kind, text in raw_extras]
-    problems = [Problem(Severity(sev), code, message, str(path), line, key)
-                for sev, code, message, line, key in raw_problems]  # fmt: skip
+    problems = [
+        Problem(Severity(sev), code, message, str(path), line, key)
+        for sev, code, message, line, key in raw_problems
+    ]
     return ParsedBib(_entries(raw_entries), extras, problems, dict(raw_strings))
 
 

@@ -27,13 +27,44 @@ _NAME = re.compile(r"[^\s#{}\"]+")
 INHERIT_FIELDS = ("crossref", "xdata")
 # biber: an @inproceedings/@incollection/@inbook child of a @proceedings/@collection/@book gets
 # the parent's title as its booktitle (and never the parent's title as its own).
-_BOOK_PARENTS = frozenset({"proceedings", "collection", "book", "mvproceedings", "mvcollection",
-                           "mvbook", "reference", "mvreference"})  # fmt: skip
-_BOOK_CHILDREN = frozenset({"inproceedings", "incollection", "inbook", "inreference", "bookinbook",
-                            "suppbook", "suppcollection"})  # fmt: skip
+_BOOK_PARENTS = frozenset(
+    {
+        "proceedings",
+        "collection",
+        "book",
+        "mvproceedings",
+        "mvcollection",
+        "mvbook",
+        "reference",
+        "mvreference",
+    }
+)
+_BOOK_CHILDREN = frozenset(
+    {
+        "inproceedings",
+        "incollection",
+        "inbook",
+        "inreference",
+        "bookinbook",
+        "suppbook",
+        "suppcollection",
+    }
+)
 # Fields a child never inherits: they identify the parent itself.
-_NOT_INHERITED = frozenset({"crossref", "xdata", "ids", "key", "label", "shorthand", "sortkey",
-                            "xref", "entryset", "related"})  # fmt: skip
+_NOT_INHERITED = frozenset(
+    {
+        "crossref",
+        "xdata",
+        "ids",
+        "key",
+        "label",
+        "shorthand",
+        "sortkey",
+        "xref",
+        "entryset",
+        "related",
+    }
+)
 
 
 _PART_MARKS = re.compile(r'[{}"#]')
@@ -97,17 +128,28 @@ def uses_macros(raw: str) -> list[str]:
 
 def undefined_macros(raw: str, strings: Mapping[str, str]) -> list[str]:
     """The macro names of a bare value that neither the file nor BibTeX defines, as written."""
-    return [part for part in split_parts(raw)
-            if part and part[0] not in '"{' and not part.isdigit()
-            and part.lower() not in strings and part.lower() not in MONTH_MACROS]  # fmt: skip
+    return [
+        part
+        for part in split_parts(raw)
+        if part
+        and part[0] not in '"{'
+        and not part.isdigit()
+        and part.lower() not in strings
+        and part.lower() not in MONTH_MACROS
+    ]
 
 
 def _copy(entry: Entry, fields: tuple[tuple[str, str], ...], bare: frozenset[str]) -> Entry:
     """``entry`` with new fields, already in normal form (lower-case names, sorted): skips the
     normalising constructor, which would cost more than the whole resolution."""
     out = object.__new__(Entry)
-    for name, value in (("key", entry.key), ("type", entry.type), ("fields", fields),
-                        ("bare", bare), ("line", entry.line)):  # fmt: skip
+    for name, value in (
+        ("key", entry.key),
+        ("type", entry.type),
+        ("fields", fields),
+        ("bare", bare),
+        ("line", entry.line),
+    ):
         object.__setattr__(out, name, value)
     return out
 

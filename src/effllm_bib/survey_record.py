@@ -16,9 +16,17 @@ from .venues import lookup_venue
 SIMILAR_TITLE = 90  # rapidfuzz ratio (0-100) above which two folded titles name the same paper
 
 # Fields the importer derives from a bullet; the survey record itself is kept in survey* fields.
-DERIVED_FIELDS = ("title", "year", "booktitle", "journal", "howpublished", "eprint",
-                  "archiveprefix", "doi", "url")  # fmt: skip
-
+DERIVED_FIELDS = (
+    "title",
+    "year",
+    "booktitle",
+    "journal",
+    "howpublished",
+    "eprint",
+    "archiveprefix",
+    "doi",
+    "url",
+)
 
 
 # --- deriving entry fields --------------------------------------------------------------------
@@ -108,5 +116,3 @@ def survey_derived(entry: Entry, name: str) -> bool:
     if name == "type":
         return entry.type == derived.type
     return entry.get(name) != "" and entry.get(name) == derived.fields.get(name)
-
-

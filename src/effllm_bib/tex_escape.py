@@ -49,8 +49,19 @@ _GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", 
           "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
           "omega")  # fmt: skip
 # Capitals that look like Latin letters (Alpha, Beta, ...) have no LaTeX command.
-_GREEK_CAPITALS = ("gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi",
-                   "psi", "omega")  # fmt: skip
+_GREEK_CAPITALS = (
+    "gamma",
+    "delta",
+    "theta",
+    "lambda",
+    "xi",
+    "pi",
+    "sigma",
+    "upsilon",
+    "phi",
+    "psi",
+    "omega",
+)
 
 
 def _greek(case: str, name: str) -> str:

@@ -109,9 +109,10 @@ def load_venues(path: Path) -> Mapping[str, Venue]:
         for key in keys:
             if key in table:
                 raise InputFileError(
-                    path, f"venue {number} ({venue.short}): key {key!r} already finds "
-                    f"{table[key].short}; give each key to one venue"
-                )  # fmt: skip
+                    path,
+                    f"venue {number} ({venue.short}): key {key!r} already finds "
+                    f"{table[key].short}; give each key to one venue",
+                )
             table[key] = venue
     return MappingProxyType(table)
 
@@ -133,8 +134,21 @@ def lookup_venue(name: str) -> Venue | None:
 _ORDINAL = (r"\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
             r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
             r"eighteenth|nineteenth|twentieth|thirty \w+|\d{4}|\d+)\b")  # fmt: skip
-_FILLER = {"the", "of", "on", "in", "for", "and", "proceedings", "conference", "volume", "long",
-           "short", "papers", "main"}  # fmt: skip
+_FILLER = {
+    "the",
+    "of",
+    "on",
+    "in",
+    "for",
+    "and",
+    "proceedings",
+    "conference",
+    "volume",
+    "long",
+    "short",
+    "papers",
+    "main",
+}
 
 
 def venue_core(name: str) -> str:

@@ -29,8 +29,20 @@ ARXIV_ABS_URL = "https://arxiv.org/abs/"
 # The values of ``archiveprefix`` (BibTeX) and ``eprinttype`` (biblatex) that name arXiv.
 ARXIV_ARCHIVES = frozenset({"arxiv"})
 
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december")  # fmt: skip
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 # A month as written (full or short name, any case once lowered) -> BibTeX's month macro.
 MONTHS = {m: m[:3] for m in MONTH_NAMES} | {m[:3]: m[:3] for m in MONTH_NAMES}
 

@@ -27,8 +27,9 @@ class Context:
         """Where a finding about ``e`` is: file (when the line is known), line and key."""
         return (self.source if e.line else ""), e.line, e.key
 
-    def problem(self, code: str, message: str, e: Entry | None = None, path: str = "",
-                key: str = "") -> Problem:  # fmt: skip
+    def problem(
+        self, code: str, message: str, e: Entry | None = None, path: str = "", key: str = ""
+    ) -> Problem:
         """A finding of a rule in the table (its severity comes from the table)."""
         severity = RULES_BY_ID[code].severity
         if e is not None:

@@ -88,8 +88,11 @@ def _keys(entries: Sequence[Entry], group: list[int]) -> str:
 def _near_duplicates(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
-    papers = [r for e, r in zip(raw, resolved, strict=True)
-              if e.type != "software" and "title" in e and r.get("title").strip()]  # fmt: skip
+    papers = [
+        r
+        for e, r in zip(raw, resolved, strict=True)
+        if e.type != "software" and "title" in e and r.get("title").strip()
+    ]
     folded = [fold(e.get("title")) for e in papers]
     same: dict[str, list[int]] = defaultdict(list)
     for i, title in enumerate(folded):
@@ -125,11 +128,18 @@ def _near_duplicates(
     hint = "if they are different papers, record it with 'effllm-bib distinct KEY KEY --reason ...'"
     for group in near.groups():
         first = min(group, key=lambda i: papers[i].line or 0)
-        yield ctx.problem("near-duplicate-title", f"{len(group)} entries have nearly the same title "
-                          f"({_keys(papers, group)}); one paper entered twice? {hint}.",
-                          papers[first])  # fmt: skip
+        yield ctx.problem(
+            "near-duplicate-title",
+            f"{len(group)} entries have nearly the same title "
+            f"({_keys(papers, group)}); one paper entered twice? {hint}.",
+            papers[first],
+        )
     for group in twins.groups():
         first = min(group, key=lambda i: papers[i].line or 0)
-        yield ctx.problem("preprint-twin", f"{_keys(papers, group)} look like the preprint and the "
-                          f"published version of one paper (similar title, shared authors); keep "
-                          f"one. {hint}.", papers[first])  # fmt: skip
+        yield ctx.problem(
+            "preprint-twin",
+            f"{_keys(papers, group)} look like the preprint and the "
+            f"published version of one paper (similar title, shared authors); keep "
+            f"one. {hint}.",
+            papers[first],
+        )

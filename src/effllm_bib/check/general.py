@@ -107,19 +107,28 @@ def _macros_and_crossrefs(
                 continue  # a month name as a macro: month-format says how to write it
             missing = undefined_macros(e.get(name), ctx.strings)
             if missing:
-                yield ctx.problem("undefined-macro", f"field '{name}' uses @string {', '.join(missing)}, "
-                                  "which this file never defines (BibTeX leaves the field empty); define it, or brace the value.", e)  # fmt: skip
+                yield ctx.problem(
+                    "undefined-macro",
+                    f"field '{name}' uses @string {', '.join(missing)}, "
+                    "which this file never defines (BibTeX leaves the field empty); define it, or brace the value.",
+                    e,
+                )
         targets = [("crossref", e.get("crossref").strip())]
         targets += [("xdata", t.strip()) for t in e.get("xdata").split(",") if t.strip()]
         for field, target in targets:
             if target and target.lower() not in keys:
-                yield ctx.problem("bad-crossref", f"{field} '{target}' names no entry of this file; "
-                                  "add the entry or fix the key.", e)  # fmt: skip
+                yield ctx.problem(
+                    "bad-crossref",
+                    f"{field} '{target}' names no entry of this file; "
+                    "add the entry or fix the key.",
+                    e,
+                )
         seen, key = {e.key.lower()}, e.get("crossref").strip().lower()
         while key in keys:
             if key in seen:
-                yield ctx.problem("bad-crossref", "its crossref chain comes back to itself; break "
-                                  "the cycle.", e)  # fmt: skip
+                yield ctx.problem(
+                    "bad-crossref", "its crossref chain comes back to itself; break the cycle.", e
+                )
                 break
             seen.add(key)
             key = keys[key].get("crossref").strip().lower()
@@ -135,8 +144,12 @@ def _keys_equal_but_for_case(
     for e in raw:
         seen = first.setdefault(e.key.lower(), e)
         if seen.key != e.key:
-            yield ctx.problem("duplicate-key", f"key '{e.key}' differs from '{seen.key}' only in "
-                              "case, which BibTeX reads as one key; rename one.", e)  # fmt: skip
+            yield ctx.problem(
+                "duplicate-key",
+                f"key '{e.key}' differs from '{seen.key}' only in "
+                "case, which BibTeX reads as one key; rename one.",
+                e,
+            )
 
 
 @rule("general")
@@ -147,32 +160,52 @@ def _types_and_required(
         required = REQUIRED.get(e.type)
         if required is None:
             if e.type not in OTHER_TYPES:
-                yield ctx.problem("unknown-type", f"entry type @{e.type} is not one BibTeX or "
-                                  "biblatex defines; use a standard type.", e)  # fmt: skip
+                yield ctx.problem(
+                    "unknown-type",
+                    f"entry type @{e.type} is not one BibTeX or "
+                    "biblatex defines; use a standard type.",
+                    e,
+                )
             continue
         missing = ["/".join(alt) for alt in required if not _has(r, alt)]
         if missing:
             via = " (crossref included)" if e.get("crossref") or e.get("xdata") else ""
-            yield ctx.problem("missing-field", f"@{e.type} needs {', '.join(missing)}{via}; add "
-                              f"{'it' if len(missing) == 1 else 'them'}.", e)  # fmt: skip
+            yield ctx.problem(
+                "missing-field",
+                f"@{e.type} needs {', '.join(missing)}{via}; add "
+                f"{'it' if len(missing) == 1 else 'them'}.",
+                e,
+            )
         name = r.get(VENUE_FIELD.get(e.type, ""))
         venue = mistyped_venue(e.type, name)
         if venue:
-            yield ctx.problem("venue-type", f"{venue.short} is a {venue.kind}, so this should be "
-                              f"@{venue.entry_type} with {venue.venue_field} = {{{name}}}; change "
-                              "the type.", e)  # fmt: skip
+            yield ctx.problem(
+                "venue-type",
+                f"{venue.short} is a {venue.kind}, so this should be "
+                f"@{venue.entry_type} with {venue.venue_field} = {{{name}}}; change "
+                "the type.",
+                e,
+            )
 
 
 @rule("general")
 def _keys(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e in raw:
         if not e.key or _KEY_BROKEN.search(e.key):
-            yield ctx.problem("bad-key", f"key '{e.key}' has white space, a comma or a brace, which "
-                              "BibTeX cannot read; rename it with 'effllm-bib keys rename'.", e)  # fmt: skip
+            yield ctx.problem(
+                "bad-key",
+                f"key '{e.key}' has white space, a comma or a brace, which "
+                "BibTeX cannot read; rename it with 'effllm-bib keys rename'.",
+                e,
+            )
         elif _KEY_FRAGILE.search(e.key):
             chars = "".join(sorted(set(_KEY_FRAGILE.findall(e.key))))
-            yield ctx.problem("key-portability", f"key '{e.key}' works with BibTeX, but biber or "
-                              f"\\cite reject {chars!r}; rename it if you use biblatex.", e)  # fmt: skip
+            yield ctx.problem(
+                "key-portability",
+                f"key '{e.key}' works with BibTeX, but biber or "
+                f"\\cite reject {chars!r}; rename it if you use biblatex.",
+                e,
+            )
 
 
 def _plain(value: str) -> str:
@@ -187,23 +220,38 @@ def _years(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Ite
             continue
         if year.isdigit():
             if len(year) != 4 or int(year) > ctx.this_year + 1:
-                yield ctx.problem("bad-year", f"year '{year}' is not a possible year; write the four "
-                                  "digits of the year of publication.", e)  # fmt: skip
+                yield ctx.problem(
+                    "bad-year",
+                    f"year '{year}' is not a possible year; write the four "
+                    "digits of the year of publication.",
+                    e,
+                )
                 continue
         else:
-            yield ctx.problem("year-format", f"year '{r.get('year').strip()}' is not a plain number; styles sort it "
-                              "oddly and biber warns (put extra text in 'note').", e)  # fmt: skip
+            yield ctx.problem(
+                "year-format",
+                f"year '{r.get('year').strip()}' is not a plain number; styles sort it "
+                "oddly and biber warns (put extra text in 'note').",
+                e,
+            )
             continue
         aid = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
         first = arxiv_year(aid) if aid else None
         if first is None:
             continue
         if e.type not in PUBLISHED_TYPES and int(year) != first:
-            yield ctx.problem("year-arxiv", f"preprint year {year} differs from its arXiv id's year "
-                              f"{first}; check which is right.", e)  # fmt: skip
+            yield ctx.problem(
+                "year-arxiv",
+                f"preprint year {year} differs from its arXiv id's year "
+                f"{first}; check which is right.",
+                e,
+            )
         elif e.type in PUBLISHED_TYPES and int(year) < first - 1:
-            yield ctx.problem("year-arxiv", f"published in {year}, before its arXiv id ({first}); "
-                              "check the year.", e)  # fmt: skip
+            yield ctx.problem(
+                "year-arxiv",
+                f"published in {year}, before its arXiv id ({first}); check the year.",
+                e,
+            )
 
 
 def is_month_text(text: str) -> bool:
@@ -225,10 +273,14 @@ def _months(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> It
         text = r.get("month")
         short = MONTHS.get(month.lower())
         if short and ("month" not in e.bare or month.lower() != short):  # braced, or no macro
-            yield ctx.problem("month-format", f"month '{month}' should be the macro {short} "
-                              "(--fix does).", e)  # fmt: skip
+            yield ctx.problem(
+                "month-format", f"month '{month}' should be the macro {short} (--fix does).", e
+            )
         elif not is_month_text(text) and not undefined_macros(
             month if "month" in e.bare else "", ctx.strings
         ):
-            yield ctx.problem("bad-month", f"month '{month}' is not a month; write a macro such as "
-                              "jun, or a number 1-12.", e)  # fmt: skip
+            yield ctx.problem(
+                "bad-month",
+                f"month '{month}' is not a month; write a macro such as jun, or a number 1-12.",
+                e,
+            )

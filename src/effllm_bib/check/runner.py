@@ -125,6 +125,8 @@ def accept_warning(bib_path: Path, taxonomy_path: Path | None, acceptance: Accep
         given = sorted(c for c, k in current if k == acceptance.key)
         hint = f" (it gives: {', '.join(given)})" if given else ""
         known = "" if acceptance.rule in RULES_BY_ID else " (no rule has that id)"
-        raise NotAWarningError(f"check gives no '{acceptance.rule}' warning for '{acceptance.key}'"
-                         f"{known}{hint}; only a current warning can be accepted.")  # fmt: skip
+        raise NotAWarningError(
+            f"check gives no '{acceptance.rule}' warning for '{acceptance.key}'"
+            f"{known}{hint}; only a current warning can be accepted."
+        )
     return record_accepted(bib_path, acceptance)

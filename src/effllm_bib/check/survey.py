@@ -30,8 +30,19 @@ DOI_VENUES = re.compile(
 
 # Types whose main names may be editors: BibTeX's styles and biblatex put the editors first
 # when there is no author (a proceedings volume, a collection).
-EDITED_TYPES = frozenset({"book", "proceedings", "collection", "mvbook", "mvproceedings",
-                          "mvcollection", "periodical", "reference", "mvreference"})  # fmt: skip
+EDITED_TYPES = frozenset(
+    {
+        "book",
+        "proceedings",
+        "collection",
+        "mvbook",
+        "mvproceedings",
+        "mvcollection",
+        "periodical",
+        "reference",
+        "mvreference",
+    }
+)
 
 
 @rule("survey")
@@ -48,39 +59,60 @@ def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
             if kw not in taxonomy:
                 hint = taxonomy.suggest(kw)
                 also = f" (did you mean {', '.join(hint)}?)" if hint else ""
-                yield ctx.problem("unknown-keyword", f"keyword '{kw}' is not a taxonomy slug{also}; "
-                                  "fix it or add the category to taxonomy.toml.", e)  # fmt: skip
+                yield ctx.problem(
+                    "unknown-keyword",
+                    f"keyword '{kw}' is not a taxonomy slug{also}; "
+                    "fix it or add the category to taxonomy.toml.",
+                    e,
+                )
     if not raw:
         return
     populated = taxonomy.nodes_of(used)
     for slug in taxonomy.walk():
         if slug not in populated:
-            yield ctx.problem("empty-category", f"category '{slug}' has no paper; add papers or "
-                              "remove the node from taxonomy.toml.", path=str(taxonomy.source), key=slug)  # fmt: skip
+            yield ctx.problem(
+                "empty-category",
+                f"category '{slug}' has no paper; add papers or "
+                "remove the node from taxonomy.toml.",
+                path=str(taxonomy.source),
+                key=slug,
+            )
 
 
 @rule("survey")
 def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e, r in zip(raw, resolved, strict=True):
         if keys.is_pending(e.key) and r.get("author"):
-            yield ctx.problem("pending-key", "has authors but still a provisional key; run "
-                              "'effllm-bib keys assign'.", e)  # fmt: skip
+            yield ctx.problem(
+                "pending-key",
+                "has authors but still a provisional key; run 'effllm-bib keys assign'.",
+                e,
+            )
         if e.get("confidence") == "low":
-            yield ctx.problem("low-confidence", "its metadata comes from partial or conflicting "
-                              "sources (confidence = low); confirm it from the venue or arXiv "
-                              "page.", e)  # fmt: skip
+            yield ctx.problem(
+                "low-confidence",
+                "its metadata comes from partial or conflicting "
+                "sources (confidence = low); confirm it from the venue or arXiv "
+                "page.",
+                e,
+            )
         if e.type == "software":
             continue
         authors = r.get("author")
         if not authors and keys.is_pending(e.key):
-            yield ctx.problem("no-author", "has no authors (not confirmed from a public source), so "
-                              "its key stays provisional; merge a source that lists them.", e)  # fmt: skip
+            yield ctx.problem(
+                "no-author",
+                "has no authors (not confirmed from a public source), so "
+                "its key stays provisional; merge a source that lists them.",
+                e,
+            )
             continue
         if not authors and r.get("editor") and e.type in EDITED_TYPES:
             continue  # an edited volume: the styles name its editors where authors would be
         if not authors:
-            yield ctx.problem("no-author", "has no authors; add them, or merge a source that lists "
-                              "them.", e)  # fmt: skip
+            yield ctx.problem(
+                "no-author", "has no authors; add them, or merge a source that lists them.", e
+            )
             continue
         parsed = parse_names(authors)
         if any(n.others for n in parsed):
@@ -88,13 +120,23 @@ def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> I
                 "others-author", "author list ends in 'others'; give the full list.", e
             )
         if len(parsed) == 1 and parsed[0].literal:
-            yield ctx.problem("organisation-author", f"the only author is an organisation "
-                              f"{last_first(parsed[0])}; give the people if the paper names them.", e)  # fmt: skip
-        shouting = [last_first(n) for n in parsed
-                    if not n.literal and re.search(r"\b[A-Z]{4,}\b", last_first(n))]  # fmt: skip
+            yield ctx.problem(
+                "organisation-author",
+                f"the only author is an organisation "
+                f"{last_first(parsed[0])}; give the people if the paper names them.",
+                e,
+            )
+        shouting = [
+            last_first(n)
+            for n in parsed
+            if not n.literal and re.search(r"\b[A-Z]{4,}\b", last_first(n))
+        ]
         if shouting:
-            yield ctx.problem("caps-author", f"name(s) in capitals: {'; '.join(shouting[:3])}; write "
-                              "them as the paper does.", e)  # fmt: skip
+            yield ctx.problem(
+                "caps-author",
+                f"name(s) in capitals: {'; '.join(shouting[:3])}; write them as the paper does.",
+                e,
+            )
 
 
 @rule("survey")
@@ -103,8 +145,12 @@ def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
         secondary = only_secondary(e)
         if secondary:
             hosts = ", ".join(sorted({u.split("/")[2] for u in secondary}))
-            yield ctx.problem("secondary-sources", f"its sources are all secondary pages ({hosts}); "
-                              "add the arXiv, DOI, venue or publisher page that shows the metadata.", e)  # fmt: skip
+            yield ctx.problem(
+                "secondary-sources",
+                f"its sources are all secondary pages ({hosts}); "
+                "add the arXiv, DOI, venue or publisher page that shows the metadata.",
+                e,
+            )
         doi = normalize_doi(r.get("doi")) if r.get("doi") else None
         venue = r.get("booktitle") or r.get("journal")
         if (
@@ -113,8 +159,12 @@ def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
             and not (doi and not doi.lower().startswith(ARXIV_DOI_PREFIX))
         ):
             name = shorten(venue, 72, placeholder=" ...")
-            yield ctx.problem("missing-doi", f"published in '{name}', whose publisher registers "
-                              "DOIs, but has none; add it (effllm-bib enrich finds it).", e)  # fmt: skip
+            yield ctx.problem(
+                "missing-doi",
+                f"published in '{name}', whose publisher registers "
+                "DOIs, but has none; add it (effllm-bib enrich finds it).",
+                e,
+            )
 
 
 @rule("survey")
@@ -131,11 +181,19 @@ def _survey_links(
         for e in members:
             eprint = normalize_arxiv_id(e.get("eprint")) if e.get("eprint") else None
             if eprint and eprint != aid:
-                yield ctx.problem("survey-wrong-arxiv", f"the survey links arXiv {aid}, but this paper "
-                                  f"is arXiv {eprint} (upstream error in the survey's list).", e)  # fmt: skip
+                yield ctx.problem(
+                    "survey-wrong-arxiv",
+                    f"the survey links arXiv {aid}, but this paper "
+                    f"is arXiv {eprint} (upstream error in the survey's list).",
+                    e,
+                )
             elif not eprint:
                 others = ", ".join(m.key for m in members if m is not e)
                 shared = f" (also linked for {others})" if others else ""
-                yield ctx.problem("survey-ambiguous-arxiv", f"the survey links arXiv {aid}{shared} but "
-                                  "no source confirmed it belongs to this paper; merge one that gives "
-                                  "its eprint.", e)  # fmt: skip
+                yield ctx.problem(
+                    "survey-ambiguous-arxiv",
+                    f"the survey links arXiv {aid}{shared} but "
+                    "no source confirmed it belongs to this paper; merge one that gives "
+                    "its eprint.",
+                    e,
+                )

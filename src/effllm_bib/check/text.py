@@ -78,22 +78,29 @@ def _identifiers(
         if raw_doi and doi is None:
             yield ctx.problem("bad-doi", f"doi '{raw_doi}' is not a DOI; fix or remove it.", e)
         elif raw_doi and doi != raw_doi:
-            yield ctx.problem("doi-prefix", f"doi '{raw_doi}' carries a prefix; write only {doi} "
-                              "(--fix does).", e)  # fmt: skip
+            yield ctx.problem(
+                "doi-prefix", f"doi '{raw_doi}' carries a prefix; write only {doi} (--fix does).", e
+            )
         raw_eprint = e.get("eprint")
         aid = normalize_arxiv_id(raw_eprint) if eprint_names_arxiv(e) else None
         explicit = bool(e.get("archiveprefix") or e.get("eprinttype"))
         if eprint_names_arxiv(e) and aid is None and explicit:
             yield ctx.problem("bad-arxiv-id", f"eprint '{raw_eprint}' is not an arXiv id.", e)
         elif aid and aid != raw_eprint:
-            yield ctx.problem("arxiv-version", f"eprint '{raw_eprint}' should be the bare id {aid} "
-                              "(--fix does).", e)  # fmt: skip
+            yield ctx.problem(
+                "arxiv-version",
+                f"eprint '{raw_eprint}' should be the bare id {aid} (--fix does).",
+                e,
+            )
         if aid:
             by_arxiv[aid].append(e)
             url_id = arxiv_id_from_url(e.get("url")) if e.get("url") else None
             if url_id and url_id != aid:
-                yield ctx.problem("arxiv-mismatch", f"url points to arXiv {url_id} but eprint is "
-                                  f"{aid}; one of them is wrong.", e)  # fmt: skip
+                yield ctx.problem(
+                    "arxiv-mismatch",
+                    f"url points to arXiv {url_id} but eprint is {aid}; one of them is wrong.",
+                    e,
+                )
             if (
                 doi
                 and doi.lower().startswith(ARXIV_DOI_PREFIX)
@@ -108,8 +115,11 @@ def _identifiers(
         for value, members in groups.items():
             if len(members) > 1:
                 names = ", ".join(m.key for m in members)
-                yield ctx.problem("duplicate-paper", f"{label} {value} is on several entries "
-                                  f"({names}); merge them into one.", members[1])  # fmt: skip
+                yield ctx.problem(
+                    "duplicate-paper",
+                    f"{label} {value} is on several entries ({names}); merge them into one.",
+                    members[1],
+                )
 
 
 def _identifier_space(name: str, value: str, e: Entry, ctx: Context) -> Iterable[Problem]:
@@ -120,16 +130,28 @@ def _identifier_space(name: str, value: str, e: Entry, ctx: Context) -> Iterable
     if not tidy or not is_identifier_field(name):
         return
     if is_one_token_field(name) and sum("://" in part for part in tidy.split()) > 1:
-        yield ctx.problem("whitespace", f"field '{name}' holds several addresses, which styles "
-                          "print as one broken link; keep one there and move the others to a "
-                          "note.", e)  # fmt: skip
+        yield ctx.problem(
+            "whitespace",
+            f"field '{name}' holds several addresses, which styles "
+            "print as one broken link; keep one there and move the others to a "
+            "note.",
+            e,
+        )
     elif is_one_token_field(name) and any(c.isspace() for c in tidy):
-        yield ctx.problem("whitespace", f"field '{name}' has white space inside "
-                          f"'{' '.join(tidy.split())}', which breaks it; remove it (or write %20 "
-                          "in a URL).", e)  # fmt: skip
+        yield ctx.problem(
+            "whitespace",
+            f"field '{name}' has white space inside "
+            f"'{' '.join(tidy.split())}', which breaks it; remove it (or write %20 "
+            "in a URL).",
+            e,
+        )
     elif tidy != value:
-        yield ctx.problem("whitespace", f"field '{name}' starts or ends with white space, which "
-                          "CSL-JSON and RIS exports keep (--fix strips it).", e)  # fmt: skip
+        yield ctx.problem(
+            "whitespace",
+            f"field '{name}' starts or ends with white space, which "
+            "CSL-JSON and RIS exports keep (--fix strips it).",
+            e,
+        )
 
 
 @rule("general")
@@ -144,13 +166,21 @@ def _text(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iter
             if not balanced(value):
                 yield ctx.problem("unbalanced-braces", f"field '{name}' has unbalanced braces.", e)
             if unescaped_special(value):
-                yield ctx.problem("latex-special", f"field '{name}' has an unescaped LaTeX special "
-                                  "(& % # _); write \\& \\% \\# \\_.", e)  # fmt: skip
+                yield ctx.problem(
+                    "latex-special",
+                    f"field '{name}' has an unescaped LaTeX special "
+                    "(& % # _); write \\& \\% \\# \\_.",
+                    e,
+                )
         title = e.get("title") if "title" not in e.bare else ""
         words = unprotected_words(title) if title else []
         if words:
-            yield ctx.problem("unprotected-caps", f"title words {', '.join(words[:4])} lose their "
-                              "capitals in BibTeX styles; brace them (--fix does).", e)  # fmt: skip
+            yield ctx.problem(
+                "unprotected-caps",
+                f"title words {', '.join(words[:4])} lose their "
+                "capitals in BibTeX styles; brace them (--fix does).",
+                e,
+            )
         pages = e.get("pages") if "pages" not in e.bare else ""
         if pages and normalize_pages(pages) != pages:
             yield ctx.problem("pages-format", f"pages '{pages}' should use '--' (--fix does).", e)

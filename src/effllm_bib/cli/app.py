@@ -92,6 +92,7 @@ class State:
 
 pass_state = click.make_pass_decorator(State)
 
+
 class Command(NamedTuple):
     module: str  # the module under cli/ that defines the command
     summary: str  # its short help in the command list, and the first paragraph of its --help
@@ -135,8 +136,7 @@ COMMANDS: dict[str, Command] = {
     "keys": Command("build", "Citation keys: assign final keys, rename explicitly."),
     "merge": Command(
         "build",
-        "Merge a .bib or CSL-JSON file into the database (fill missing fields, report "
-        "conflicts).",
+        "Merge a .bib or CSL-JSON file into the database (fill missing fields, report conflicts).",
     ),
     "refs": Command(
         "output",
@@ -235,5 +235,3 @@ def _show_or_save(db: Any, before: str, dry_run: bool) -> None:
         click.echo(f"wrote {db.bib_path}")
     else:
         click.echo("no change.")
-
-

@@ -65,11 +65,19 @@ def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verb
 @command("merge")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
-@click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
-              help="Let the file's value replace the database's for FIELD (repeatable).")  # fmt: skip
+@click.option(
+    "--overwrite",
+    "overwrite",
+    multiple=True,
+    metavar="FIELD",
+    help="Let the file's value replace the database's for FIELD (repeatable).",
+)
 @click.option("--add-new", is_flag=True, help="Add entries that match nothing (default: report).")
-@click.option("--by-key", is_flag=True,
-              help="Match entries by citation key first (look-up files written for this database).")  # fmt: skip
+@click.option(
+    "--by-key",
+    is_flag=True,
+    help="Match entries by citation key first (look-up files written for this database).",
+)
 @category_option("Category to give the merged entries (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every field change.")
 @pass_state
@@ -88,8 +96,14 @@ def merge(
 
     with state.update(dry_run=dry_run) as db:
         before = db.text()
-        report = merge_file(db, file, overwrite={f.lower() for f in overwrite}, add_new=add_new,
-                            categories=categories, by_key=by_key)  # fmt: skip
+        report = merge_file(
+            db,
+            file,
+            overwrite={f.lower() for f in overwrite},
+            add_new=add_new,
+            categories=categories,
+            by_key=by_key,
+        )
         _print_problems(report.problems, verbose)
         for change in report.changes:
             if change.kind == "conflict" or verbose:
@@ -136,5 +150,3 @@ def keys_rename(state: State, old: str, new: str | None) -> None:
             db.rename(old, new)
         db.save()
         click.echo(f"{old} -> {new}")
-
-

@@ -32,25 +32,49 @@ FAILURE_CODES = ("not-cached", "service-error")  # the problems of an entry whos
 def source_options(func: F) -> F:
     """Options shared by the commands that talk to Crossref and arXiv."""
     options = [
-        click.option("--mailto", envvar="EFFLLM_BIB_MAILTO", metavar="EMAIL",
-                     help="Your e-mail for Crossref's polite pool (or $EFFLLM_BIB_MAILTO)."),
-        click.option("--crossref-url", envvar="EFFLLM_BIB_CROSSREF_URL", metavar="URL",
-                     help="Crossref API base URL (or $EFFLLM_BIB_CROSSREF_URL)."),
-        click.option("--arxiv-url", envvar="EFFLLM_BIB_ARXIV_URL", metavar="URL",
-                     help="arXiv API query URL (or $EFFLLM_BIB_ARXIV_URL)."),
-        click.option("--dblp-url", envvar="EFFLLM_BIB_DBLP_URL", metavar="URL",
-                     help="DBLP base URL (or $EFFLLM_BIB_DBLP_URL)."),
+        click.option(
+            "--mailto",
+            envvar="EFFLLM_BIB_MAILTO",
+            metavar="EMAIL",
+            help="Your e-mail for Crossref's polite pool (or $EFFLLM_BIB_MAILTO).",
+        ),
+        click.option(
+            "--crossref-url",
+            envvar="EFFLLM_BIB_CROSSREF_URL",
+            metavar="URL",
+            help="Crossref API base URL (or $EFFLLM_BIB_CROSSREF_URL).",
+        ),
+        click.option(
+            "--arxiv-url",
+            envvar="EFFLLM_BIB_ARXIV_URL",
+            metavar="URL",
+            help="arXiv API query URL (or $EFFLLM_BIB_ARXIV_URL).",
+        ),
+        click.option(
+            "--dblp-url",
+            envvar="EFFLLM_BIB_DBLP_URL",
+            metavar="URL",
+            help="DBLP base URL (or $EFFLLM_BIB_DBLP_URL).",
+        ),
         click.option("--offline", is_flag=True, help="Answer from the cache alone; send nothing."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-                     envvar="EFFLLM_BIB_CACHE_DIR",
-                     help="Response cache (default: the user cache directory)."),
-        click.option("--cache-days", type=float, default=30.0, show_default=True,
-                     help="Cached responses older than this are fetched again."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="EFFLLM_BIB_CACHE_DIR",
+            help="Response cache (default: the user cache directory).",
+        ),
+        click.option(
+            "--cache-days",
+            type=float,
+            default=30.0,
+            show_default=True,
+            help="Cached responses older than this are fetched again.",
+        ),
         click.option("--no-crossref", is_flag=True, help="Do not ask Crossref."),
         click.option("--no-arxiv", is_flag=True, help="Do not ask arXiv."),
         click.option("--no-dblp", is_flag=True, help="Do not ask DBLP (asked about preprints)."),
-    ]  # fmt: skip
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -64,16 +88,32 @@ def _sources(opts: dict[str, Any]) -> tuple[CrossrefSource | None, ArxivSource |
             "note: no --mailto/EFFLLM_BIB_MAILTO; Crossref's public pool is slower.", err=True
         )
     return make_sources(
-        crossref=not opts["no_crossref"], arxiv=not opts["no_arxiv"],
-        crossref_url=opts["crossref_url"], arxiv_url=opts["arxiv_url"], mailto=opts["mailto"],
-        cache_dir=opts["cache_dir"], cache_days=opts["cache_days"],
-        use_cache=not opts["no_cache"], offline=opts["offline"],
-    )  # fmt: skip
+        crossref=not opts["no_crossref"],
+        arxiv=not opts["no_arxiv"],
+        crossref_url=opts["crossref_url"],
+        arxiv_url=opts["arxiv_url"],
+        mailto=opts["mailto"],
+        cache_dir=opts["cache_dir"],
+        cache_days=opts["cache_days"],
+        use_cache=not opts["no_cache"],
+        offline=opts["offline"],
+    )
 
 
 def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
-    names = ("mailto", "crossref_url", "arxiv_url", "offline", "no_cache", "cache_dir",
-             "cache_days", "no_crossref", "no_arxiv", "dblp_url", "no_dblp")  # fmt: skip
+    names = (
+        "mailto",
+        "crossref_url",
+        "arxiv_url",
+        "offline",
+        "no_cache",
+        "cache_dir",
+        "cache_days",
+        "no_crossref",
+        "no_arxiv",
+        "dblp_url",
+        "no_dblp",
+    )
     return {n: kwargs.pop(n) for n in names}
 
 
@@ -82,9 +122,14 @@ def _dblp(opts: dict[str, Any]) -> DblpSource | None:
 
     if opts["no_dblp"]:
         return None
-    return make_dblp(dblp_url=opts["dblp_url"], mailto=opts["mailto"], cache_dir=opts["cache_dir"],
-                     cache_days=opts["cache_days"], use_cache=not opts["no_cache"],
-                     offline=opts["offline"])  # fmt: skip
+    return make_dblp(
+        dblp_url=opts["dblp_url"],
+        mailto=opts["mailto"],
+        cache_dir=opts["cache_dir"],
+        cache_days=opts["cache_days"],
+        use_cache=not opts["no_cache"],
+        offline=opts["offline"],
+    )
 
 
 def _requests_line(*sources: Any) -> str:
@@ -92,41 +137,67 @@ def _requests_line(*sources: Any) -> str:
     for source in sources:
         if source is not None:
             st = source.client.stats
-            parts.append(f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
-                         f" {st.retries} retries, {st.seconds:.1f} s")  # fmt: skip
+            parts.append(
+                f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
+                f" {st.retries} retries, {st.seconds:.1f} s"
+            )
     return "; ".join(parts)
 
 
 @command("enrich")
 @category_option("Only entries in these categories (repeatable).")
 @click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these entries.")
-@click.option("--overwrite", "overwrite", multiple=True, metavar="FIELD",
-              help="Let the sources replace FIELD (repeatable).")  # fmt: skip
-@click.option("--upgrade-preprints", is_flag=True,
-              help="Cite the published version of preprints (arXiv id and key kept).")  # fmt: skip
+@click.option(
+    "--overwrite",
+    "overwrite",
+    multiple=True,
+    metavar="FIELD",
+    help="Let the sources replace FIELD (repeatable).",
+)
+@click.option(
+    "--upgrade-preprints",
+    is_flag=True,
+    help="Cite the published version of preprints (arXiv id and key kept).",
+)
 @click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every field change.")
 @source_options
 @pass_state
 @friendly_errors
-def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
-           overwrite: tuple[str, ...], upgrade_preprints: bool, dry_run: bool, verbose: bool,
-           **kwargs: Any) -> None:  # fmt: skip
-    from ..enrich.engine import Enricher, select_keys
+def enrich(
+    state: State,
+    /,
+    categories: tuple[str, ...],
+    keys: tuple[str, ...],
+    overwrite: tuple[str, ...],
+    upgrade_preprints: bool,
+    dry_run: bool,
+    verbose: bool,
+    **kwargs: Any,
+) -> None:
+    from ..enrich.batch import select_keys
+    from ..enrich.engine import Enricher
     from ..enrich.session import run_enrichment
 
     opts = _source_kwargs(kwargs)
     with state.update(dry_run=dry_run) as db:
         chosen = select_keys(db, categories, keys)
         crossref, arxiv = _sources(opts)
-        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts),
-                            overwrite={f.lower() for f in overwrite},
-                            upgrade_preprints=upgrade_preprints)  # fmt: skip
+        enricher = Enricher(
+            db,
+            crossref,
+            arxiv,
+            dblp=_dblp(opts),
+            overwrite={f.lower() for f in overwrite},
+            upgrade_preprints=upgrade_preprints,
+        )
         before = db.text()
-        with click.progressbar(length=len(chosen), label="enrich", file=sys.stderr,
-                               show_pos=True) as bar:  # fmt: skip
-            report = run_enrichment(enricher, chosen, save=not dry_run,
-                                    progress=lambda _key: bar.update(1))  # fmt: skip
+        with click.progressbar(
+            length=len(chosen), label="enrich", file=sys.stderr, show_pos=True
+        ) as bar:
+            report = run_enrichment(
+                enricher, chosen, save=not dry_run, progress=lambda _key: bar.update(1)
+            )
         _print_problems(report.problems, verbose)
         for change in report.changes:
             if change.kind in ("conflict", "complete") or verbose:
@@ -150,8 +221,7 @@ def enrich(state: State, /, categories: tuple[str, ...], keys: tuple[str, ...],
 
 @command("add")
 @click.argument("identifier")
-@category_option("Category of the paper (repeatable; required when the database has a "
-                 "taxonomy).")  # fmt: skip
+@category_option("Category of the paper (repeatable; required when the database has a taxonomy).")
 @source_options
 @pass_state
 @friendly_errors
@@ -173,5 +243,3 @@ def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs:
         if result.changes:
             db.save()
         click.echo(result.message)
-
-

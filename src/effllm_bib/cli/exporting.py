@@ -61,34 +61,61 @@ if TYPE_CHECKING:
 )
 @pass_state
 @friendly_errors
-def export(state: State, categories: tuple[str, ...], fmt: Format, keyword_mode: KeywordMode,
-           output: Path | None, all_categories: bool, collections: bool, year: str | None,
-           since: int | None, venue: str | None, published_only: bool, keys: tuple[str, ...],
-           keys_from: Path | None) -> None:  # fmt: skip
+def export(
+    state: State,
+    categories: tuple[str, ...],
+    fmt: Format,
+    keyword_mode: KeywordMode,
+    output: Path | None,
+    all_categories: bool,
+    collections: bool,
+    year: str | None,
+    since: int | None,
+    venue: str | None,
+    published_only: bool,
+    keys: tuple[str, ...],
+    keys_from: Path | None,
+) -> None:
     from ..export import EXTENSIONS
     from ..export.select import ExportRequest, select_export
     from ..files import write_atomic
 
     if collections and (fmt not in ("bibtex", "biblatex") or all_categories):
-        raise click.UsageError("--collections goes with --format bibtex or biblatex, "
-                               "into one file (not --all-categories).")  # fmt: skip
+        raise click.UsageError(
+            "--collections goes with --format bibtex or biblatex, "
+            "into one file (not --all-categories)."
+        )
     if all_categories and output is None:
         raise click.UsageError("--all-categories needs -o DIR.")
     db = state.load(strict=False)
-    request = ExportRequest(categories, fmt, keyword_mode, collections, year, since, venue or "",
-                            published_only, keys, keys_from)  # fmt: skip
+    request = ExportRequest(
+        categories,
+        fmt,
+        keyword_mode,
+        collections,
+        year,
+        since,
+        venue or "",
+        published_only,
+        keys,
+        keys_from,
+    )
     selection = select_export(db, request)
     if all_categories and output is not None:
         from ..export.tree import write_tree
 
-        written = write_tree(output, db.taxonomy, selection.entries, EXTENSIONS[fmt],
-                             selection.render)  # fmt: skip
+        written = write_tree(
+            output, db.taxonomy, selection.entries, EXTENSIONS[fmt], selection.render
+        )
         click.echo(f"wrote {len(written)} files under {output}", err=True)
         return
     text = selection.text()
     if selection.missing_keys:
-        click.echo(f"note: {len(selection.missing_keys)} cited keys are not in the database: "
-                   f"{', '.join(selection.missing_keys[:5])}", err=True)  # fmt: skip
+        click.echo(
+            f"note: {len(selection.missing_keys)} cited keys are not in the database: "
+            f"{', '.join(selection.missing_keys[:5])}",
+            err=True,
+        )
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -38,8 +38,14 @@ from .app import State, _fail, category_option, command, friendly_errors, group,
 @click.option("--no-cache", is_flag=True, help="Format every entry afresh (no on-disk cache).")
 @pass_state
 @friendly_errors
-def refs(state: State, categories: tuple[str, ...], style: str, backend: str,
-         output: Path | None, no_cache: bool) -> None:  # fmt: skip
+def refs(
+    state: State,
+    categories: tuple[str, ...],
+    style: str,
+    backend: str,
+    output: Path | None,
+    no_cache: bool,
+) -> None:
     from ..export.formatted import default_directory, render_entries, survey_markdown, write_list
     from ..files import write_atomic
 
@@ -115,23 +121,35 @@ def categories(state: State) -> None:
 
 
 @command("site")
-@click.option("-o", "--output", "outdir", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for the site (new, empty, or a site built before).")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the site (new, empty, or a site built before).",
+)
 @pass_state
 @friendly_errors
 def site(state: State, outdir: Path) -> None:
     from ..site import build_site
 
     summary = build_site(state.load(), outdir)
-    click.echo(f"wrote {summary.pages} pages ({summary.files} files, {summary.papers} papers, "
-               f"{summary.categories} categories) to {summary.outdir}", err=True)  # fmt: skip
+    click.echo(
+        f"wrote {summary.pages} pages ({summary.files} files, {summary.papers} papers, "
+        f"{summary.categories} categories) to {summary.outdir}",
+        err=True,
+    )
 
 
 @command("stats")
 @click.option("--depth", type=int, default=1, show_default=True, help="Taxonomy levels to list.")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also draw papers per year per top-level group into this PNG file.")  # fmt: skip
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw papers per year per top-level group into this PNG file.",
+)
 @pass_state
 @friendly_errors
 def stats(state: State, depth: int, plot: Path | None) -> None:
@@ -146,5 +164,3 @@ def stats(state: State, depth: int, plot: Path | None) -> None:
         except ImportError:
             _fail("--plot needs matplotlib: pip install 'effllm-bib[plot]'.", 1)
         click.echo(f"wrote {plot}", err=True)
-
-

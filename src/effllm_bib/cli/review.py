@@ -11,10 +11,19 @@ from .app import State, _print_problems, command, friendly_errors, pass_state
 
 
 @command("check")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json: one object with every finding, for CI.")  # fmt: skip
-@click.option("--fix", is_flag=True,
-              help="Apply the safe normalisations first, showing the diff (see README).")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with every finding, for CI.",
+)
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe normalisations first, showing the diff (see README).",
+)
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also list informational findings and accepted warnings."
@@ -38,8 +47,10 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
             if after != before:  # the diff is from the file itself: the write rewrites it whole
                 sys.stdout.writelines(files.diff_to(db.bib_path, after, "fixed"))
                 if files.read_text(db.bib_path) != before:
-                    click.echo("note: the file was not in canonical form; the diff also shows it "
-                               "sorted and reformatted as effllm-bib writes every file.")  # fmt: skip
+                    click.echo(
+                        "note: the file was not in canonical form; the diff also shows it "
+                        "sorted and reformatted as effllm-bib writes every file."
+                    )
             if after == before:
                 click.echo("--fix: nothing to change.")
             elif dry_run:
@@ -100,4 +111,3 @@ def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> No
     with state.update():
         path = accept_warning(bib_path, tax_path, Acceptance(rule_id, key, reason, source))
     click.echo(f"recorded in {path}: '{rule_id}' accepted for {key}")
-

@@ -56,20 +56,23 @@ def add_paper(enricher: Enricher, identifier: str, categories: Iterable[str]) ->
         if new:
             db.put(existing.with_keywords([*existing.keywords, *new]))
             change = FieldChange(key, "keywords", "", ", ".join(new), "keyword")
-            return AddResult(key, [change], f"already in the database as {key}; "
-                             f"added {', '.join(new)}")  # fmt: skip
+            return AddResult(
+                key, [change], f"already in the database as {key}; added {', '.join(new)}"
+            )
         return AddResult(key, [], f"already in the database as {key}; nothing to add")
     entry = entry.with_keywords(slugs)
     taken = set(db.entries)
     entry = entry.with_key(final_key(entry, taken) or provisional_key(entry, taken))
     entry = record_provenance(
-        entry, "crossref" if kind == "doi" else "arxiv",
+        entry,
+        "crossref" if kind == "doi" else "arxiv",
         [FieldChange(entry.key, n, "", v) for n, v in entry.fields if n != "keywords"],
         enricher.today,
-    )  # fmt: skip
+    )
     db.put(entry)
-    return AddResult(entry.key, [FieldChange(entry.key, "", "", "", "add-entry")],
-                     f"added {entry.key}")  # fmt: skip
+    return AddResult(
+        entry.key, [FieldChange(entry.key, "", "", "", "add-entry")], f"added {entry.key}"
+    )
 
 
 def _fetch(enricher: Enricher, kind: str, value: str) -> Entry:
@@ -90,9 +93,11 @@ def _fetch(enricher: Enricher, kind: str, value: str) -> Entry:
         published = _published(enricher, record)
         if published is not None:
             entry = published.with_fields(
-                eprint=value, archiveprefix="arXiv", primaryclass=entry.get("primaryclass"),
+                eprint=value,
+                archiveprefix="arXiv",
+                primaryclass=entry.get("primaryclass"),
                 author=published.get("author") or entry.get("author"),
-            )  # fmt: skip
+            )
     return entry
 
 
@@ -111,8 +116,9 @@ def _published(enricher: Enricher, record: ArxivRecord) -> Entry | None:
             )
             verdict = judge(paper, [work_to_entry(i) for i in items])
             works = [verdict.accepted] if verdict.accepted is not None else []
-        candidates += [Candidate("crossref", w, w.get("doi")) for w in works
-                       if w.type in PUBLISHED_TYPES]  # fmt: skip
+        candidates += [
+            Candidate("crossref", w, w.get("doi")) for w in works if w.type in PUBLISHED_TYPES
+        ]
     if enricher.dblp is not None:
         hits = enricher.dblp.search(latex_to_plain(paper.get("title")))
         candidates += dblp_findings(paper, hits).candidates

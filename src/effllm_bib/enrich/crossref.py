@@ -114,8 +114,11 @@ class CrossrefSource:
         """
         query = " ".join(x for x in (title, first_author, year) if x)
         url, params = f"{self.base_url}/works", {"query.bibliographic": query, "rows": str(rows)}
-        response = self.client.through(url, params, lambda: _answer(
-            lambda: self._cr.works(query_bibliographic=query, limit=rows), url))  # fmt: skip
+        response = self.client.through(
+            url,
+            params,
+            lambda: _answer(lambda: self._cr.works(query_bibliographic=query, limit=rows), url),
+        )
         if response.status_code == 404:
             return []
         message = _message(_json(response, f"search {title!r}"), "search")
@@ -133,9 +136,12 @@ class CrossrefSource:
 
 def _json(response: httpx2.Response, what: str) -> Any:
     if response.status_code != 200:
-        raise ServiceError(SERVICE, f"HTTP {response.status_code} for {what}: "
-                           f"{response.text[:200].strip()}; try again later.",
-                           response.status_code)  # fmt: skip
+        raise ServiceError(
+            SERVICE,
+            f"HTTP {response.status_code} for {what}: "
+            f"{response.text[:200].strip()}; try again later.",
+            response.status_code,
+        )
     try:
         return response.json()
     except ValueError:

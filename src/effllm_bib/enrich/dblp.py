@@ -111,8 +111,11 @@ class DblpSource:
         if response.status_code == 404:
             return []
         if response.status_code != 200:
-            raise ServiceError(SERVICE, f"HTTP {response.status_code} for search {title!r}; "
-                               "try again later.", response.status_code)  # fmt: skip
+            raise ServiceError(
+                SERVICE,
+                f"HTTP {response.status_code} for search {title!r}; try again later.",
+                response.status_code,
+            )
         return parse_search(response.text, f"search {title!r}")
 
     def bibtex(self, key: str) -> str | None:
@@ -122,8 +125,11 @@ class DblpSource:
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise ServiceError(SERVICE, f"HTTP {response.status_code} for {url}; try again later.",
-                               response.status_code)  # fmt: skip
+            raise ServiceError(
+                SERVICE,
+                f"HTTP {response.status_code} for {url}; try again later.",
+                response.status_code,
+            )
         return response.text
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from ..changes import FieldChange
@@ -29,9 +29,8 @@ from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id, is_preprint
 from .arxiv import ArxivRecord, ArxivSource
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
-from .http import NotCached, ServiceError, Unreachable
 from .matching import TITLE_MIN, is_author_prefix, judge
-from .provenance import APPLIED, filled_by, parse_provenance, record_provenance
+from .provenance import filled_by, parse_provenance, record_provenance
 from .upgrade import (
     Candidate,
     combined,
@@ -41,9 +40,20 @@ from .upgrade import (
     decide,
 )
 
-UPGRADE_FIELDS = frozenset({"type", "booktitle", "journal", "year", "volume", "number", "pages",
-                            "publisher", "doi", "title"})  # fmt: skip
-MAX_CONSECUTIVE_FAILURES = 5
+UPGRADE_FIELDS = frozenset(
+    {
+        "type",
+        "booktitle",
+        "journal",
+        "year",
+        "volume",
+        "number",
+        "pages",
+        "publisher",
+        "doi",
+        "title",
+    }
+)
 
 
 @dataclass
@@ -57,8 +67,10 @@ class EnrichReport:
         return sum(1 for o in self.outcomes.values() if o == outcome)
 
     def summary(self) -> str:
-        parts = [f"{self.count(o)} {o}" for o in
-                 ("filled", "unchanged", "conflicts", "not found", "ambiguous", "failed")]  # fmt: skip
+        parts = [
+            f"{self.count(o)} {o}"
+            for o in ("filled", "unchanged", "conflicts", "not found", "ambiguous", "failed")
+        ]
         return ", ".join(parts)
 
 
@@ -107,8 +119,10 @@ class Enricher:
             refresh.add("author")
         merged, changes = merge_entry(ours, incoming, refresh, type_authority=type_authority)
         if completing:
-            changes = [replace(c, kind="complete") if c.field == "author" and c.kind == "correct"
-                       else c for c in changes]  # fmt: skip
+            changes = [
+                replace(c, kind="complete") if c.field == "author" and c.kind == "correct" else c
+                for c in changes
+            ]
         merged = record_provenance(merged, source, changes, self.today)
         self.db.put(merged)
         report.changes.extend(changes)
@@ -123,9 +137,15 @@ class Enricher:
         ours = self.db.entries[key]
         if not self.upgrade:
             where = work.get("doi") or work.get("booktitle") or work.get("journal")
-            report.problems.append(Problem(Severity.INFO, "published-version",
-                                   f"published as {where} {work.get('year')} ({source}); "
-                                   "run with --upgrade-preprints to cite it", key=key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.INFO,
+                    "published-version",
+                    f"published as {where} {work.get('year')} ({source}); "
+                    "run with --upgrade-preprints to cite it",
+                    key=key,
+                )
+            )
             return []
         incoming = work.with_fields(eprint=ours.get("eprint"), archiveprefix="arXiv")
         changes = self.apply(key, incoming, source, report, True, also_overwrite=UPGRADE_FIELDS)
@@ -153,12 +173,19 @@ class Enricher:
         venue = lookup_venue(venue_name)
         year = re.search(r"(19|20)\d\d", record.journal_ref)
         if venue is None or not venue.venue_field or year is None:
-            report.problems.append(Problem(Severity.INFO, "journal-ref",
-                                   f"arXiv journal reference '{record.journal_ref}' names no venue "
-                                   "the venue table knows; check it by hand", key=key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.INFO,
+                    "journal-ref",
+                    f"arXiv journal reference '{record.journal_ref}' names no venue "
+                    "the venue table knows; check it by hand",
+                    key=key,
+                )
+            )
             return None
-        work = Entry.make(key, venue.entry_type, {venue.venue_field: venue.full,
-                                                  "year": year.group(0)})  # fmt: skip
+        work = Entry.make(
+            key, venue.entry_type, {venue.venue_field: venue.full, "year": year.group(0)}
+        )
         return Candidate("arxiv", work, f"journal reference '{record.journal_ref}'")
 
     def dblp_candidates(self, key: str, report: EnrichReport) -> list[Candidate]:
@@ -168,25 +195,42 @@ class Enricher:
         for record in found.unknown_venues:
             bibtex = self.dblp.bibtex(record.key)  # the venue's full name, for the reader
             name = venue_from_bibtex(bibtex) if bibtex else ""
-            report.problems.append(Problem(Severity.INFO, "dblp-venue-unknown",
-                                   f"DBLP lists it at {record.venue} {record.year} ({record.url}"
-                                   f"{': ' + repr(name) if name else ''}), a venue the DBLP "
-                                   "venue table has no row for; cite it by hand", key=key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.INFO,
+                    "dblp-venue-unknown",
+                    f"DBLP lists it at {record.venue} {record.year} ({record.url}"
+                    f"{': ' + repr(name) if name else ''}), a venue the DBLP "
+                    "venue table has no row for; cite it by hand",
+                    key=key,
+                )
+            )
         for fit in found.refused:
             if fit.title_score >= TITLE_MIN:  # our title, but not our paper
-                report.problems.append(Problem(Severity.INFO, "dblp-refused",
-                                       f"DBLP's {fit.candidate.get('sources').split()[0]} has a "
-                                       f"close title but is not cited: {', '.join(fit.reasons)}",
-                                       key=key))  # fmt: skip
+                report.problems.append(
+                    Problem(
+                        Severity.INFO,
+                        "dblp-refused",
+                        f"DBLP's {fit.candidate.get('sources').split()[0]} has a "
+                        f"close title but is not cited: {', '.join(fit.reasons)}",
+                        key=key,
+                    )
+                )
         return found.candidates
 
     def settle(self, key: str, found: list[Candidate], report: EnrichReport) -> list[FieldChange]:
         decision = decide(found)
         if decision.conflicting:
             shown = "; ".join(c.label() for c in decision.conflicting)
-            report.problems.append(Problem(Severity.WARNING, "venue-disagreement",
-                                   f"the sources name different published versions: {shown}; "
-                                   "none applied, check by hand", key=key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "venue-disagreement",
+                    f"the sources name different published versions: {shown}; "
+                    "none applied, check by hand",
+                    key=key,
+                )
+            )
             return []
         if decision.chosen is None:
             return []
@@ -223,8 +267,9 @@ class Enricher:
         if ours.type in PUBLISHED_TYPES:
             # For a published paper the arXiv record speaks only for authors and the id.
             keep = {"author", "eprint", "archiveprefix", "primaryclass"}
-            incoming = Entry.make(incoming.key, incoming.type,
-                                  {k: v for k, v in incoming.fields if k in keep})  # fmt: skip
+            incoming = Entry.make(
+                incoming.key, incoming.type, {k: v for k, v in incoming.fields if k in keep}
+            )
         elif incoming.get("doi"):
             incoming = incoming.with_fields(doi="")  # a journal DOI is a pointer, handled apart
         return self.apply(key, incoming, "arxiv", report, type_authority=False)
@@ -249,8 +294,14 @@ class Enricher:
         if doi and not is_arxiv_doi(doi):
             message = self.crossref.lookup_doi(doi)
             if message is None:
-                report.problems.append(Problem(Severity.WARNING, "doi-not-found",
-                                       f"Crossref does not know DOI {doi}; check it", key=key))  # fmt: skip
+                report.problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        "doi-not-found",
+                        f"Crossref does not know DOI {doi}; check it",
+                        key=key,
+                    )
+                )
                 return [], "not found"
             return self.apply(key, work_to_entry(message), "crossref", report, True), ""
         if not doi and ours.type in PUBLISHED_TYPES and _upgraded(ours):
@@ -259,9 +310,14 @@ class Enricher:
         items = self.crossref.search(latex_to_plain(ours.get("title")), first, ours.get("year"))
         verdict = judge(ours, [work_to_entry(i) for i in items])
         if verdict.verdict == "ambiguous":
-            report.problems.append(Problem(Severity.WARNING, "ambiguous",
-                                   f"several Crossref records fit: {verdict.explain()}; not applied",
-                                   key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "ambiguous",
+                    f"several Crossref records fit: {verdict.explain()}; not applied",
+                    key,
+                )
+            )
             return [], "ambiguous"
         if verdict.accepted is None:
             return [], "not found"
@@ -278,91 +334,3 @@ def _upgraded(entry: Entry) -> bool:
     """An enrichment source set its venue (the preprint was upgraded by an earlier run)."""
     records = parse_provenance(entry.get("provenance"))
     return any(names & {"booktitle", "journal"} for names in records.values())
-
-
-# --- a run -----------------------------------------------------------------------------------
-
-
-def select_keys(
-    db: Database, categories: Iterable[str] = (), keys: Iterable[str] = ()
-) -> list[str]:
-    wanted = list(keys)
-    for k in wanted:
-        db.get(k)  # unknown keys fail early, with the project's error
-    chosen = [e.key for e in db.select(categories)] if (categories or not wanted) else []
-    chosen += [k for k in wanted if k not in chosen]
-    return [k for k in chosen if db.entries[k].type != "software"]
-
-
-def enrich(
-    enricher: Enricher,
-    keys: list[str],
-    progress: Callable[[str], None] | None = None,
-    checkpoint: Callable[[], None] | None = None,
-    checkpoint_every: int = 25,
-) -> EnrichReport:
-    """Enrich the entries named by ``keys``; ``checkpoint`` is called to save partial work."""
-    db = enricher.db
-    report = EnrichReport()
-    records: dict[str, ArxivRecord | None] = {}
-    if enricher.arxiv is not None:
-        ids = {arxiv_id(db.entries[k]) for k in keys}
-        try:
-            records = enricher.arxiv.fetch(i for i in ids if i)
-        except ServiceError as exc:
-            report.problems.append(Problem(Severity.WARNING, "arxiv-failed", str(exc)))
-    failures = 0
-    for n, key in enumerate(keys, 1):
-        changes: list[FieldChange] = []
-        outcome = ""
-        try:
-            aid = arxiv_id(db.entries[key])
-            record = records.get(aid) if aid else None
-            if aid and enricher.arxiv is not None and aid in records and record is None:
-                report.problems.append(Problem(Severity.WARNING, "arxiv-missing",
-                                       f"arXiv returned nothing for {aid}; check the id", key=key))  # fmt: skip
-            if record is not None:
-                changes += enricher.from_arxiv(key, record, report)
-            if is_preprint(db.entries[key]):
-                more, outcome = enricher.preprint(key, record, report)
-                changes += more
-            elif enricher.crossref is not None:
-                more, outcome = enricher.from_crossref(key, report)
-                changes += more
-            if record is not None and outcome == "not found":
-                outcome = ""  # arXiv knows the paper; Crossref not having it is no failure
-            failures = 0
-        except NotCached as exc:
-            report.outcomes[key] = "failed"
-            report.problems.append(Problem(Severity.WARNING, "not-cached", str(exc), key=key))
-            continue
-        except Unreachable as exc:  # no network: every other entry would fail the same way
-            report.outcomes[key] = "failed"
-            report.aborted = f"{exc} Stopped at {key}."
-            break
-        except ServiceError as exc:
-            report.outcomes[key] = "failed"
-            report.problems.append(Problem(Severity.WARNING, "service-error", str(exc), key=key))
-            failures += 1
-            if failures >= MAX_CONSECUTIVE_FAILURES:
-                report.aborted = f"{failures} failures in a row (last: {exc}); stopped early"
-                break
-            continue
-        finally:
-            if progress is not None:
-                progress(key)
-            if checkpoint is not None and n % checkpoint_every == 0:
-                checkpoint()
-        report.outcomes[key] = _outcome(changes, outcome)
-    for old, new in db.assign_keys():
-        report.outcomes[new] = report.outcomes.pop(old, "unchanged")
-        report.problems.append(Problem(Severity.INFO, "key-assigned", f"{old} -> {new}", key=new))
-    return report
-
-
-def _outcome(changes: list[FieldChange], fallback: str) -> str:
-    if any(c.kind == "conflict" for c in changes):
-        return "conflicts"
-    if any(c.kind in APPLIED for c in changes):
-        return "filled"
-    return fallback or "unchanged"

@@ -62,8 +62,10 @@ def unreachable_message(url: str, exc: Exception) -> str:
     else:
         reason = text or exc.__class__.__name__
     host = urlsplit(url).netloc or url
-    return (f"cannot reach {host} ({reason}): no network? check your connection, or run with "
-            "--offline to answer from earlier runs' cached responses alone.")  # fmt: skip
+    return (
+        f"cannot reach {host} ({reason}): no network? check your connection, or run with "
+        "--offline to answer from earlier runs' cached responses alone."
+    )
 
 
 def default_cache_dir() -> Path:
@@ -97,14 +99,20 @@ class ResponseCache:
         return record
 
     def put(self, key: str, url: str, response: httpx2.Response) -> None:
-        self.put_text(key, url, response.status_code, response.text,
-                      response.headers.get("content-type", ""))  # fmt: skip
+        self.put_text(
+            key, url, response.status_code, response.text, response.headers.get("content-type", "")
+        )
 
     def put_text(self, key: str, url: str, status: int, body: str, content_type: str) -> None:
         from ..files import write_atomic
 
-        record = {"url": url, "status": status, "content_type": content_type, "body": body,
-                  "fetched": time.time()}  # fmt: skip
+        record = {
+            "url": url,
+            "status": status,
+            "content_type": content_type,
+            "body": body,
+            "fetched": time.time(),
+        }
         write_atomic(self._path(key), json.dumps(record))
 
 
@@ -230,9 +238,10 @@ class HttpClient:
         merged = {"User-Agent": self.user_agent, **(headers or {})}
         wait = self.timeout if timeout is None else timeout
         return self.through(
-            url, params,
+            url,
+            params,
             lambda: self._client.get(url, params=params, headers=merged, timeout=wait),
-        )  # fmt: skip
+        )
 
     def through(
         self, url: str, params: Mapping[str, Any] | None, send: Callable[[], httpx2.Response]

@@ -50,5 +50,3 @@ def record_provenance(
             records[key] -= names
     records.setdefault((source, today), set()).update(names)
     return entry.with_fields(provenance=format_provenance(records))
-
-

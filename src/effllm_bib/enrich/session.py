@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import EffllmBibError
-from .engine import Enricher, EnrichReport, enrich
+from .batch import enrich
+from .engine import Enricher, EnrichReport
 
 SAVED = "interrupted; the entries enriched so far are saved. Run again to resume."
 NOT_SAVED = "interrupted; nothing was written (dry run)."
@@ -50,9 +51,13 @@ def run_enrichment(
             saved[0] = text
 
     try:
-        return enrich(enricher, keys, progress=progress,
-                      checkpoint=save_if_changed if save else None,
-                      checkpoint_every=checkpoint_every)  # fmt: skip
+        return enrich(
+            enricher,
+            keys,
+            progress=progress,
+            checkpoint=save_if_changed if save else None,
+            checkpoint_every=checkpoint_every,
+        )
     except KeyboardInterrupt:
         if save:
             save_if_changed()

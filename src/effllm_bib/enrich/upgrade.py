@@ -119,8 +119,11 @@ def combined(decision: Decision) -> Entry:
     urls = entry.get("sources").split()
     for other in decision.agreeing[1:]:
         urls += [u for u in other.entry.get("sources").split() if u not in urls]
-        missing = {n: v for n, v in other.entry.fields
-                   if n in ("volume", "pages", "publisher", "doi") and not entry.get(n)}  # fmt: skip
+        missing = {
+            n: v
+            for n, v in other.entry.fields
+            if n in ("volume", "pages", "publisher", "doi") and not entry.get(n)
+        }
         entry = entry.with_fields(**missing)
     return entry.with_fields(sources=" ".join(urls))
 
@@ -128,8 +131,9 @@ def combined(decision: Decision) -> Entry:
 def crossref_candidate(work: Entry, evidence: str) -> Candidate:
     """A Crossref work as a candidate, its DOI page among its sources."""
     doi = work.get("doi")
-    return Candidate("crossref", work.with_fields(sources=f"https://doi.org/{doi}") if doi
-                     else work, evidence)  # fmt: skip
+    return Candidate(
+        "crossref", work.with_fields(sources=f"https://doi.org/{doi}") if doi else work, evidence
+    )
 
 
 def crossref_records(crossref: CrossrefSource, candidates: Sequence[Candidate]) -> list[Candidate]:

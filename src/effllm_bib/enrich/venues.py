@@ -73,8 +73,15 @@ _FINDINGS = "Findings of the Association for Computational Linguistics"
 _NAACL = "Chapter of the Association for Computational Linguistics: Human Language Technologies"
 
 # PMLR volume numbers of ICML's proceedings.
-ICML_PMLR = {2019: "97", 2020: "119", 2021: "139", 2022: "162", 2023: "202", 2024: "235",
-             2025: "267"}  # fmt: skip
+ICML_PMLR = {
+    2019: "97",
+    2020: "119",
+    2021: "139",
+    2022: "162",
+    2023: "202",
+    2024: "235",
+    2025: "267",
+}
 
 DBLP_VENUES: tuple[DblpVenue, ...] = (
     DblpVenue(("ICLR",), "ICLR", "conference",
@@ -134,10 +141,13 @@ def find_dblp_venue(venue: str, year: int) -> DblpVenue | None:
     does not cover)."""
     key = _key(venue)
     return next(
-        (row for row in DBLP_VENUES
-         if key in {_key(d) for d in row.dblp} and row.since <= year <= row.until),
+        (
+            row
+            for row in DBLP_VENUES
+            if key in {_key(d) for d in row.dblp} and row.since <= year <= row.until
+        ),
         None,
-    )  # fmt: skip
+    )
 
 
 def is_corr(venue: str) -> bool:

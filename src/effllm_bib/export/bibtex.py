@@ -25,9 +25,21 @@ def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -
     out = entry.with_fields(**{name: "" for name in PROVENANCE_FIELDS})
     if out.type == "software":
         out = out.with_type("misc").with_fields(howpublished=out.get("howpublished") or "Software")
-    if out.type not in ("article", "inproceedings", "incollection", "book", "misc", "phdthesis",
-                        "mastersthesis", "techreport", "manual", "unpublished", "proceedings",
-                        "booklet", "inbook"):  # fmt: skip
+    if out.type not in (
+        "article",
+        "inproceedings",
+        "incollection",
+        "book",
+        "misc",
+        "phdthesis",
+        "mastersthesis",
+        "techreport",
+        "manual",
+        "unpublished",
+        "proceedings",
+        "booklet",
+        "inbook",
+    ):
         out = out.with_type("misc")
     aid = arxiv_id(out) or ""
     if out.type == "misc" and aid and not out.get("howpublished"):

@@ -149,8 +149,11 @@ def csl_item(entry: Entry) -> dict[str, Any]:
         item["publisher"] = plain(publisher)
     number = plain(fields.get("number") or fields.get("issue") or "")
     if number:
-        slot = "collection-number" if fields.get("series") and entry.type != "article" else (
-            "issue" if kind.startswith("article") else "number")  # fmt: skip
+        slot = (
+            "collection-number"
+            if fields.get("series") and entry.type != "article"
+            else ("issue" if kind.startswith("article") else "number")
+        )
         item[slot] = number
     if entry.type in THESIS_GENRE or fields.get("type"):
         item["genre"] = plain(fields.get("type", "")) or THESIS_GENRE[entry.type]
@@ -183,8 +186,12 @@ def indented_json(value: Any, indent: str = "") -> str:
         parts = [encode_basestring(v) if type(v) is str else indented_json(v, inner) for v in value]
         return f"[\n{inner}{sep.join(parts)}\n{indent}]"
     if kind is dict and value and all(type(k) is str for k in value):
-        parts = [encode_basestring(k) + ": " + (encode_basestring(v) if type(v) is str else indented_json(v, inner))
-                 for k, v in value.items()]  # fmt: skip
+        parts = [
+            encode_basestring(k)
+            + ": "
+            + (encode_basestring(v) if type(v) is str else indented_json(v, inner))
+            for k, v in value.items()
+        ]
         return f"{{\n{inner}{sep.join(parts)}\n{indent}}}"
     # floats, true, false, null, empty containers and anything else: as json writes them
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)

@@ -17,9 +17,14 @@ class Filters:
 
     (A plain class, not a dataclass: see :class:`~effllm_bib.export.select.Export`.)"""
 
-    def __init__(self, first_year: int | None = None, last_year: int | None = None,
-                 venue: str = "", published_only: bool = False,
-                 keys: frozenset[str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        first_year: int | None = None,
+        last_year: int | None = None,
+        venue: str = "",
+        published_only: bool = False,
+        keys: frozenset[str] | None = None,
+    ) -> None:
         self.first_year = first_year
         self.last_year = last_year
         self.venue = venue

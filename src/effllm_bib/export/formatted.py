@@ -130,8 +130,10 @@ def render_entries(
                 formatted = fmt.format_entry(label, entry)
             except FieldIsMissing as exc:
                 if warnings is not None:
-                    warnings.append(f"{entry.key}: the {style} style needs '{exc.field_name}' for "
-                                    f"@{entry.type}; formatted as @misc (fill it with enrich)")  # fmt: skip
+                    warnings.append(
+                        f"{entry.key}: the {style} style needs '{exc.field_name}' for "
+                        f"@{entry.type}; formatted as @misc (fill it with enrich)"
+                    )
                 entry.type = "misc"
                 formatted = fmt.format_entry(label, entry)
             except PybtexError as exc:

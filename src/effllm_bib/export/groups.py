@@ -36,8 +36,9 @@ def group_name(name: str) -> str:
 
 def _member(key: str) -> str:
     if any(c in key for c in "{};\\@ \t\n"):
-        raise EffllmBibError(f"key '{key}' cannot be listed in a JabRef group; rename it "
-                             "(effllm-bib keys rename).")  # fmt: skip
+        raise EffllmBibError(
+            f"key '{key}' cannot be listed in a JabRef group; rename it (effllm-bib keys rename)."
+        )
     return f"{key}\\;"
 
 
@@ -60,8 +61,10 @@ def jabref_groups(
             continue
         level = taxonomy.depth(slug) + 1
         if level > MAX_LEVEL:
-            raise EffllmBibError(f"category '{slug}' is {level} levels deep; JabRef groups "
-                                 f"(and Zotero) allow {MAX_LEVEL}. Flatten the taxonomy.")  # fmt: skip
+            raise EffllmBibError(
+                f"category '{slug}' is {level} levels deep; JabRef groups "
+                f"(and Zotero) allow {MAX_LEVEL}. Flatten the taxonomy."
+            )
         name = group_name(taxonomy.get(slug).name)
         keys = "".join(_member(k) for k in sorted(members.get(slug, [])))
         lines.append(f"{level} ExplicitGroup:{name}\\;0\\;{keys};")
@@ -79,8 +82,10 @@ def _refuse_twins(taxonomy: Taxonomy, slugs: set[str]) -> None:
     for slug in sorted(slugs):
         place = (taxonomy.get(slug).parent, group_name(taxonomy.get(slug).name).lower())
         if place in seen:
-            raise EffllmBibError(f"categories '{seen[place]}' and '{slug}' have the same name "
-                                 "under one parent; rename one in taxonomy.toml.")  # fmt: skip
+            raise EffllmBibError(
+                f"categories '{seen[place]}' and '{slug}' have the same name "
+                "under one parent; rename one in taxonomy.toml."
+            )
         seen[place] = slug
 
 

@@ -43,8 +43,15 @@ class Export:
     that nothing compares or copies, and each dataclass costs an export's start-up about 1.5 ms
     to build.)"""
 
-    def __init__(self, db: Database, request: ExportRequest, chosen: list[Entry],
-                 entries: list[Entry], missing_keys: list[str], scope: str) -> None:  # fmt: skip
+    def __init__(
+        self,
+        db: Database,
+        request: ExportRequest,
+        chosen: list[Entry],
+        entries: list[Entry],
+        missing_keys: list[str],
+        scope: str,
+    ) -> None:
         self.db = db
         self.request = request
         self.chosen = chosen  # as selected (keywords as stored), resolved for the text formats
@@ -84,8 +91,9 @@ def select_export(db: Database, request: ExportRequest) -> Export:
     wanted = set(request.keys) | cited
     limited = bool(request.keys) or request.keys_from is not None
     first, last = parse_years(request.year, request.since)
-    filters = Filters(first, last, request.venue, request.published_only,
-                      frozenset(wanted) if limited else None)  # fmt: skip
+    filters = Filters(
+        first, last, request.venue, request.published_only, frozenset(wanted) if limited else None
+    )
     selected = db.select(request.categories)
     text = request.fmt in TEXT_FORMATS
     if text or filters.reads_text:

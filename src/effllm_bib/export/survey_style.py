@@ -84,8 +84,11 @@ class Style(BaseStyle):  # type: ignore[misc]  # pybtex ships no type informatio
 
     def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> FormattedEntry:
         fields = {k.lower(): str(v) for k, v in entry.fields.items()}
-        parts = [Text(plain(fields.get("title", ""))), ", ",
-                 Tag("ins", Text(venue_and_year(fields, entry.type)))]  # fmt: skip
+        parts = [
+            Text(plain(fields.get("title", ""))),
+            ", ",
+            Tag("ins", Text(venue_and_year(fields, entry.type))),
+        ]
         paper = paper_link(fields)
         if paper:
             parts += [" [", HRef(paper, "Paper"), "]"]

@@ -9,8 +9,20 @@ from ..model import Entry
 # neither (ascii_latex converts through pylatexenc), and they cost start-up.
 
 # Fields that hold identifiers or addresses: never converted.
-IDENTIFIERS = frozenset({"url", "doi", "eprint", "archiveprefix", "primaryclass", "code",
-                         "keywords", "eprinttype", "eprintclass", "date"})  # fmt: skip
+IDENTIFIERS = frozenset(
+    {
+        "url",
+        "doi",
+        "eprint",
+        "archiveprefix",
+        "primaryclass",
+        "code",
+        "keywords",
+        "eprinttype",
+        "eprintclass",
+        "date",
+    }
+)
 
 
 def ascii_latex(value: str) -> str:
@@ -23,8 +35,12 @@ def ascii_latex(value: str) -> str:
 
     # pylatexenc logs every character it cannot encode; unknown characters are kept as they are.
     logging.getLogger("pylatexenc").setLevel(logging.ERROR)
-    encoded: str = unicode_to_latex(value, non_ascii_only=True, unknown_char_policy="keep",
-                                    replacement_latex_protection="braces-all")  # fmt: skip
+    encoded: str = unicode_to_latex(
+        value,
+        non_ascii_only=True,
+        unknown_char_policy="keep",
+        replacement_latex_protection="braces-all",
+    )
     return encoded
 
 
@@ -79,9 +95,12 @@ def pdflatex_problems(value: str) -> list[str]:
 
 def entry_pdflatex_problems(entry: Entry) -> list[tuple[str, str]]:
     """(field, message) for every field of an entry that pdflatex would reject."""
-    return [(name, message) for name, value in entry.fields
-            if name not in VERBATIM_FIELDS and name not in entry.bare
-            for message in pdflatex_problems(value)]  # fmt: skip
+    return [
+        (name, message)
+        for name, value in entry.fields
+        if name not in VERBATIM_FIELDS and name not in entry.bare
+        for message in pdflatex_problems(value)
+    ]
 
 
 def people(value: str) -> list[dict[str, str]]:

@@ -40,9 +40,21 @@ from .survey_parse import (
     parse_survey_text,
 )
 
-__all__ = ["SIMILAR_TITLE", "Bullet", "SurveyList", "apply_survey", "derive", "group_papers",
-           "import_survey", "parse_survey", "parse_survey_text", "split_venue", "survey_derived",
-           "_LINK", "_MD_ESCAPE"]  # fmt: skip
+__all__ = [
+    "SIMILAR_TITLE",
+    "Bullet",
+    "SurveyList",
+    "apply_survey",
+    "derive",
+    "group_papers",
+    "import_survey",
+    "parse_survey",
+    "parse_survey_text",
+    "split_venue",
+    "survey_derived",
+    "_LINK",
+    "_MD_ESCAPE",
+]
 
 # --- applying to the database -------------------------------------------------------------
 
@@ -122,9 +134,15 @@ def apply_survey(db: Database, survey: SurveyList, prune: bool = False) -> Impor
         if key in seen or "surveytitle" not in entry:  # only what the survey brought can leave it
             continue
         report.disappeared.append(key)
-        report.problems.append(Problem(Severity.WARNING, "not-in-survey",
-                               "no longer in the survey's list" + ("; removed (--prune)" if prune
-                               else "; kept (use --prune to remove)"), key))  # fmt: skip
+        report.problems.append(
+            Problem(
+                Severity.WARNING,
+                "not-in-survey",
+                "no longer in the survey's list"
+                + ("; removed (--prune)" if prune else "; kept (use --prune to remove)"),
+                key,
+            )
+        )
         if prune:
             db.remove(key)
             report.removed.append(key)
@@ -188,9 +206,14 @@ def _apply_paper(
         entry = entry.with_keywords([*entry.keywords, *added])
     for kw in set(entry.keywords) - set(paper.categories):
         if kw in db.taxonomy and db.taxonomy.get(kw).parent is not None:
-            report.problems.append(Problem(Severity.INFO, "category-not-in-survey",
-                                   f"keyword '{kw}' is not one of the survey's sections for this "
-                                   "paper (kept)", key=key))  # fmt: skip
+            report.problems.append(
+                Problem(
+                    Severity.INFO,
+                    "category-not-in-survey",
+                    f"keyword '{kw}' is not one of the survey's sections for this paper (kept)",
+                    key=key,
+                )
+            )
     report.changes.extend(changes)
     return _record(db, old, entry, report)
 
@@ -215,8 +238,11 @@ def _apply_framework(
     db: Database, fw: Framework, by_url: dict[str, str], report: ImportReport
 ) -> str:
     key = by_url.get(fw.url.rstrip("/").lower())
-    values = {"title": math_symbols(protect_title(fw.name)), "url": fw.url,
-              "surveytitle": latex_from_text(fw.name)}  # fmt: skip
+    values = {
+        "title": math_symbols(protect_title(fw.name)),
+        "url": fw.url,
+        "surveytitle": latex_from_text(fw.name),
+    }
     if key is None:
         entry = Entry.make(keys.software_key(fw.name, set(db.entries)), "software", values)
         return _added(db, entry.with_keywords(fw.categories), report)

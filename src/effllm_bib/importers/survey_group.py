@@ -80,9 +80,13 @@ def group_papers(survey: SurveyList) -> list[Paper]:
                 f"{', '.join(str(b.line) for b in bs)})"
                 for bs in papers_of.values()
             )
-            survey.report(Severity.WARNING, "shared-arxiv-id", bullets[linked[0]].line,
-                          f"different papers link the same arXiv id {aid}: {listed}; "
-                          "none gets this id until a source confirms it")  # fmt: skip
+            survey.report(
+                Severity.WARNING,
+                "shared-arxiv-id",
+                bullets[linked[0]].line,
+                f"different papers link the same arXiv id {aid}: {listed}; "
+                "none gets this id until a source confirms it",
+            )
     groups: dict[int, list[Bullet]] = defaultdict(list)
     for i, b in enumerate(bullets):
         groups[find(i)].append(b)
@@ -91,9 +95,13 @@ def group_papers(survey: SurveyList) -> list[Paper]:
         paper = Paper(sorted(group, key=lambda b: b.line))
         ids = {aid for b in group if (aid := arxiv_id_from_url(b.paper_url))}
         if len(ids) > 1:
-            survey.report(Severity.WARNING, "arxiv-id-varies", paper.first.line,
-                          f"'{paper.first.title}' is linked to several arXiv ids "
-                          f"({', '.join(sorted(ids))}); none is used until a source confirms one")  # fmt: skip
+            survey.report(
+                Severity.WARNING,
+                "arxiv-id-varies",
+                paper.first.line,
+                f"'{paper.first.title}' is linked to several arXiv ids "
+                f"({', '.join(sorted(ids))}); none is used until a source confirms one",
+            )
             paper.arxiv_trusted = False
         elif ids:
             paper.arxiv_id = ids.pop()
@@ -109,26 +117,40 @@ def _report_repeats(survey: SurveyList, paper: Paper) -> None:
     seen: dict[str, Bullet] = {}
     for b in paper.bullets:
         if b.category in seen:
-            survey.report(Severity.WARNING, "duplicate-bullet", b.line,
-                          f"'{b.title}' is listed twice in '{b.category}' "
-                          f"(also line {seen[b.category].line})")  # fmt: skip
+            survey.report(
+                Severity.WARNING,
+                "duplicate-bullet",
+                b.line,
+                f"'{b.title}' is listed twice in '{b.category}' "
+                f"(also line {seen[b.category].line})",
+            )
         seen.setdefault(b.category, b)
         first = paper.first
         if b is not first and (b.venue != first.venue):
-            survey.report(Severity.WARNING, "bullets-disagree", b.line,
-                          f"'{b.title}' says '{b.venue}' here but '{first.venue}' on line "
-                          f"{first.line}; the first is used")  # fmt: skip
+            survey.report(
+                Severity.WARNING,
+                "bullets-disagree",
+                b.line,
+                f"'{b.title}' says '{b.venue}' here but '{first.venue}' on line "
+                f"{first.line}; the first is used",
+            )
         if b is not first and fold(b.title) != fold(first.title):
-            survey.report(Severity.WARNING, "title-variant", b.line,
-                          f"title written '{b.title}' here and '{first.title}' on line {first.line}")  # fmt: skip
+            survey.report(
+                Severity.WARNING,
+                "title-variant",
+                b.line,
+                f"title written '{b.title}' here and '{first.title}' on line {first.line}",
+            )
 
 
 def _report_near_titles(survey: SurveyList, papers: list[Paper]) -> None:
     titles = [fold(fix_doubled_prefix(p.first.title)) for p in papers]
     for i, j, _ in similar_pairs(titles, SIMILAR_TITLE):
         a, b = papers[i].first, papers[j].first
-        survey.report(Severity.WARNING, "near-duplicate-title", b.line,
-                      f"'{b.title}' and '{a.title}' (line {a.line}) differ only slightly "
-                      "but link different papers; check whether they are one paper")  # fmt: skip
-
-
+        survey.report(
+            Severity.WARNING,
+            "near-duplicate-title",
+            b.line,
+            f"'{b.title}' and '{a.title}' (line {a.line}) differ only slightly "
+            "but link different papers; check whether they are one paper",
+        )

@@ -118,9 +118,13 @@ def parse_survey_text(text: str, taxonomy: Taxonomy, source: str = "README.md") 
                 candidates = taxonomy.find_by_name(name)
                 if len(candidates) == 1:
                     slug = candidates[0]
-                    out.report(Severity.WARNING, "heading-misplaced", number,
-                               f"section '{name}' sits under '{parent}' here but under "
-                               f"'{taxonomy.get(slug).parent}' in the taxonomy")  # fmt: skip
+                    out.report(
+                        Severity.WARNING,
+                        "heading-misplaced",
+                        number,
+                        f"section '{name}' sits under '{parent}' here but under "
+                        f"'{taxonomy.get(slug).parent}' in the taxonomy",
+                    )
                 else:
                     raise SurveyFormatError(
                         source,
@@ -231,5 +235,3 @@ def _table_row(
 
 def parse_survey(path: Path, taxonomy: Taxonomy) -> SurveyList:
     return parse_survey_text(read_text(path), taxonomy, str(path))
-
-

@@ -152,9 +152,12 @@ def _write(db: Database, out: Path) -> SiteSummary:
     write(BIB_NAME, bib(entries, "all categories"))
     common = {"generator": GENERATOR, "total": len(ordered), "bib_name": BIB_NAME}
     tree = category_tree(db, None, counts)
-    write("index.html", env.get_template("index.html").render(
-        root="", papers=ordered, tree=tree,
-        choices=filter_choices(ordered), **common))  # fmt: skip
+    write(
+        "index.html",
+        env.get_template("index.html").render(
+            root="", papers=ordered, tree=tree, choices=filter_choices(ordered), **common
+        ),
+    )
     for slug in taxonomy.walk():
         nodes = set(taxonomy.walk(slug))
         chosen = [e for e in entries if nodes.intersection(e.keywords)]
@@ -162,10 +165,19 @@ def _write(db: Database, out: Path) -> SiteSummary:
         shown = [p for p in ordered if p.key in keys]
         crumbs = [(s, taxonomy.get(s).name) for s in reversed(taxonomy.ancestors(slug))]
         write(f"c/{slug}.bib", bib(chosen, slug))
-        write(f"c/{slug}.html", env.get_template("category.html").render(
-            root="../", papers=shown, category=taxonomy.get(slug), count=counts[slug],
-            crumbs=crumbs, tree=tree, subcategories=bool(taxonomy.children(slug)),
-            choices=filter_choices(shown),
-            **common))  # fmt: skip
+        write(
+            f"c/{slug}.html",
+            env.get_template("category.html").render(
+                root="../",
+                papers=shown,
+                category=taxonomy.get(slug),
+                count=counts[slug],
+                crumbs=crumbs,
+                tree=tree,
+                subcategories=bool(taxonomy.children(slug)),
+                choices=filter_choices(shown),
+                **common,
+            ),
+        )
     pages = sum(1 for f in files if f.suffix == ".html")
     return SiteSummary(out, pages, len(files), len(ordered), len(taxonomy))

@@ -42,8 +42,9 @@ def _creators(entry: Entry, person_key: str) -> list[tuple[str, str]]:
     pairs = []
     for person in people(entry.get("author")):
         if "literal" in person:
-            pairs.append(("rft.aucorp" if person_key == "rft.au" else person_key,
-                          person["literal"]))  # fmt: skip
+            pairs.append(
+                ("rft.aucorp" if person_key == "rft.au" else person_key, person["literal"])
+            )
         else:
             particle = person.get("non-dropping-particle") or person.get("dropping-particle", "")
             family = " ".join(p for p in (particle, person["family"]) if p)
@@ -71,13 +72,21 @@ def coins_pairs(entry: Entry) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
     first, last = page_range(entry)
     if entry.type == "article":
-        pairs += [("rft_val_fmt", FORMATS["journal"]), ("rft.genre", "article"),
-                  ("rft.atitle", title), ("rft.jtitle", plain(entry.get("journal")))]  # fmt: skip
+        pairs += [
+            ("rft_val_fmt", FORMATS["journal"]),
+            ("rft.genre", "article"),
+            ("rft.atitle", title),
+            ("rft.jtitle", plain(entry.get("journal"))),
+        ]
         creators = _creators(entry, "rft.au")
     elif entry.type in ("inproceedings", "incollection"):
         genre = "proceeding" if entry.type == "inproceedings" else "bookitem"
-        pairs += [("rft_val_fmt", FORMATS["book"]), ("rft.genre", genre),
-                  ("rft.atitle", title), ("rft.btitle", plain(entry.get("booktitle")))]  # fmt: skip
+        pairs += [
+            ("rft_val_fmt", FORMATS["book"]),
+            ("rft.genre", genre),
+            ("rft.atitle", title),
+            ("rft.btitle", plain(entry.get("booktitle"))),
+        ]
         creators = _creators(entry, "rft.au")
     elif entry.type == "book":
         pairs += [("rft_val_fmt", FORMATS["book"]), ("rft.genre", "book"), ("rft.btitle", title)]

@@ -100,8 +100,9 @@ def links_of(entry: Entry) -> tuple[Link, ...]:
     code = web_address(entry.get("code"))
     out = []
     if url and "arxiv.org/" not in url:
-        out.append(Link("Homepage" if entry.type in ("software", "misc") and not arxiv else "Paper",
-                        url))  # fmt: skip
+        out.append(
+            Link("Homepage" if entry.type in ("software", "misc") and not arxiv else "Paper", url)
+        )
     if arxiv:
         out.append(Link("arXiv", arxiv_url(quote(arxiv, safe="/."))))
     if entry.get("doi"):
