@@ -34,11 +34,11 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from effllm_bib.compare import fold  # noqa: E402
 from effllm_bib.database import Database  # noqa: E402
 from effllm_bib.enrich.dblp import search_terms  # noqa: E402
 from effllm_bib.latex import latex_to_plain  # noqa: E402
 from effllm_bib.names import split_names  # noqa: E402
-from effllm_bib.text import fold  # noqa: E402
 from effllm_bib.venues import VENUE_FIELD, match_venue  # noqa: E402
 
 # The venue names DBLP gives the venue table's rows (short name -> DBLP's).

@@ -16,7 +16,7 @@ import pytest
 from effllm_bib.canonical import reader_fields
 from effllm_bib.database import Database
 from effllm_bib.fix import fix_eprint
-from effllm_bib.match import MatchIndex, find_match
+from effllm_bib.identify import MatchIndex, find_match
 from effllm_bib.model import Entry
 from effllm_bib.site.coins import coins_pairs
 from effllm_bib.site.papers import links_of, status_of, venue_of

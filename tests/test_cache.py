@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from effllm_bib import bibio, cache, parsed
+from effllm_bib import bibio, cache, parse_cache
 from effllm_bib.errors import TaxonomyError
 from effllm_bib.taxonomy import load_taxonomy
 
@@ -27,8 +27,8 @@ def _cached(directory: Path) -> list[Path]:
 
 def test_a_cached_parse_equals_a_fresh_one(tmp_path: Path):
     fresh = bibio.read_bib(MIXED)
-    first = parsed.read_bib_cached(MIXED, tmp_path)  # parses, then stores
-    again = parsed.read_bib_cached(MIXED, tmp_path)  # from the cache
+    first = parse_cache.read_bib_cached(MIXED, tmp_path)  # parses, then stores
+    again = parse_cache.read_bib_cached(MIXED, tmp_path)  # from the cache
     assert len(_cached(tmp_path)) == 1
     for got in (first, again):
         assert got.entries == fresh.entries
@@ -44,9 +44,9 @@ def test_a_cached_parse_equals_a_fresh_one(tmp_path: Path):
 def test_the_parse_cache_follows_the_file(tmp_path: Path):
     store, path = tmp_path / "cache", tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}}\n")
-    assert bibio.read_bib_cached(path, store).entries[0].get("title") == "One"
+    assert parse_cache.read_bib_cached(path, store).entries[0].get("title") == "One"
     path.write_text("@misc{a, title={Two}}\n")  # edited: other bytes, parsed afresh
-    assert bibio.read_bib_cached(path, store).entries[0].get("title") == "Two"
+    assert parse_cache.read_bib_cached(path, store).entries[0].get("title") == "Two"
     assert len(_cached(store)) == 2
 
 
@@ -63,11 +63,11 @@ DAMAGE = [
 def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path, damage: Callable[[bytes], bytes]):
     store, path = tmp_path / "cache", tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}}\n")
-    bibio.read_bib_cached(path, store)
+    parse_cache.read_bib_cached(path, store)
     [slot] = _cached(store)
     slot.write_bytes(damage(slot.read_bytes()))
-    assert bibio.read_bib_cached(path, store).entries[0].get("title") == "One"
-    assert bibio.read_bib_cached(path, store).entries[0].get("title") == "One"
+    assert parse_cache.read_bib_cached(path, store).entries[0].get("title") == "One"
+    assert parse_cache.read_bib_cached(path, store).entries[0].get("title") == "One"
     [rebuilt] = _cached(store)
     assert len(rebuilt.read_bytes()) > 40
 
@@ -75,18 +75,18 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path, damage: Callable[[bytes
 def test_other_versions_miss_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}}\n")
-    bibio.read_bib_cached(path, tmp_path / "cache")
-    monkeypatch.setattr(parsed, "installed_versions", lambda *dists: ["9.9"] * len(dists))
+    parse_cache.read_bib_cached(path, tmp_path / "cache")
+    monkeypatch.setattr(parse_cache, "installed_versions", lambda *dists: ["9.9"] * len(dists))
     calls = []
     monkeypatch.setattr(bibio, "read_bib", lambda p: calls.append(p) or bibio.parse_bib(""))
-    parsed.read_bib_cached(path, tmp_path / "cache")
+    parse_cache.read_bib_cached(path, tmp_path / "cache")
     assert calls == [path]
 
 
 def test_files_with_errors_are_not_cached(tmp_path: Path):
     store, path = tmp_path / "cache", tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}\n")
-    assert bibio.read_bib_cached(path, store).errors
+    assert parse_cache.read_bib_cached(path, store).errors
     assert _cached(store) == []
 
 
@@ -95,8 +95,10 @@ def test_cached_findings_name_the_file_they_were_read_from(tmp_path: Path):
     first, second = tmp_path / "one.bib", tmp_path / "two.bib"
     first.write_text(text)
     second.write_text(text)
-    assert [p.path for p in parsed.read_bib_cached(first, tmp_path / "c").problems] == [str(first)]
-    assert [p.path for p in parsed.read_bib_cached(second, tmp_path / "c").problems] == [
+    assert [p.path for p in parse_cache.read_bib_cached(first, tmp_path / "c").problems] == [
+        str(first)
+    ]
+    assert [p.path for p in parse_cache.read_bib_cached(second, tmp_path / "c").problems] == [
         str(second)
     ]
     assert len(_cached(tmp_path / "c")) == 1  # the same bytes: one cache file
@@ -176,16 +178,16 @@ def test_a_changed_reader_misses_the_parse_cache(tmp_path: Path, monkeypatch: py
     the key, so an edited bibio.py (here: a copy standing for it) never serves an old parse."""
     reader = tmp_path / "bibio.py"
     reader.write_text("# the reader\n")
-    monkeypatch.setattr(parsed, "READER_MODULES", (reader,))
+    monkeypatch.setattr(parse_cache, "READER_MODULES", (reader,))
     path = tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}}\n")
-    parsed.read_bib_cached(path, tmp_path / "cache")
+    parse_cache.read_bib_cached(path, tmp_path / "cache")
     calls = []
     monkeypatch.setattr(bibio, "read_bib", lambda p: calls.append(p) or bibio.parse_bib(""))
-    parsed.read_bib_cached(path, tmp_path / "cache")
+    parse_cache.read_bib_cached(path, tmp_path / "cache")
     assert calls == []  # same reader: a hit
     reader.write_text("# the reader, edited\n")
-    parsed.read_bib_cached(path, tmp_path / "cache")
+    parse_cache.read_bib_cached(path, tmp_path / "cache")
     assert calls == [path]
 
 

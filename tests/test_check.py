@@ -184,7 +184,7 @@ def test_check_and_survey_import_work_without_numpy(taxonomy, monkeypatch):
 
 
 def test_similar_pairs():
-    from effllm_bib.text import similar_pairs
+    from effllm_bib.compare import similar_pairs
 
     assert [(i, j) for i, j, _ in similar_pairs(["sparse gpt", "sparse gpt!", "lora"], 90)] == [
         (0, 1)

@@ -13,12 +13,12 @@ from werkzeug import Response
 
 from effllm_bib.database import Database
 from effllm_bib.enrich.batch import enrich, select_keys
+from effllm_bib.enrich.candidates import authors_agree, is_author_prefix, score, variant_of
 from effllm_bib.enrich.dblp import DblpSource, parse_search
+from effllm_bib.enrich.dblp_venues import DBLP_VENUES, DblpVenue, find_dblp_venue
 from effllm_bib.enrich.engine import Enricher
 from effllm_bib.enrich.http import HttpClient, ResponseCache, ServiceError
-from effllm_bib.enrich.matching import authors_agree, is_author_prefix, score, variant_of
 from effllm_bib.enrich.upgrade import Candidate, decide
-from effllm_bib.enrich.venues import DBLP_VENUES, DblpVenue, find_dblp_venue
 from effllm_bib.model import Entry
 from effllm_bib.venues import match_venue
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from effllm_bib.cli import cli
+from effllm_bib.compare import fold
 from effllm_bib.database import Database
 from effllm_bib.errors import TaxonomyError
 from effllm_bib.export.formatted import render_entries, survey_markdown
 from effllm_bib.importers.survey import parse_survey, parse_survey_text
 from effllm_bib.model import Category
 from effllm_bib.taxonomy import Taxonomy
-from effllm_bib.text import fold
 
 from .conftest import DATA, FACTS_SNIPPET, REFS, SHARED, SURVEY_SNIPPET
 

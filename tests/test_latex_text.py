@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from effllm_bib.database import Database, reader_fields
-from effllm_bib.export.text import entry_pdflatex_problems, pdflatex_problems
 from effllm_bib.importers.survey import parse_survey
 from effllm_bib.model import Entry
 from effllm_bib.tex_escape import latex_from_text, math_symbols, text_from_latex
 
 from .conftest import REFS, SHARED
+from .pdflatex_safety import entry_pdflatex_problems, pdflatex_problems
 
 SURVEY = SHARED / "data" / "efficient-llms-survey" / "README.md"
 

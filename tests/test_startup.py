@@ -34,7 +34,7 @@ with open(sys.argv[1], "w") as out:
 """
 
 COMMAND_MODULES = [
-    f"effllm_bib.cli.{m}" for m in ("build", "enrich", "exporting", "output", "review")
+    f"effllm_bib.cli.{m}" for m in ("building", "enriching", "exporting", "output", "review")
 ]
 # Heavy modules no read-only command on a warm parse cache needs: parsers, HTTP, formatting.
 HEAVY = [
@@ -63,14 +63,14 @@ CASES = [
     pytest.param(["--help"], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES,
                               *HEAVY], id="help"),
     pytest.param(["--version"], ["effllm_bib.database", "effllm_bib.model", *COMMAND_MODULES, *HEAVY], id="version"),
-    pytest.param(["export", "--help"], ["effllm_bib.database", "effllm_bib.cli.build",
-                                        "effllm_bib.cli.enrich", *HEAVY], id="export-help"),
+    pytest.param(["export", "--help"], ["effllm_bib.database", "effllm_bib.cli.building",
+                                        "effllm_bib.cli.enriching", *HEAVY], id="export-help"),
     pytest.param(["export", "--category", "pruning"],
-                 ["effllm_bib.cli.build", "effllm_bib.cli.enrich", "effllm_bib.cli.review",
+                 ["effllm_bib.cli.building", "effllm_bib.cli.enriching", "effllm_bib.cli.review",
                   "effllm_bib.cli.output", *HEAVY], id="export-bibtex"),
     pytest.param(["export", "--category", "quantization", "--format", "biblatex"],
-                 ["effllm_bib.cli.build", "effllm_bib.cli.enrich", *HEAVY], id="export-biblatex"),
-    pytest.param(["categories"], ["effllm_bib.cli.build", "effllm_bib.cli.exporting",
+                 ["effllm_bib.cli.building", "effllm_bib.cli.enriching", *HEAVY], id="export-biblatex"),
+    pytest.param(["categories"], ["effllm_bib.cli.building", "effllm_bib.cli.exporting",
                                   "effllm_bib.export.bibtex", *HEAVY], id="categories"),
 ]  # fmt: skip
 

@@ -43,8 +43,11 @@ def test_the_test_command_installs_from_the_lock_only():
         pytest.param("click==8.5.1\n", {"click": "8.5.1"}, id="pin"),
         pytest.param("Jinja2==3.1.6\n    # via x\n", {"jinja2": "3.1.6"}, id="name-normalised"),
         pytest.param("colorama==0.4.6 ; sys_platform == 'nonesuch'\n", {}, id="marker-false"),
-        pytest.param("typing-extensions==4.16.0 ; python_full_version >= '3.0'\n",
-                     {"typing-extensions": "4.16.0"}, id="marker-true"),
+        pytest.param(
+            "typing-extensions==4.16.0 ; python_full_version >= '3.0'\n",
+            {"typing-extensions": "4.16.0"},
+            id="marker-true",
+        ),
     ],
 )
 def test_read_lock(tmp_path: Path, line: str, expected: dict[str, str]):

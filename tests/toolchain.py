@@ -19,7 +19,9 @@ LOCK = REPO / "requirements" / "test.txt"
 # What a virtual environment brings with it, and the project itself: not installed from the lock.
 NOT_LOCKED = frozenset({"pip", "setuptools", "effllm-bib"})
 
-_PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;]+)\s*(?:;(?P<marker>.*))?$")
+_PIN = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;]+)\s*(?:;(?P<marker>.*))?$"
+)
 
 
 def read_lock(path: Path = LOCK) -> dict[str, str]:

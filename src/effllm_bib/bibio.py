@@ -13,9 +13,9 @@ from typing import Any
 
 from .files import read_text
 from .model import Entry, Extra, Problem, Severity
-from .parsed import ParsedBib, read_bib_cached
+from .parsed import ParsedBib
 
-__all__ = ["ParsedBib", "parse_bib", "read_bib", "read_bib_cached", "string_definition"]
+__all__ = ["ParsedBib", "parse_bib", "read_bib", "string_definition"]
 
 # A value that runs on into "name = {" swallowed the next field: a comma was missing.
 _SWALLOWED_FIELD = re.compile(r"\}\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{[^{}]*\}\s+[a-z]+\s*=\s*\{")

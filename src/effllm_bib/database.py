@@ -25,7 +25,7 @@ from .location import (
     resolve_location,
 )
 from .model import Entry, Extra, Problem, Severity
-from .parsed import read_bib_cached
+from .parse_cache import read_bib_cached
 from .taxonomy import Taxonomy, load_taxonomy
 
 LOCK_TIMEOUT = 30.0

@@ -17,10 +17,10 @@ from . import bibio
 from .changes import FieldChange
 from .database import Database
 from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
+from .identify import MatchIndex, comparable, find_match
 from .incoming import Bibliography, read_source
 from .keys import disambiguate, follow_renames, provisional_key
 from .keys import usable_key as keys_usable
-from .match import MatchIndex, comparable, find_match
 from .model import Entry, Extra, Problem, Severity
 from .names import normalize_names
 from .resolve import uses_macros

@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .compare import fold
 from .latex import to_text
-from .text import fold
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")

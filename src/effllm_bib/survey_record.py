@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compare import clean_text, fix_doubled_prefix
 from .identifiers import arxiv_id_from_url, normalize_doi
 from .model import Entry
 from .tex_escape import math_symbols, protect_title, text_from_latex
-from .text import clean_text, fix_doubled_prefix
 from .venues import lookup_venue
 
 SIMILAR_TITLE = 90  # rapidfuzz ratio (0-100) above which two folded titles name the same paper

@@ -158,7 +158,7 @@ class Taxonomy:
 
     def match_heading(self, heading: str, parent: str | None) -> str | None:
         """The child of ``parent`` whose name, slug or alias matches a survey heading."""
-        from .text import fold
+        from .compare import fold
 
         key = fold(heading)
         for slug in self.children(parent):
@@ -169,7 +169,7 @@ class Taxonomy:
         return None
 
     def find_by_name(self, heading: str) -> list[str]:
-        from .text import fold
+        from .compare import fold
 
         key = fold(heading)
         return [

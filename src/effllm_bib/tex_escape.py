@@ -1,8 +1,9 @@
 """Text to LaTeX field values (the other direction is :mod:`effllm_bib.latex`).
 
 Titles escaped and protected from BibTeX's lower-casing (:func:`protect_title`), symbols
-pdflatex typesets only in math mode (:func:`math_symbols`), and text kept exactly as written
-(:func:`latex_from_text` and its inverse :func:`text_from_latex`).
+pdflatex typesets only in math mode (:func:`math_symbols`), text kept exactly as written
+(:func:`latex_from_text` and its inverse :func:`text_from_latex`), and the exports' Unicode as
+LaTeX (:func:`ascii_latex` for classic BibTeX, :func:`latin_latex` for biblatex).
 """
 
 from __future__ import annotations
@@ -105,3 +106,42 @@ def latex_from_text(text: str) -> str:
 def text_from_latex(value: str) -> str:
     """The inverse of :func:`latex_from_text`."""
     return _UNESCAPE.sub(lambda m: _TEXT_UNESCAPES[m.group(0)], value)
+
+
+# --- Unicode as LaTeX, for the exports ------------------------------------------------------
+
+
+def ascii_latex(value: str) -> str:
+    """Non-ASCII characters as LaTeX commands (``ö`` -> ``{\\"o}``, ``∞`` -> ``\\ensuremath``)."""
+    if value.isascii():
+        return value
+    import logging
+
+    from pylatexenc.latexencode import unicode_to_latex
+
+    # pylatexenc logs every character it cannot encode; unknown characters are kept as they are.
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+    encoded: str = unicode_to_latex(
+        value,
+        non_ascii_only=True,
+        unknown_char_policy="keep",
+        replacement_latex_protection="braces-all",
+    )
+    return encoded
+
+
+_SAFE_PUNCTUATION = set("’‘“”–—…«»¡¿§°·")
+
+
+def pdflatex_safe(c: str) -> bool:
+    """A character pdflatex's ``utf8`` input encoding defines: ASCII, a Latin letter, or common
+    punctuation."""
+    return c.isascii() or c in _SAFE_PUNCTUATION or "LATIN" in unicodedata.name(c, "")
+
+
+def latin_latex(value: str) -> str:
+    """Keep Latin letters and common punctuation (``utf8`` inputenc knows them); write other
+    characters (``∞``, ``π``, ``Σ``) as LaTeX, so pdflatex, xelatex and lualatex all typeset it."""
+    if all(pdflatex_safe(c) for c in value):
+        return value
+    return "".join(c if pdflatex_safe(c) else ascii_latex(c) for c in value)

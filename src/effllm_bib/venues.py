@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, get_args
 
+from .compare import fold
 from .errors import InputFileError
-from .text import fold
 
 VenueKind = Literal["conference", "workshop", "journal", "preprint", "blog", "website"]
 VENUE_KINDS: tuple[str, ...] = get_args(VenueKind)

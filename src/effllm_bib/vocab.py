@@ -69,6 +69,22 @@ def is_text_field(name: str) -> bool:
     return name not in NOT_TEXT and not _pattern(URL_LIKE_NAME).search(name)
 
 
+# Fields that hold identifiers or addresses: the exports never convert them to LaTeX.
+IDENTIFIERS = frozenset(
+    {
+        "url",
+        "doi",
+        "eprint",
+        "archiveprefix",
+        "primaryclass",
+        "code",
+        "keywords",
+        "eprinttype",
+        "eprintclass",
+        "date",
+    }
+)
+
 # Fields whose value is one address or identifier: white space inside it breaks it.
 ONE_TOKEN_NAME = r"^(?:doi|eprint|ee)$|url|uri$|link"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from ..decisions import ACCEPTED_NAME
 from .context import Context
+from .field_text import unprotected_words
 from .general import REQUIRED
 from .runner import CheckResult, NotAWarningError, accept_warning, check_database, check_entries
 from .table import RULE_TABLE, RULES_BY_ID, RuleInfo
-from .text import unprotected_words
 
 __all__ = [
     "ACCEPTED_NAME",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import Entry, Problem
 from ..taxonomy import Taxonomy
-from .table import RULES_BY_ID, RuleSet
+from .table import RULES_BY_ID
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,6 @@ class Context:
         return Problem(severity, code, message, path, None, key)
 
 
+# A rule reads the entries as written and as resolved (macros expanded, crossref inherited) and
+# yields findings whose ids are in the rule table.
 Rule = Callable[[Sequence[Entry], Sequence[Entry], Context], Iterable[Problem]]
-RULES: list[tuple[RuleSet, Rule]] = []
-
-
-def rule(set_: RuleSet) -> Callable[[Rule], Rule]:
-    """Register a rule function in a set; it yields findings whose ids are in the table."""
-
-    def register(func: Rule) -> Rule:
-        RULES.append((set_, func))
-        return func
-
-    return register

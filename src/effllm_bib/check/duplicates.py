@@ -13,11 +13,11 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from ..compare import fold
 from ..model import Entry, Problem
 from ..names import family_names
-from ..text import fold
 from ..vocab import PUBLISHED_TYPES
-from .context import Context, rule
+from .context import Context, Rule
 
 NEAR_DUPLICATE = 95
 PREPRINT_TWIN = 85
@@ -84,7 +84,6 @@ def _keys(entries: Sequence[Entry], group: list[int]) -> str:
     return ", ".join(entries[i].key for i in sorted(group, key=lambda i: entries[i].line or 0))
 
 
-@rule("general")
 def _near_duplicates(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
@@ -143,3 +142,7 @@ def _near_duplicates(
             f"one. {hint}.",
             papers[first],
         )
+
+
+# This module's rules, in the order their findings come out (check/runner.py lists the modules).
+RULES: tuple[Rule, ...] = (_near_duplicates,)

@@ -12,7 +12,7 @@ from ..model import Entry, Problem
 from ..resolve import undefined_macros
 from ..venues import VENUE_FIELD, mistyped_venue
 from ..vocab import MONTHS, PUBLISHED_TYPES
-from .context import Context, rule
+from .context import Context, Rule
 
 # Required fields per type, BibTeX's and biblatex's in common (author is the survey's own rule).
 # Each requirement is a tuple of alternatives: biblatex's journaltitle, date and institution
@@ -96,7 +96,6 @@ def _has(e: Entry, names: tuple[str, ...]) -> bool:
     return any(e.get(n).strip() for n in names)
 
 
-@rule("general")
 def _macros_and_crossrefs(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
@@ -134,7 +133,6 @@ def _macros_and_crossrefs(
             key = keys[key].get("crossref").strip().lower()
 
 
-@rule("general")
 def _keys_equal_but_for_case(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
@@ -152,7 +150,6 @@ def _keys_equal_but_for_case(
             )
 
 
-@rule("general")
 def _types_and_required(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
@@ -188,7 +185,6 @@ def _types_and_required(
             )
 
 
-@rule("general")
 def _keys(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e in raw:
         if not e.key or _KEY_BROKEN.search(e.key):
@@ -212,7 +208,6 @@ def _plain(value: str) -> str:
     return value.replace("{", "").replace("}", "").strip()
 
 
-@rule("general")
 def _years(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e, r in zip(raw, resolved, strict=True):
         year = _plain(r.get("year"))
@@ -264,7 +259,6 @@ def is_month_text(text: str) -> bool:
     return any(w in _MONTH_WORDS for w in words)
 
 
-@rule("general")
 def _months(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e, r in zip(raw, resolved, strict=True):
         month = e.get("month")
@@ -284,3 +278,14 @@ def _months(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> It
                 f"month '{month}' is not a month; write a macro such as jun, or a number 1-12.",
                 e,
             )
+
+
+# This module's rules, in the order their findings come out (check/runner.py lists the modules).
+RULES: tuple[Rule, ...] = (
+    _macros_and_crossrefs,
+    _keys_equal_but_for_case,
+    _types_and_required,
+    _keys,
+    _years,
+    _months,
+)

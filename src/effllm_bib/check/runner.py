@@ -21,11 +21,17 @@ from ..errors import EffllmBibError
 from ..model import Entry, Problem, Severity
 from ..resolve import resolve_entries
 from ..taxonomy import Taxonomy
-from .context import RULES, Context
-from .table import RULES_BY_ID
+from . import duplicates, field_text, general, survey_rules
+from .context import Context, Rule
+from .table import RULES_BY_ID, RuleSet
 
-# Importing the rule modules registers their rules (in this order: findings come out in it).
-from . import general, text, duplicates, survey  # noqa: E402, F401, I001  # isort: skip
+# Every rule, by set, in the order findings come out: the one list of what check runs.
+RULES: tuple[tuple[RuleSet, Rule], ...] = (
+    *(("general", rule) for rule in general.RULES),
+    *(("general", rule) for rule in field_text.RULES),
+    *(("general", rule) for rule in duplicates.RULES),
+    *(("survey", rule) for rule in survey_rules.RULES),
+)
 
 
 class NotAWarningError(EffllmBibError):

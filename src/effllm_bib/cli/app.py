@@ -106,7 +106,7 @@ COMMANDS: dict[str, Command] = {
         "Accept a checked warning for one entry (e.g. missing-doi for a venue that registered none).",
     ),
     "add": Command(
-        "enrich", "Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."
+        "enriching", "Add a paper by arXiv id, DOI, or a URL of either; complete entry in one step."
     ),
     "categories": Command(
         "output", "Print the taxonomy tree with the number of entries under each node."
@@ -121,21 +121,21 @@ COMMANDS: dict[str, Command] = {
         "duplicates.",
     ),
     "enrich": Command(
-        "enrich",
+        "enriching",
         "Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes).",
     ),
     "export": Command(
         "exporting",
         "Export a category (and its descendants), or everything, in a citing tool's format.",
     ),
-    "import": Command("build", "Create or update the database from an outside list."),
+    "import": Command("building", "Create or update the database from an outside list."),
     "init": Command(
-        "build",
+        "building",
         "Create a new database in DIRECTORY: an empty .bib and a commented taxonomy template.",
     ),
-    "keys": Command("build", "Citation keys: assign final keys, rename explicitly."),
+    "keys": Command("building", "Citation keys: assign final keys, rename explicitly."),
     "merge": Command(
-        "build",
+        "building",
         "Merge a .bib or CSL-JSON file into the database (fill missing fields, report conflicts).",
     ),
     "refs": Command(

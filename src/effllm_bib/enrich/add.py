@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from ..changes import FieldChange
 from ..errors import EffllmBibError
 from ..identifiers import normalize_arxiv_id, normalize_doi
+from ..identify import MatchIndex, find_match
 from ..keys import final_key, provisional_key
 from ..latex import latex_to_plain
-from ..match import MatchIndex, find_match
 from ..model import Entry
 from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES
 from .arxiv import ArxivRecord
+from .candidates import judge
 from .crossref import is_arxiv_doi, work_to_entry
 from .engine import Enricher
-from .matching import judge
 from .provenance import record_provenance
 from .upgrade import Candidate, combined, dblp_findings, decide
 

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..compare import clean_text
 from ..identifiers import normalize_arxiv_id, normalize_doi
 from ..model import Entry
 from ..tex_escape import protect_title
-from ..text import clean_text
 from .http import HttpClient, RateLimiter, ServiceError
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from ..compare import clean_text
 from ..identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
 from ..latex import latex_to_plain
 from ..model import Entry
 from ..tex_escape import protect_title
-from ..text import clean_text
+from .dblp_venues import DblpVenue, find_dblp_venue, is_corr
 from .http import HttpClient, RateLimiter, ServiceError
-from .venues import DblpVenue, find_dblp_venue, is_corr
 
 DEFAULT_URL = "https://dblp.org"
 SERVICE = "DBLP"

@@ -27,9 +27,9 @@ from ..names import first_family
 from ..venues import lookup_venue
 from ..vocab import PUBLISHED_TYPES, arxiv_doi, arxiv_id, is_preprint
 from .arxiv import ArxivRecord, ArxivSource
+from .candidates import TITLE_MIN, is_author_prefix, judge
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
-from .matching import TITLE_MIN, is_author_prefix, judge
 from .provenance import filled_by, parse_provenance, record_provenance
 from .upgrade import (
     Candidate,

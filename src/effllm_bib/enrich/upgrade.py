@@ -3,7 +3,7 @@ reference, and the decision which one (if any) the entry may cite.
 
 A candidate counts only when it is our paper: the title matches closely, the year is within
 one, most family names agree, and nothing marks it as another version of the method (see
-:func:`.matching.score`). CoRR records are the preprint itself and never count. When the
+:func:`.candidates.score`). CoRR records are the preprint itself and never count. When the
 sources that found a version name different venues, all are reported and none is applied.
 """
 
@@ -17,9 +17,9 @@ from typing import Literal
 from ..model import Entry
 from ..venues import VENUE_FIELD, match_venue, venue_core
 from ..vocab import arxiv_id
+from .candidates import Scored, score
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpRecord
-from .matching import Scored, score
 
 SourceName = Literal["crossref", "dblp", "arxiv"]
 PRIORITY: tuple[SourceName, ...] = ("crossref", "dblp", "arxiv")  # DOI registrant first

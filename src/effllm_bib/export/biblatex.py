@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
-from ..vocab import arxiv_id
-from .text import IDENTIFIERS, latin_latex
+from ..tex_escape import latin_latex
+from ..vocab import IDENTIFIERS, arxiv_id
 
 RENAMED = {"journal": "journaltitle", "primaryclass": "eprintclass"}
 # An ISO 8601-2 (EDTF) date or range as biber reads it in `date`: 2020, 2020-05, 2020-05-07,

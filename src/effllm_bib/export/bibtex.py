@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
-from ..vocab import arxiv_id
-from .text import IDENTIFIERS, ascii_latex
+from ..tex_escape import ascii_latex
+from ..vocab import IDENTIFIERS, arxiv_id
 
 
 def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -> Entry:

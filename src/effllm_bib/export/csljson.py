@@ -14,8 +14,8 @@ from typing import Any
 
 from ..latex import plain
 from ..model import Entry
+from ..names import csl_names
 from ..vocab import MONTH_NAMES, arxiv_id, arxiv_url
-from .text import page_range, people
 
 TYPES = {
     "article": "article-journal", "periodical": "article-journal", "suppperiodical": "article-journal",
@@ -128,7 +128,7 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
     for csl, name in NAME_FIELDS:
         value = fields.get(name)
-        persons = people(value) if value is not None else []
+        persons = csl_names(value) if value is not None else []
         if persons:
             item[csl] = persons
     date = issued(entry)
@@ -199,3 +199,9 @@ def indented_json(value: Any, indent: str = "") -> str:
 
 def export_csl_json(entries: Iterable[Entry]) -> str:
     return indented_json([csl_item(e) for e in entries]) + "\n"
+
+
+def page_range(entry: Entry) -> tuple[str, str]:
+    """The first and last page of ``pages`` (``12--34``), each stripped; the last may be empty."""
+    first, _, last = entry.get("pages").partition("--")
+    return first.strip(), last.strip()

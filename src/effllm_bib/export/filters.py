@@ -57,7 +57,7 @@ class Filters:
 
 def matches_venue(entry: Entry, wanted: str) -> bool:
     """``--venue NeurIPS`` finds 'Advances in Neural Information Processing Systems'."""
-    from ..text import fold  # imported here: only --venue needs them (and the venue table)
+    from ..compare import fold  # imported here: only --venue needs them (and the venue table)
     from ..venues import lookup_venue, venue_core
 
     where = entry.get("booktitle") or entry.get("journal") or entry.get("howpublished")

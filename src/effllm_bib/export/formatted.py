@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..canonical import format_entry
+from ..compare import fold
 from ..errors import EffllmBibError, InputFileError
 from ..files import write_atomic
 from ..model import Entry
 from ..taxonomy import Taxonomy
-from ..text import fold
 from .bibtex import export_bibtex, for_bibtex
 
 

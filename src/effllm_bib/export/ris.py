@@ -11,8 +11,7 @@ from ..latex import plain
 from ..model import Entry
 from ..names import Name, parse_names
 from ..vocab import arxiv_id, arxiv_url
-from .csljson import issued
-from .text import page_range
+from .csljson import issued, page_range
 
 TYPES = {
     "article": "JOUR", "periodical": "JFULL", "inproceedings": "CPAPER", "conference": "CPAPER",

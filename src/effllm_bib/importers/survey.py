@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from .. import keys
 from ..changes import FieldChange
+from ..compare import fix_doubled_prefix, fold
 from ..database import Database
 from ..model import Entry, Problem, Severity
 from ..survey_record import (
@@ -28,7 +29,6 @@ from ..survey_record import (
     survey_title,
 )
 from ..tex_escape import latex_from_text, math_symbols, protect_title
-from ..text import fix_doubled_prefix, fold
 from .survey_group import Paper, group_papers
 from .survey_parse import (
     _LINK,

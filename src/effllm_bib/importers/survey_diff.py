@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..compare import fix_doubled_prefix, fold
 from ..database import Database
 
 # The survey's format is defined once, as the survey style: diff survey compares the list with
@@ -20,7 +21,6 @@ from ..files import read_text, write_atomic
 from ..identifiers import arxiv_id_from_url
 from ..latex import plain
 from ..model import Entry
-from ..text import fix_doubled_prefix, fold
 from ..venues import lookup_venue
 from .survey import (
     _LINK,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ..compare import fix_doubled_prefix, fold, similar_pairs
 from ..identifiers import arxiv_id_from_url
 from ..model import Severity
 from ..survey_record import SIMILAR_TITLE
-from ..text import fix_doubled_prefix, fold, similar_pairs
 from .survey_parse import Bullet, SurveyList
 
 # --- grouping bullets into papers ----------------------------------------------------------

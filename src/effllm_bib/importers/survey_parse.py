@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..compare import clean_text
 from ..errors import SurveyFormatError
 from ..files import read_text
 from ..model import Problem, Severity
 from ..taxonomy import Taxonomy
-from ..text import clean_text
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,6 @@ It needs no server: every page works from ``file://`` and on any static host.
 
 from __future__ import annotations
 
-from .build import SiteError, SiteSummary, build_site
+from .render import SiteError, SiteSummary, build_site
 
 __all__ = ["SiteError", "SiteSummary", "build_site"]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..export.text import page_range, people
+from ..export.csljson import page_range
 from ..latex import plain
 from ..model import Entry
+from ..names import csl_names
 from ..vocab import arxiv_id, arxiv_url
 
 FORMATS = {
@@ -40,7 +41,7 @@ def _creators(entry: Entry, person_key: str) -> list[tuple[str, str]]:
     """One pair per author, in order: ``Family, Given`` (unambiguous for multi-word family
     names such as 'Del Corro'), and an organisation as a corporate author."""
     pairs = []
-    for person in people(entry.get("author")):
+    for person in csl_names(entry.get("author")):
         if "literal" in person:
             pairs.append(
                 ("rft.aucorp" if person_key == "rft.au" else person_key, person["literal"])

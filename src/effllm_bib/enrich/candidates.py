@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..compare import fold
 from ..identifiers import normalize_doi
 from ..latex import latex_to_plain
 from ..model import Entry
 from ..names import family_names, person_keys
-from ..text import fold
 
 TITLE_MIN = 92  # rapidfuzz ratio of folded titles
 CLEAR_WINNER = 98  # a candidate this close wins over others below RUNNER_UP

@@ -2,7 +2,7 @@
 
 import pytest
 
-from effllm_bib import text as n
+from effllm_bib import compare as n
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from ..vocab import (
     is_one_token_field,
     is_text_field,
 )
-from .context import Context, rule
+from .context import Context, Rule
 
 # Spans where & % # _ are not specials: math, and the arguments of the URL commands.
 _VERBATIM = re.compile(
@@ -66,7 +66,6 @@ def unprotected_words(title: str) -> list[str]:
     return out
 
 
-@rule("general")
 def _identifiers(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
@@ -154,7 +153,6 @@ def _identifier_space(name: str, value: str, e: Entry, ctx: Context) -> Iterable
         )
 
 
-@rule("general")
 def _text(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e in raw:
         for name, value in e.fields:
@@ -184,3 +182,10 @@ def _text(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iter
         pages = e.get("pages") if "pages" not in e.bare else ""
         if pages and normalize_pages(pages) != pages:
             yield ctx.problem("pages-format", f"pages '{pages}' should use '--' (--fix does).", e)
+
+
+# This module's rules, in the order their findings come out (check/runner.py lists the modules).
+RULES: tuple[Rule, ...] = (
+    _identifiers,
+    _text,
+)

@@ -16,7 +16,7 @@ from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi
 from ..model import Entry, Problem
 from ..names import last_first, parse_names
 from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES
-from .context import Context, rule
+from .context import Context, Rule
 
 # Venues whose publishers register DOIs for their papers (ACL Anthology, ACM, IEEE, AAAI, ...).
 DOI_VENUES = re.compile(
@@ -45,7 +45,6 @@ EDITED_TYPES = frozenset(
 )
 
 
-@rule("survey")
 def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     taxonomy = ctx.taxonomy
     if taxonomy is None:
@@ -79,7 +78,6 @@ def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
             )
 
 
-@rule("survey")
 def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e, r in zip(raw, resolved, strict=True):
         if keys.is_pending(e.key) and r.get("author"):
@@ -139,7 +137,6 @@ def _authors(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> I
             )
 
 
-@rule("survey")
 def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> Iterable[Problem]:
     for e, r in zip(raw, resolved, strict=True):
         secondary = only_secondary(e)
@@ -167,7 +164,6 @@ def _evidence(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
             )
 
 
-@rule("survey")
 def _survey_links(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
@@ -197,3 +193,12 @@ def _survey_links(
                     "its eprint.",
                     e,
                 )
+
+
+# This module's rules, in the order their findings come out (check/runner.py lists the modules).
+RULES: tuple[Rule, ...] = (
+    _keywords,
+    _authors,
+    _evidence,
+    _survey_links,
+)

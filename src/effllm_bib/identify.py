@@ -8,12 +8,12 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
+from .compare import fix_doubled_prefix, fold
 from .database import Database
 from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
 from .model import Entry
 from .names import family_names, person_keys
 from .survey_record import SIMILAR_TITLE, survey_derived
-from .text import fix_doubled_prefix, fold
 from .vocab import ARXIV_DOI_PREFIX, arxiv_id
 
 FUZZY_TITLE = 95
