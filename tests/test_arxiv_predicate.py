@@ -199,10 +199,10 @@ def test_match_reads_arxiv_links(fields: dict[str, str], expected: dict[str, lis
 def test_enrichment_upgrades_arxiv_preprints_only(case: str, expected: tuple[bool, bool]) -> None:
     """What enrichment treats as a preprint to upgrade (a @misc, and the same paper as an
     @inproceedings): the website's "preprint" status, one predicate (``vocab.is_preprint``)."""
-    from effllm_bib.enrich import engine
+    from effllm_bib import vocab
 
     published = entry(case).with_type("inproceedings")
-    assert (engine.is_preprint(entry(case)), engine.is_preprint(published)) == expected
+    assert (vocab.is_preprint(entry(case)), vocab.is_preprint(published)) == expected
 
 
 @pytest.mark.parametrize(

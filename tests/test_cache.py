@@ -13,6 +13,7 @@ import pytest
 
 from effllm_bib import bibio, cache, parse_cache
 from effllm_bib.errors import TaxonomyError
+from effllm_bib.parsed import ParsedBib
 from effllm_bib.taxonomy import load_taxonomy
 
 from .conftest import DATA, REFS
@@ -77,8 +78,8 @@ def test_other_versions_miss_the_cache(tmp_path: Path, monkeypatch: pytest.Monke
     path.write_text("@misc{a, title={One}}\n")
     parse_cache.read_bib_cached(path, tmp_path / "cache")
     monkeypatch.setattr(parse_cache, "installed_versions", lambda *dists: ["9.9"] * len(dists))
-    calls = []
-    monkeypatch.setattr(bibio, "read_bib", lambda p: calls.append(p) or bibio.parse_bib(""))
+    calls: list[Path] = []
+    monkeypatch.setattr(bibio, "read_bib", _recording(calls))
     parse_cache.read_bib_cached(path, tmp_path / "cache")
     assert calls == [path]
 
@@ -182,8 +183,8 @@ def test_a_changed_reader_misses_the_parse_cache(tmp_path: Path, monkeypatch: py
     path = tmp_path / "db.bib"
     path.write_text("@misc{a, title={One}}\n")
     parse_cache.read_bib_cached(path, tmp_path / "cache")
-    calls = []
-    monkeypatch.setattr(bibio, "read_bib", lambda p: calls.append(p) or bibio.parse_bib(""))
+    calls: list[Path] = []
+    monkeypatch.setattr(bibio, "read_bib", _recording(calls))
     parse_cache.read_bib_cached(path, tmp_path / "cache")
     assert calls == []  # same reader: a hit
     reader.write_text("# the reader, edited\n")
@@ -211,4 +212,15 @@ def test_the_cache_keeps_the_files_used_last(tmp_path: Path):
 
 
 def _source_of(path: Path) -> bytes:
-    return marshal.loads(path.read_bytes())[1]
+    source: bytes = marshal.loads(path.read_bytes())[1]
+    return source
+
+
+def _recording(calls: list[Path]) -> Callable[[Path], ParsedBib]:
+    """A stand-in for ``bibio.read_bib`` that records each path it is asked to read."""
+
+    def read(path: Path) -> ParsedBib:
+        calls.append(path)
+        return bibio.parse_bib("")
+
+    return read

@@ -1,5 +1,9 @@
 """Each check rule on the smallest database that triggers it."""
 
+from __future__ import annotations
+
+from typing import Any
+
 import pytest
 
 from effllm_bib.check import check_database, check_entries
@@ -105,12 +109,12 @@ CASES = [
 ]  # fmt: skip
 
 
-def findings(cases: list) -> list:
+def findings(cases: list[Any]) -> list[Any]:
     """The rows of ``cases`` that expect a finding (code not None), as they are."""
     return [case for case in cases if case.values[1] is not None]
 
 
-def clean(cases: list) -> list:
+def clean(cases: list[Any]) -> list[Any]:
     """The rows of ``cases`` that expect no finding, as ``pytest.param(entries, id=...)``."""
     return [
         pytest.param(case.values[0], marks=case.marks, id=case.id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from effllm_bib.database import Database, reader_fields
+from effllm_bib.canonical import reader_fields
+from effllm_bib.database import Database
 from effllm_bib.importers.survey import parse_survey
 from effllm_bib.model import Entry
 from effllm_bib.tex_escape import latex_from_text, math_symbols, text_from_latex

@@ -34,7 +34,8 @@ BULLET = re.compile(
 def apply(runner, readme: Path) -> str:
     result = runner.invoke(cli, ["--db", str(REFS), "diff", "survey", str(readme), "--apply"])
     assert result.exit_code == 0, result.output
-    return result.output
+    output: str = result.output
+    return output
 
 
 @pytest.fixture

@@ -19,12 +19,14 @@ from .toolchain import LOCK, REPO, drift, installed, read_lock
 def readme_test_command() -> str:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
-    return next(b for b in blocks if "requirements/test.txt" in b and "pytest" in b)
+    command: str = next(b for b in blocks if "requirements/test.txt" in b and "pytest" in b)
+    return command
 
 
 def test_ci_runs_the_readme_test_command_as_written():
+    """.ci/run keeps the command's status so that the non-gating check can follow it."""
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert readme_test_command() in ci
+    assert f"{readme_test_command()} || status=$?" in ci
 
 
 def test_the_test_command_installs_from_the_lock_only():
@@ -70,7 +72,7 @@ def test_drift_names_each_difference():
     assert drift(lock, have) == [
         "click: locked 8.5.1, installed 8.6.0",
         "extra 1.0: installed, not in the lock",
-        "mypy: locked 2.4.1, not installed",
+        "mypy: locked at 2.4.1, not installed",
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import bibio
 from ..decisions import (
@@ -73,7 +74,7 @@ class CheckResult:
     def warnings(self) -> int:
         return sum(p.severity is Severity.WARNING for p in self.problems)
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         """The object ``check --format json`` prints."""
         return {
             "database": str(self.database),
