@@ -44,7 +44,21 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
         "knowledge",
         {"knowledge": ["names", "venues", "resolve", "taxonomy", "location", "decisions"]},
     ),
-    ("bibtex", {"bibtex": ["parsed", "bibio", "parse_cache", "canonical", "keys", "csl_read"]}),
+    (
+        "bibtex",
+        {
+            "bibtex": [
+                "parsed",
+                "bib_syntax",
+                "reader_findings",
+                "bibio",
+                "parse_cache",
+                "canonical",
+                "keys",
+                "csl_read",
+            ]
+        },
+    ),
     (
         "database",
         {
@@ -187,7 +201,7 @@ def test_no_import_runs_up_a_layer_or_across_rooms():
 
 
 def test_the_allowed_crossings_are_still_needed():
-    assert ALLOWED <= upward_imports(graph())
+    assert upward_imports(graph()) >= ALLOWED
 
 
 def test_the_layer_check_can_fail():

@@ -19,7 +19,16 @@ PARSE_CACHE_KIND = "parsed-bib-5"  # change when the layout below changes
 # The modules whose code decides what a parse yields: their stamp is part of the cache key.
 READER_MODULES = tuple(
     Path(__file__).with_name(name)
-    for name in ("bibio.py", "parsed.py", "parse_cache.py", "model.py", "resolve.py", "files.py")
+    for name in (
+        "bibio.py",
+        "bib_syntax.py",
+        "reader_findings.py",
+        "parsed.py",
+        "parse_cache.py",
+        "model.py",
+        "resolve.py",
+        "files.py",
+    )
 )
 
 

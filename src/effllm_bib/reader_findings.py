@@ -1,0 +1,77 @@
+"""What the reader finds wrong in blocks it could read: a missing comma, text that looks like
+the tail of a cut-off entry, a ``%`` comment line between fields. Pure functions from what was
+read to findings (:class:`~.model.Problem`), each with its file and line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Entry, Problem, Severity
+
+# A value that runs on into "name = {" swallowed the next field: a comma was missing.
+_SWALLOWED_FIELD = re.compile(r"\}\s*\n?\s*[a-z]+\s*=\s*[{\"]|^\s*\{[^{}]*\}\s+[a-z]+\s*=\s*\{")
+# Implicit comments are free text, but "name = {" there is the tail of a cut-off entry.
+_STRAY_FIELDS = re.compile(r"^[\s,]*[a-z]+\s*=\s*[{\"\d]|[},]\s*[a-z]+\s*=\s*[{\"\d]", re.M)
+
+
+def missing_commas(entry: Entry, source: str, line: int) -> list[Problem]:
+    """``missing-comma``: a field whose value swallowed the next field."""
+    return [
+        Problem(
+            Severity.ERROR,
+            "missing-comma",
+            f"field '{name}' of '{entry.key}' swallows the next field ({value[:30]!r}...); "
+            "add the missing comma.",
+            source,
+            line,
+            entry.key,
+        )
+        for name, value in entry.fields
+        if "=" in value and _SWALLOWED_FIELD.search(value)
+    ]
+
+
+def _uncommented(text: str) -> str:
+    """Free text without its ``%`` comment lines (which may well say ``key=value``)."""
+    if "%" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("%"))
+
+
+def stray_text(text: str, source: str, line: int) -> list[Problem]:
+    """``stray-text``: free text between blocks that reads like fields, left over when a
+    closing brace too many cut the entry before it short."""
+    if not _STRAY_FIELDS.search(_uncommented(text)):
+        return []
+    return [
+        Problem(
+            Severity.ERROR,
+            "stray-text",
+            f"text outside any entry looks like fields ({text[:30]!r}); a closing brace too "
+            "many cut the entry before it short.",
+            source,
+            line,
+        )
+    ]
+
+
+def comments_in_entries(
+    blanked: Iterable[int], entries: Iterable[Entry], source: str
+) -> list[Problem]:
+    """``comment-in-entry``: one warning per ``%`` line blanked inside an entry, naming the
+    entry that starts last before it."""
+    starts = sorted((e.line, e.key) for e in entries if e.line)
+    return [
+        Problem(
+            Severity.WARNING,
+            "comment-in-entry",
+            "a % comment between the fields of an entry: biber skips it, BibTeX stops "
+            "reading the entry there; it is dropped on rewrite. Delete it or move it "
+            "out of the entry.",
+            source,
+            line,
+            next((key for start, key in reversed(starts) if start <= line), ""),
+        )
+        for line in blanked
+    ]
