@@ -63,7 +63,7 @@ def test_protect_title(title, expected):
     assert protect_title(title) == expected
 
 
-# --- the walker that reads runs of ordinary characters as one token (issue 9: export speed) ------
+# --- the walker that reads runs of ordinary characters as one token (export speed) ---------------
 
 
 def _parse(walker_class: type, value: str) -> tuple[str, str]:

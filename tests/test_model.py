@@ -1,4 +1,4 @@
-"""The entry model: the field mapping kept beside the canonical tuple (issue 9: export speed)."""
+"""The entry model: the field mapping kept beside the canonical tuple (export speed)."""
 
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ def test_parse_name(value, expected):
         pytest.param("Martin Luther King Jr.", "King, Jr., Martin Luther", id="suffix"),
         pytest.param("Baptiste Rozière", "Rozière, Baptiste", id="unicode"),
         pytest.param("Plato", "Plato", id="one-word"),
-        # Issue 9: the old normaliser split inside braces and missed "and" before a newline.
+        # The old normaliser split inside braces and missed "and" before a newline.
         pytest.param("Erik {Van Blokland}", "{Van Blokland}, Erik", id="braces-never-split"),
         pytest.param(
             "Ada Lovelace and\n Charles Babbage",
@@ -182,7 +182,7 @@ def test_family_names_and_person_keys(value, family, keys):
             [{"family": "Gödel", "given": "Kurt"}],
             id="accent-and-others",
         ),
-        # Issue 9: 17% of CSL authors had "First Last" as their family name.
+        # A regression seen once: CSL authors with "First Last" as their family name.
         pytest.param(
             "Elias Frantar and Dan Alistarh",
             [{"family": "Frantar", "given": "Elias"}, {"family": "Alistarh", "given": "Dan"}],

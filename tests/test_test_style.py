@@ -1,4 +1,4 @@
-"""The suite's own rules (issue 12): tests that can fail.
+"""The suite's own rules: tests that can fail.
 
 - A function named ``test_*`` has no branch (``if``, conditional expression, ``match``): one of
   its paths could pass without asserting what the others do. Helpers and fixtures may branch.

@@ -11,8 +11,8 @@ from functools import cache
 
 # --- arXiv -----------------------------------------------------------------------------------
 # Matched against lower-cased text (an id has no upper-case letters that count; old-style ids are
-# given in lower case): without IGNORECASE the patterns compile in half the time, and each is
-# compiled on first use, so that commands that never read an identifier do not pay for it.
+# given in lower case): without IGNORECASE the patterns compile faster (README, Benchmarks), and
+# each is compiled on first use, so that commands that never read an identifier do not pay for it.
 
 _NEW_ID = r"(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?"
 _OLD_ID = r"(?P<oldid>[a-z][a-z.-]*/\d{7})(?P<oldversion>v\d+)?"

@@ -1,8 +1,8 @@
 """Near-duplicate titles and preprint twins, reported as clusters: one finding per group of
 entries, listing every key of the group.
 
-Comparing every title with every other is quadratic (13 million comparisons for TUGboat's 3,644
-entries). Instead, titles that fold to the same text are grouped at once, and the fuzzy
+Comparing every title with every other is quadratic (millions of comparisons for a file of a few
+thousand entries). Instead, titles that fold to the same text are grouped at once, and the fuzzy
 comparison runs only between titles that share one of their rarest words: two titles whose
 rapidfuzz ratio is 85 or more have most of their words in common, so they share a rare one.
 """

@@ -18,6 +18,6 @@ def main() -> None:
         cli(prog_name="effllm-bib")
     finally:
         # Everything the command made lives until the process ends: frozen, it is left out of
-        # the collection the interpreter runs at exit (a tenth of a short command's time).
+        # the collection the interpreter runs at exit (README, Benchmarks: what it saves).
         # Files are closed and output flushed as ever; objects are still freed as they die.
         gc.freeze()

@@ -71,7 +71,7 @@ class State:
 
         db = Database.load(self.db, create=create, strict=strict)
         # The database lives until the command ends: frozen, it is left out of the collections
-        # that the command's own allocations trigger (a fifth of the time of a CSL export).
+        # that the command's own allocations trigger (README, Benchmarks: what it saves).
         gc.freeze()
         for p in db.read_errors:
             click.echo(f"effllm-bib: warning: {p.where}: {p.message} [{p.code}]", err=True)

@@ -40,8 +40,8 @@ class Export:
     """The entries an export writes, and how it writes them.
 
     (A plain class, not a dataclass, as :class:`~effllm_bib.parsed.ParsedBib`: it is a result
-    that nothing compares or copies, and each dataclass costs an export's start-up about 1.5 ms
-    to build.)"""
+    that nothing compares or copies, and building a dataclass costs start-up; see the README's
+    Benchmarks.)"""
 
     def __init__(
         self,
