@@ -131,6 +131,20 @@ def test_confidence_changes_only_when_a_person_overwrites_it(merged, tmp_path):
     assert "https://example.org/p" in entry.get("sources").split()
 
 
+def test_sources_are_added_to_and_replaced_only_under_overwrite(merged, tmp_path):
+    """An audit that read the primary pages replaces the list (summary sites it no longer
+    lists go); any other merge adds its pages to the entry's."""
+    db, _ = merged
+    before = db.entries["frantar2023sparsegpt"].get("sources").split()
+    audit = "https://proceedings.mlr.press/v202/frantar23a.html"
+    other = _write(tmp_path, SPARSEGPT + f"year={{2023}}, sources={{{audit}}}}}")
+    assert audit not in before
+    merge_file(db, other)
+    assert db.entries["frantar2023sparsegpt"].get("sources").split() == [*before, audit]
+    merge_file(db, other, overwrite={"sources"})
+    assert db.entries["frantar2023sparsegpt"].get("sources") == audit
+
+
 def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
     """A conference entry corrected to a journal article loses its booktitle, not just its type."""
     db, _ = merged

@@ -34,8 +34,10 @@ IGNORED_FIELDS = frozenset({
     "bibsource", "urldate", "keywords", "sources", "confidence",
 })  # fmt: skip
 # Provenance a source can state about itself: merged only when --overwrite names it (a person
-# re-checked the record), never filled or reported otherwise.
-REVIEWABLE = frozenset({"confidence"})
+# re-checked the record), never filled or reported otherwise. ``--overwrite sources`` replaces
+# the list of pages with the source's (an audit that read the primary pages); without it, the
+# source's pages are added to the entry's.
+REVIEWABLE = frozenset({"confidence", "sources"})
 VENUE_FIELDS = ("booktitle", "journal", "howpublished")
 TAGS_FIELD = "tags"  # keywords of a merged file that are not taxonomy categories
 
