@@ -6,7 +6,7 @@ is installed, its own .bib files. For every file:
 
 - every command ends in a result or a one-line finding, never a traceback;
 - the exports keep every entry that bibtexparser and pybtex both read;
-- one canonical rewrite, read again, gives identical bytes;
+- one canonical rewrite, read again, gives identical bytes and the same entries;
 - no write (merge --add-new into an empty database, check --fix on a copy) leaves a file that
   cannot be read.
 
@@ -203,6 +203,7 @@ def test_exports_keep_every_entry_bibtexparser_and_pybtex_read(
 def test_one_canonical_rewrite_read_again_gives_identical_bytes(path: Path) -> None:
     parsed = bibio.parse_bib(files.read_text(path), str(path))
     once = canonical.format_bib(parsed.entries, parsed.extras)
+    canonical.verify_text(once, parsed.entries, path)  # raises, naming an entry that changed
     again = bibio.parse_bib(once)
     assert canonical.format_bib(again.entries, again.extras) == once
 
