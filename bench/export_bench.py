@@ -1,48 +1,52 @@
 """Benchmark: export and formatted lists, on the real database and on synthetic ones.
 
-    python bench/export_bench.py [--runs 9] [--sizes 500,5000,50000]
+    python bench/export_bench.py [--runs 9] [--sizes 500,5000,50000] [--from-source]
 
-Prints medians of wall time over separate processes (as a user runs the commands):
-- `python -c "import bibtexparser"` and `effllm-bib export --category kv-cache` on refs/ (the
-  target is at most 2x), and `effllm-bib --help` (target: under 150 ms);
-- `export --category` on synthetic databases of growing size, cold (first read, parsed) and warm
-  (parse cache hit), with the cost per entry, to show it grows linearly;
-- a formatted list (plain style, text) of the whole real database: pybtex called directly,
-  against `effllm-bib refs` cold (empty cache) and warm (nothing changed since the last run).
+Every group runs its sides alternated after a warm-up (bench/harness.py), in separate processes
+(as a user runs the commands), byte-compiled as installed code runs:
+- on refs/: `export --category kv-cache` (parse cache warm) and `--help` against the time
+  budget `python -c "import bibtexparser"` (targets: export at most 2x the budget, `--help`
+  under 150 ms). The budget is not the same work: a warm export never imports bibtexparser;
+- `export --category kv-cache` on synthetic databases of growing size, cold (parse cache
+  emptied before each run, so the file is parsed) against warm (cache hit), with the cost per
+  entry, to show it grows linearly;
+- a formatted list (plain style, text) of the whole real database: pybtex's own parser and
+  `plain` style called directly (the baseline, the same work) against `effllm-bib refs` cold
+  (empty formatted-text cache) and warm (nothing changed since the last run).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, alternate, footer, header, process_env, run_command
+
 sys.path.insert(0, str(ROOT / "src"))
 
 from effllm_bib import canonical, files  # noqa: E402
 from effllm_bib.database import Database  # noqa: E402
 
 CLI = [sys.executable, "-m", "effllm_bib"]
+PYBTEX_DIRECT = """
+import io, sys
+from pybtex.database import parse_string
+from pybtex.plugin import find_plugin
+data = parse_string(sys.stdin.read(), "bibtex")
+style = find_plugin("pybtex.style.formatting", "plain")()
+find_plugin("pybtex.backends", "text")().write_to_stream(style.format_bibliography(data), io.StringIO())
+"""
 
 
-def median_time(cmd: list[str], runs: int, env: dict[str, str], setup=None) -> float:
-    times = []
-    for _ in range(runs):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        subprocess.run(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def after(setup: Callable[[], object], cmd: list[str], env: dict[str, str]) -> float:
+    """``cmd``'s seconds, ``setup`` run first and not timed."""
+    setup()
+    return run_command(cmd, env)
 
 
 def synthetic(size: int, source: Database, target: Path) -> None:
@@ -63,81 +67,79 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--sizes", default="500,5000,50000")
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="keep the environment's PYTHONDONTWRITEBYTECODE (see bench/harness.py)",
+    )
     args = parser.parse_args()
     runs = args.runs
+    mode = "from source" if args.from_source else "byte-compiled"
+    print(header("export, separate processes", runs, mode))
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
         env = {
-            **os.environ,
+            **process_env(Path(tmp) / "pyc", args.from_source),
             "EFFLLM_BIB_CACHE_DIR": str(cache),
             "EFFLLM_BIB_DB": str(ROOT / "refs"),
         }
-
-        base = median_time([sys.executable, "-c", "import bibtexparser"], runs, env)
-        export = median_time([*CLI, "export", "--category", "kv-cache"], runs, env)
-        helptime = median_time([*CLI, "--help"], runs, env)
-        print(
-            f"real database ({len(Database.load(ROOT / 'refs'))} entries), medians of {runs} runs:"
-        )
-        print(f"  python -c 'import bibtexparser'    {base * 1000:7.0f} ms")
-        print(
-            f"  export --category kv-cache         {export * 1000:7.0f} ms  ({export / base:.2f}x; target <= 2x)"
-        )
-        print(f"  --help                             {helptime * 1000:7.0f} ms  (target < 150 ms)")
-
         source = Database.load(ROOT / "refs")
-        print("synthetic databases, export --category kv-cache:")
+        budget = "python -c 'import bibtexparser' (budget)"
+        export = "export --category kv-cache"
+        real = alternate(
+            {
+                budget: partial(run_command, [sys.executable, "-c", "import bibtexparser"], env),
+                export: partial(run_command, [*CLI, "export", "--category", "kv-cache"], env),
+                "--help": partial(run_command, [*CLI, "--help"], env),
+            },
+            runs,
+        )
+        print(f"real database ({len(source)} entries), parse cache warm:")
+        print(real.row(budget))
+        print(f"{real.row(export, budget)}  (target <= 2x)")
+        print(f"{real.row('--help', budget, unit='ms')}  (target < 150 ms)")
+
+        print("synthetic databases, export --category kv-cache, cold against warm:")
         for size in (int(s) for s in args.sizes.split(",")):
             target = Path(tmp) / f"db{size}"
             synthetic(size, source, target)
             env_n = {**env, "EFFLLM_BIB_DB": str(target)}
-            n_runs = max(3, runs // 3) if size >= 50000 else runs
-            cold = median_time(
-                [*CLI, "export", "-c", "kv-cache"],
-                n_runs,
-                env_n,
-                setup=lambda: shutil.rmtree(cache / "parsed", ignore_errors=True),
+            cmd = [*CLI, "export", "-c", "kv-cache"]
+            empty = partial(shutil.rmtree, cache / "parsed", ignore_errors=True)
+            grown = alternate(
+                {
+                    f"{size} cold": partial(after, empty, cmd, env_n),
+                    f"{size} warm": partial(run_command, cmd, env_n),
+                },
+                max(3, runs // 3) if size >= 50000 else runs,
             )
-            warm = median_time([*CLI, "export", "-c", "kv-cache"], n_runs, env_n)
-            print(
-                f"  {size:6d} entries: cold {cold:7.2f} s ({cold / size * 1e6:6.0f} us/entry), "
-                f"warm {warm:6.2f} s ({warm / size * 1e6:5.1f} us/entry)"
-            )
+            for name in (f"{size} cold", f"{size} warm"):
+                per_entry = grown.median(name) / size * 1e6
+                print(f"{grown.row(name)}  {per_entry:6.1f} us/entry")
 
         text = (ROOT / "refs" / "effllm.bib").read_text(encoding="utf-8")
-        direct = []
-        for _ in range(max(3, runs // 3)):
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-c", PYBTEX_DIRECT],
-                input=text,
-                text=True,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            direct.append(time.perf_counter() - start)
         refs_cmd = [*CLI, "refs", "--style", "plain", "--to", "text"]
-        cold = median_time(
-            refs_cmd,
+        direct = "pybtex directly"
+        formatted = alternate(
+            {
+                direct: partial(
+                    run_command, [sys.executable, "-c", PYBTEX_DIRECT], env, stdin=text
+                ),
+                "effllm-bib refs, empty cache": partial(
+                    after,
+                    partial(shutil.rmtree, cache / "formatted", ignore_errors=True),
+                    refs_cmd,
+                    env,
+                ),
+                "effllm-bib refs, nothing changed": partial(run_command, refs_cmd, env),
+            },
             max(3, runs // 3),
-            env,
-            setup=lambda: shutil.rmtree(cache / "formatted", ignore_errors=True),
         )
-        warm = median_time(refs_cmd, runs, env)
         print("formatted list of the whole database (plain, text):")
-        print(f"  pybtex directly                    {statistics.median(direct):7.2f} s")
-        print(f"  effllm-bib refs, empty cache       {cold:7.2f} s")
-        print(f"  effllm-bib refs, nothing changed   {warm:7.2f} s")
+        for name in formatted.times:
+            print(formatted.row(name, direct))
+    print(footer())
 
-
-PYBTEX_DIRECT = """
-import io, sys
-from pybtex.database import parse_string
-from pybtex.plugin import find_plugin
-data = parse_string(sys.stdin.read(), "bibtex")
-style = find_plugin("pybtex.style.formatting", "plain")()
-find_plugin("pybtex.backends", "text")().write_to_stream(style.format_bibliography(data), io.StringIO())
-"""
 
 if __name__ == "__main__":
     main()
