@@ -1,46 +1,58 @@
 """Where the time of a CSL-JSON export of a large file goes, stage by stage, in-process.
 
-    PYTHONPATH=$PWD/src python3 bench/reader_speed.py [--runs 5] [FILE.bib]
+    python bench/reader_speed.py [--runs 5] [FILE.bib]
 
-Against ``bibtexparser.parse_file`` on the same file (default: TUGboat's 3,644 entries), the
-medians of ``--runs`` runs of: our reader (``bibio.read_bib``), macro and crossref resolution,
-the CSL items and the JSON text. The LaTeX-to-text caches are emptied before each run, so every
-run converts every value afresh, as a new process does. bench/realbib_bench.py times the whole
-command in separate processes; this script shows which stage to look at.
+Against the baseline of bench/realbib_bench.py on the same file (default: TUGboat's 3,644
+entries): bibtexparser's ``parse_file`` with its default middlewares, the garbage collector
+paused, as our reader pauses it. Our side, stage by stage: the reader (``bibio.read_bib``),
+macro and crossref resolution, the CSL items and the JSON text, the database frozen after the
+read as the command line freezes it. The value caches are emptied before each run, so every
+run converts every value afresh, as a new process does. The baseline and our stages alternate
+run by run after a warm-up (bench/harness.py). bench/realbib_bench.py times the whole command
+in separate processes; this script shows which stage to look at.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, Timings, empty_value_caches, footer, header, run_call
+
 sys.path.insert(0, str(ROOT / "src"))
 
-import bibtexparser  # noqa: E402
+from bibtexparser.entrypoint import parse_file  # noqa: E402
 
-from effllm_bib import bibio, latex  # noqa: E402
+from effllm_bib import bibio  # noqa: E402
 from effllm_bib.export import csljson  # noqa: E402
 from effllm_bib.resolve import resolve_entries  # noqa: E402
 
 TUGBOAT = ROOT.parent / "shared" / "data" / "realbib" / "biber" / "etc_tugboat.bib"
+BASE = "parse_file, collector paused"
 
 
-def timed(times: dict[str, list[float]], name: str, call: Callable[..., Any], *args: Any) -> Any:
-    start = time.perf_counter()
-    result = call(*args)
-    times.setdefault(name, []).append(time.perf_counter() - start)
-    return result
-
-
-def csl_items(entries: list[Any]) -> list[dict[str, Any]]:
-    return [csljson.csl_item(e) for e in entries]
+def ours(path: Path) -> dict[str, float]:
+    """Seconds per stage of one export."""
+    empty_value_caches()
+    out: dict[str, Any] = {}
+    times = {"bibio.read_bib": run_call(lambda: out.update(parsed=bibio.read_bib(path)))}
+    gc.freeze()  # as the command line does once the database is loaded
+    try:
+        parsed = out["parsed"]
+        times["resolve (macros, crossref)"] = run_call(
+            lambda: out.update(entries=resolve_entries(parsed.entries, parsed.strings))
+        )
+        times["CSL items"] = run_call(
+            lambda: out.update(items=[csljson.csl_item(e) for e in out["entries"]])
+        )
+        times["JSON text"] = run_call(lambda: csljson.indented_json(out["items"]))
+    finally:
+        gc.unfreeze()
+    return times
 
 
 def main() -> None:
@@ -48,24 +60,21 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, default=TUGBOAT)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {}
-    for _ in range(args.runs):
-        latex.to_text.cache_clear()
-        latex._part_text.cache_clear()
-        timed(times, "bibtexparser.parse_file", bibtexparser.parse_file, str(args.path))
-        parsed = timed(times, "bibio.read_bib", bibio.read_bib, args.path)
-        gc.freeze()  # as the command line does once the database is loaded
-        entries = timed(
-            times, "resolve (macros, crossref)", resolve_entries, parsed.entries, parsed.strings
-        )
-        items = timed(times, "CSL items", csl_items, entries)
-        timed(times, "JSON text", csljson.indented_json, items)
-        gc.unfreeze()
-    base = statistics.median(times["bibtexparser.parse_file"])
-    print(f"{args.path.name}: medians of {args.runs} runs, in-process")
-    for name, values in times.items():
-        median = statistics.median(values)
-        print(f"  {name:<28} {median:6.3f} s  {median / base:4.2f}x")
+    print(header(f"{args.path.name}, in-process", args.runs))
+    baseline = partial(run_call, partial(parse_file, str(args.path)), collector=False)
+    baseline()
+    ours(args.path)
+    timings = Timings()
+    for i in range(args.runs):
+        for side in ("base", "ours") if i % 2 == 0 else ("ours", "base"):
+            if side == "base":
+                timings.add(BASE, baseline())
+            else:
+                for stage, seconds in ours(args.path).items():
+                    timings.add(stage, seconds)
+    for name in timings.times:
+        print(timings.row(name, BASE))
+    print(footer())
 
 
 if __name__ == "__main__":
