@@ -75,12 +75,12 @@ def entry_count(path: Path) -> int:
     """Entries bibtexparser reads (the reference count of 'entries')."""
     import logging
 
-    import bibtexparser
+    from bibtexparser.entrypoint import parse_string
 
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
-        return len(bibtexparser.parse_string(text).entries)
+        return len(parse_string(text).entries)
     except Exception:  # the count is only a figure; a file bibtexparser cannot read counts 0
         return 0
 

@@ -12,7 +12,7 @@ with the same cache: the second run must send no request.
     python bench/enrich_bench.py [--latency 0.1] [--preprints 40]
 
 Prints, per run and per source, requests sent and the wall time spent on that source (rate
-limits included: DBLP's one request a second dominates), how many turned-back papers got their
+limits included: DBLP allows one request a second), how many turned-back papers got their
 venue back, and the second run's request count.
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -28,16 +29,19 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, footer, header
+
 sys.path.insert(0, str(ROOT / "src"))
 
 from effllm_bib.compare import fold  # noqa: E402
 from effllm_bib.database import Database  # noqa: E402
 from effllm_bib.enrich.dblp import search_terms  # noqa: E402
 from effllm_bib.latex import latex_to_plain  # noqa: E402
+from effllm_bib.model import Entry  # noqa: E402
 from effllm_bib.names import split_names  # noqa: E402
 from effllm_bib.venues import VENUE_FIELD, match_venue  # noqa: E402
 
@@ -50,7 +54,7 @@ DBLP_NAMES = {"ICLR": "ICLR", "NeurIPS": "NeurIPS", "ICML": "ICML", "MLSys": "ML
 TYPES = {"inproceedings": "proceedings-article", "article": "journal-article"}
 
 
-def crossref_work(e) -> dict:
+def crossref_work(e: Entry) -> dict[str, Any]:
     people = []
     for name in split_names(e.get("author")):
         family, _, given = name.partition(",")
@@ -66,7 +70,7 @@ def crossref_work(e) -> dict:
     }
 
 
-def atom(entries) -> str:
+def atom(entries: list[Entry]) -> str:
     items = []
     for e in entries:
         authors = "".join(
@@ -84,7 +88,7 @@ def atom(entries) -> str:
     )
 
 
-def dblp_people(e) -> dict:
+def dblp_people(e: Entry) -> dict[str, Any]:
     names = [
         f"{n.partition(',')[2].strip()} {n.partition(',')[0].strip()}".strip()
         for n in split_names(latex_to_plain(e.get("author")))
@@ -93,7 +97,7 @@ def dblp_people(e) -> dict:
     return {"author": objs[0] if len(objs) == 1 else objs}
 
 
-def dblp_hits(e) -> list[dict]:
+def dblp_hits(e: Entry) -> list[dict[str, Any]]:
     """DBLP's records of one paper: its venue record (when published) and its CoRR record."""
     title = latex_to_plain(e.get("title")) + "."
     hits = []
@@ -129,7 +133,9 @@ def dblp_hits(e) -> list[dict]:
     return [{"@score": "1", "@id": str(i), "info": h} for i, h in enumerate(hits)]
 
 
-def make_handler(db: Database, latency: float, counter: dict[str, int]):
+def make_handler(
+    db: Database, latency: float, counter: dict[str, int]
+) -> type[BaseHTTPRequestHandler]:
     by_doi = {e.get("doi").lower(): e for e in db.entries.values() if e.get("doi")}
     by_title = {fold(e.get("title")): e for e in db.entries.values()}
     by_terms = {fold(search_terms(e.get("title"))): e for e in db.entries.values()}
@@ -137,10 +143,10 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # quiet
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             source = (
@@ -159,7 +165,7 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
                 e = by_terms.get(fold(query.get("q", [""])[0]))
                 hits = dblp_hits(e) if e is not None else []
                 n = str(len(hits))
-                body = {
+                body: dict[str, Any] = {
                     "result": {
                         "status": {"@code": "200", "text": "OK"},
                         "hits": {
@@ -183,12 +189,12 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
                     return self.reply("Resource not found.", "text/plain", 404)
                 return self.reply(json.dumps({"status": "ok", "message": crossref_work(e)}))
             terms = fold(query.get("query.bibliographic", [""])[0])
-            hits = [e for t, e in by_title.items() if t and terms.startswith(t)]
-            items = [crossref_work(e) for e in hits[:1] if e.get("doi")]
-            body = {"status": "ok", "message": {"items": items, "total-results": len(items)}}
-            return self.reply(json.dumps(body))
+            found = [e for t, e in by_title.items() if t and terms.startswith(t)]
+            items = [crossref_work(e) for e in found[:1] if e.get("doi")]
+            answer = {"status": "ok", "message": {"items": items, "total-results": len(items)}}
+            return self.reply(json.dumps(answer))
 
-        def reply(self, body: str, ctype: str = "application/json", status: int = 200):
+        def reply(self, body: str, ctype: str = "application/json", status: int = 200) -> None:
             data = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", ctype)
@@ -205,7 +211,7 @@ def make_handler(db: Database, latency: float, counter: dict[str, int]):
 
 def turn_back(db: Database, n: int) -> list[str]:
     """Make ``n`` published papers of the DBLP table's venues arXiv preprints again."""
-    chosen = []
+    chosen: list[str] = []
     for e in sorted(db.entries.values(), key=lambda e: e.key):
         venue = match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle")))
         if len(chosen) < n and e.get("eprint") and venue and venue.short in DBLP_NAMES:
@@ -246,7 +252,7 @@ def main() -> None:
             "EFFLLM_BIB_DBLP_URL": base,
             "EFFLLM_BIB_CACHE_DIR": str(Path(tmp) / "cache"),
             "EFFLLM_BIB_MAILTO": "bench@example.org",
-            "PATH": __import__("os").environ["PATH"],
+            "PATH": os.environ["PATH"],
             "PYTHONPATH": str(ROOT / "src"),
         }  # this checkout's code, not an installed one
         cmd = [
@@ -258,6 +264,7 @@ def main() -> None:
             "enrich",
             "--upgrade-preprints",
         ]
+        print(header("enrich --upgrade-preprints, two runs in a row, not alternated"))
         print(
             f"stand-in latency {args.latency * 1000:.0f} ms; {len(source)} entries, "
             f"{len(turned)} turned back into preprints"
@@ -289,6 +296,7 @@ def main() -> None:
         print(f"entries with authors after the runs: {restored} (of {len(source)})")
         print(f"turned-back preprints cited at their venue again: {back} (of {len(turned)})")
     server.shutdown()
+    print(footer())
 
 
 if __name__ == "__main__":
