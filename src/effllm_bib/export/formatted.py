@@ -188,7 +188,11 @@ class _Listing:
         self.labels = labels
 
     def get_longest_label(self) -> str:
-        return max(self.labels, key=len, default="")
+        # Widest as typeset, as BibTeX's width$ and pybtex measure it: of alpha's ALTdJ+23 and
+        # DCDGA+23, counting characters took the first, which the label column is too narrow for.
+        from pybtex.textutils import width
+
+        return max(self.labels, key=width, default="")
 
 
 def write_list(rendered: Iterable[tuple[str, str, str]], backend: str) -> str:
