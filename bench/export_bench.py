@@ -95,8 +95,8 @@ def main() -> None:
             runs,
         )
         print(f"real database ({len(source)} entries), parse cache warm:")
-        print(real.row(budget))
-        print(f"{real.row(export, budget)}  (target <= 2x)")
+        print(real.row(budget, unit="ms"))
+        print(f"{real.row(export, budget, unit='ms')}  (target <= 2x)")
         print(f"{real.row('--help', budget, unit='ms')}  (target < 150 ms)")
 
         print("synthetic databases, export --category kv-cache, cold against warm:")
