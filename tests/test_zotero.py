@@ -44,7 +44,7 @@ def exported_biblatex(db: Database) -> str:
 def test_zotero_imports_every_entry_and_every_arxiv_id(db, bib_text):
     imported = import_bibtex(bib_text(db))
     assert imported.discarded == []
-    assert sorted(imported.items) == sorted(db.entries)
+    assert sorted(imported.keys) == sorted(db.entries)
     got = {k: item["extra"] for k, item in imported.items.items() if item["extra"]}
     assert got == arxiv_lines(db)
     assert {k: item["tags"] for k, item in imported.items.items()} == {
@@ -57,7 +57,7 @@ def test_collections_mirror_the_whole_taxonomy(db, runner, tmp_path):
     result = runner.invoke(cli, ["--db", str(REFS), "export", "--collections", "-o", str(out)])
     assert result.exit_code == 0, result.output
     imported = import_bibtex(out.read_text())
-    assert len(imported.items) == len(db)
+    assert len(imported.keys) == len(db)
     found = {path: c for root in imported.collections for path, c in root.walk()}
     tax = db.taxonomy
     expected = {}
