@@ -1,5 +1,7 @@
 """What Zotero's BibTeX import makes of refs/effllm.bib and of the exports, and the taxonomy as
-JabRef groups (nested collections), read with the model of Zotero's rules in zotero_import.py."""
+JabRef groups (nested collections), read with the model of Zotero's rules in zotero_import.py
+(which reads the file as Zotero's translator does, not with our reader); then the model's own
+reading, rule by rule."""
 
 from __future__ import annotations
 
@@ -14,7 +16,13 @@ from effllm_bib.model import Category, Entry
 from effllm_bib.taxonomy import Taxonomy
 
 from .conftest import REFS
-from .zotero_import import GroupsRejected, import_bibtex, read_groups
+from .zotero_import import (
+    GroupsRejected,
+    TranslatorFails,
+    Unmodelled,
+    import_bibtex,
+    read_groups,
+)
 
 
 def arxiv_lines(db: Database) -> dict[str, list[str]]:
@@ -140,3 +148,123 @@ def test_twin_sibling_names_are_refused():
     entries = [Entry("k1", "misc", (("keywords", "a"),)), Entry("k2", "misc", (("keywords", "b"),))]
     with pytest.raises(EffllmBibError, match="same name"):
         jabref_groups(tax, entries)
+
+
+# --- the model's own reading, each case a rule of zotero_import.py ------------------------------
+
+
+def item(item_type: str = "document", extra: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
+    return {"itemType": item_type, "extra": list(extra), "tags": list(tags)}
+
+
+ARXIV = "eprint = {2301.00774}, eprinttype = {arxiv}"
+
+
+@pytest.mark.parametrize(
+    "text, items, discarded",
+    [
+        pytest.param(
+            f"@misc{{my key , {ARXIV}}}",
+            {"mykey": item(extra=("arXiv: 2301.00774",))},
+            [],
+            id="key-before-the-first-comma-without-blanks",
+        ),
+        pytest.param(
+            "@InProceedings {k1, title = {T}}", {"k1": item("conferencePaper")}, [], id="type-case"
+        ),
+        pytest.param(
+            "@misc(k1, keywords = {a})", {"k1": item(tags=("a",))}, [], id="parenthesised-entry"
+        ),
+        pytest.param(
+            "@dataset{d1, title = {T}}\n@software{k1, title = {T}}",
+            {"k1": item("computerProgram")},
+            ["dataset", "datasetd1title"],  # its body read as text between blocks
+            id="unknown-type-discarded",
+        ),
+        pytest.param(
+            "@preamble{{x}}\n@misc{k1,}",
+            {"k1": item()},
+            ["preamble", "preamble"],  # the brace inside opens a block too
+            id="preamble-dropped",
+        ),
+        pytest.param("@misc{k1, title = {T}", {}, ["misc (not closed)"], id="not-closed-is-lost"),
+        pytest.param(
+            "@misc{k1, eprinttype = { ArXiv }, eprint = { 2301.00774 }}",
+            {"k1": item(extra=("arXiv: 2301.00774",))},
+            [],
+            id="eprinttype-trimmed-and-lower-cased-either-order",
+        ),
+        pytest.param(
+            "@misc{k1, eprint = {2301.00774}, archiveprefix = {arXiv}}",
+            {"k1": item()},
+            [],
+            id="archiveprefix-not-read",
+        ),
+        pytest.param(
+            "@misc{k1, eprint = {PMC1}, eprinttype = {pubmed}}",
+            {"k1": item(extra=("PMID: PMC1",))},
+            [],
+            id="other-eprint-types",
+        ),
+        pytest.param(
+            "@misc{k1, keywords = {a; b,c ,  d}}",
+            {"k1": item(tags=("a", "b", "c", "d"))},
+            [],
+            id="keywords-split-on-comma-or-semicolon",
+        ),
+        pytest.param(
+            '@misc{k1, keywords = "x, {y}"}', {"k1": item(tags=("x", "y"))}, [], id="quoted-value"
+        ),
+        pytest.param(
+            "@string{pre = {a}}\n@misc{k1, keywords = PRE # {, b}}",
+            {"k1": item(tags=("a", "b"))},
+            [],
+            id="string-joined-after-a-bare-word",
+        ),
+        pytest.param(
+            "@misc{k1, keywords = {a} # {b}}",
+            {"k1": item(tags=("a",))},
+            [],
+            id="no-join-after-a-braced-piece",
+        ),
+        pytest.param(
+            "@misc{k1, keywords = {}, eprint = {}}", {"k1": item()}, [], id="empty-values-ignored"
+        ),
+        pytest.param(
+            "@comment{a {b} c}\n@misc{k1, keywords = {x}}",
+            {"k1": item(tags=("x",))},
+            [],
+            id="comment-up-to-its-first-brace",
+        ),
+    ],
+)
+def test_the_model_reads_as_the_translator_does(text, items, discarded):
+    imported = import_bibtex(text)
+    assert (imported.items, imported.discarded) == (items, discarded)
+
+
+def test_the_model_keeps_a_key_twice_as_two_items():
+    assert import_bibtex("@misc{k1,}\n@misc{k1,}").keys == ["k1", "k1"]
+
+
+def test_a_comment_is_read_up_to_its_first_closing_brace():
+    assert import_bibtex("@comment{a {b} c}@comment(x}").comments == ["a {b", "x"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param('{\\"u}', id="accent"),
+        pytest.param("{a--b}", id="dash"),
+        pytest.param("{$x$}", id="math"),
+        pytest.param("{a~b}", id="tie"),
+    ],
+)
+def test_latex_the_model_does_not_convert_stops_it(value):
+    with pytest.raises(Unmodelled):
+        import_bibtex(f"@misc{{k1, keywords = {value}}}")
+
+
+def test_a_comma_in_a_string_makes_the_translator_fail():
+    with pytest.raises(TranslatorFails):
+        import_bibtex("@string{a = {x}, b = {y}}")
