@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
 
 from effllm_bib.database import Database
 from effllm_bib.importers.survey import import_survey
 from effllm_bib.taxonomy import Taxonomy, load_taxonomy
+
+from .stand_in import FakeClock, Services, database, serve
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -91,3 +94,49 @@ def runner() -> CliRunner:
 def db() -> Database:
     """The packaged database, read once per module (a module that changes it defines its own)."""
     return Database.load(REFS)
+
+
+# --- the outside services, played by a local server on a clock that never waits -------------
+
+
+@pytest.fixture(scope="session")
+def stand_in_server() -> Iterator[HTTPServer]:
+    """One local HTTP server for the whole run; each test routes it afresh (``services``)."""
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def services(stand_in_server: HTTPServer, clock: FakeClock) -> Iterator[Services]:
+    """Crossref, arXiv and DBLP as the stand-in plays them, requests stamped by ``clock``."""
+    yield from serve(stand_in_server, clock)
+
+
+@pytest.fixture
+def edb(tmp_path: Path) -> Path:
+    """A database of the entries the enrichment tests ask about (data/enrich.bib)."""
+    return database(tmp_path, "enrich.bib")
+
+
+@pytest.fixture
+def ddb(tmp_path: Path) -> Path:
+    """A database of the preprints the DBLP tests ask about (data/enrich_dblp.bib)."""
+    return database(tmp_path, "enrich_dblp.bib")
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

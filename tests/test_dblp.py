@@ -1,46 +1,27 @@
-"""DBLP as a source: its JSON read as it is, its venues mapped, published versions found and
-refused, against a local stand-in that answers with DBLP's records (tests/data/http/dblp)."""
+"""DBLP as a source: its JSON read as it is, published versions found and refused, its manners
+(one request a second, Retry-After, back-off), against a local stand-in that answers with DBLP's
+records (tests/data/http/dblp) on a clock that never waits (tests/stand_in.py). One test waits
+on the real clock, to show that the limiter really spaces requests."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
+import time
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from effllm_bib.database import Database
 from effllm_bib.enrich.batch import enrich, select_keys
-from effllm_bib.enrich.candidates import authors_agree, is_author_prefix, score, variant_of
 from effllm_bib.enrich.dblp import DblpSource, parse_search
-from effllm_bib.enrich.dblp_venues import DBLP_VENUES, DblpVenue, find_dblp_venue
 from effllm_bib.enrich.engine import Enricher
-from effllm_bib.enrich.http import HttpClient, ResponseCache, ServiceError
-from effllm_bib.enrich.upgrade import Candidate, decide
-from effllm_bib.model import Entry
-from effllm_bib.venues import match_venue
+from effllm_bib.enrich.http import REAL_CLOCK, HttpClient, ResponseCache, ServiceError
+from effllm_bib.enrich.sources import make_sources
 
-from .conftest import DATA, REFS
-from .test_enrich import HTTP, Services, run_cli
+from .stand_in import HTTP, run_cli, stand_in_sources
 
 DBLP = HTTP / "dblp"
-
-
-@pytest.fixture(scope="module")
-def stand_in():
-    server = HTTPServer(threaded=True)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def services(stand_in: HTTPServer) -> Services:
-    """DBLP, Crossref and arXiv as test_enrich's stand-in plays them."""
-    stand_in.clear()
-    return Services(stand_in)
+SEARCH = "/search/publ/api"
 
 
 def records(name: str):
@@ -117,300 +98,12 @@ def test_malformed_answers_are_service_errors(text):
         parse_search(text)
 
 
-# --- the venue table -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "venue, year, fields",
-    [
-        pytest.param(
-            "ICLR",
-            2024,
-            {"booktitle": "The Twelfth International Conference on Learning Representations"},
-            id="iclr-2024",
-        ),
-        pytest.param(
-            "ICLR",
-            2025,
-            {"booktitle": "The Thirteenth International Conference on Learning Representations"},
-            id="iclr-2025",
-        ),
-        pytest.param(
-            "NeurIPS",
-            2023,
-            {"booktitle": "Advances in Neural Information Processing Systems", "volume": "36"},
-            id="neurips-2023",
-        ),
-        pytest.param(
-            "ICML",
-            2024,
-            {
-                "booktitle": "Proceedings of the 41st International Conference on Machine Learning",
-                "volume": "235",
-                "publisher": "PMLR",
-            },
-            id="icml-2024",
-        ),
-        pytest.param(
-            "ICML",
-            2023,
-            {
-                "booktitle": "Proceedings of the 40th International Conference on Machine Learning",
-                "volume": "202",
-                "publisher": "PMLR",
-            },
-            id="icml-2023",
-        ),
-        pytest.param(
-            "MLSys",
-            2024,
-            {"booktitle": "Proceedings of Machine Learning and Systems", "volume": "6"},
-            id="mlsys-2024",
-        ),
-        pytest.param(
-            "COLM", 2024, {"booktitle": "First Conference on Language Modeling"}, id="colm-2024"
-        ),
-        pytest.param(
-            "Trans. Mach. Learn. Res.",
-            2024,
-            {"journal": "Transactions on Machine Learning Research"},
-            id="tmlr",
-        ),
-        pytest.param(
-            "ACL (1)",
-            2023,
-            {
-                "booktitle": "Proceedings of the 61st Annual Meeting of "
-                "the Association for Computational Linguistics (Volume 1: Long Papers)"
-            },
-            id="acl-2023-long",
-        ),
-        pytest.param(
-            "ACL (Findings)",
-            2024,
-            {"booktitle": "Findings of the Association for Computational Linguistics: ACL 2024"},
-            id="acl-2024-findings",
-        ),
-        pytest.param(
-            "EMNLP",
-            2023,
-            {
-                "booktitle": "Proceedings of the 2023 Conference on "
-                "Empirical Methods in Natural Language Processing"
-            },
-            id="emnlp-2023",
-        ),
-        pytest.param(
-            "EMNLP (Findings)",
-            2023,
-            {"booktitle": "Findings of the Association for Computational Linguistics: EMNLP 2023"},
-            id="emnlp-2023-findings",
-        ),
-        pytest.param(
-            "NAACL-HLT (1)",
-            2024,
-            {
-                "booktitle": "Proceedings of the 2024 Conference of "
-                "the North American Chapter of the Association for Computational "
-                "Linguistics: Human Language Technologies (Volume 1: Long Papers)"
-            },
-            id="naacl-2024",
-        ),
-        pytest.param(
-            "NAACL (1)",
-            2025,
-            {
-                "booktitle": "Proceedings of the 2025 Conference of "
-                "the Nations of the Americas Chapter of the Association for Computational "
-                "Linguistics: Human Language Technologies (Volume 1: Long Papers)"
-            },
-            id="naacl-2025",
-        ),
-        pytest.param(
-            "NAACL (Findings)",
-            2024,
-            {"booktitle": "Findings of the Association for Computational Linguistics: NAACL 2024"},
-            id="naacl-2024-findings",
-        ),
-    ],
-)
-def test_dblp_venues_get_the_names_the_database_cites(venue, year, fields):
-    row = find_dblp_venue(venue, year)
-    assert row is not None and row.fields(year) == fields
-
-
-@pytest.mark.parametrize(
-    "venue, year",
-    [
-        pytest.param("ICLR", 2019, id="before-the-row"),
-        pytest.param("AAAI", 2024, id="not-in-the-table"),
-        pytest.param("CoRR", 2024, id="corr-is-no-venue"),
-    ],
-)
-def test_unknown_venues_are_not_guessed(venue, year):
-    assert find_dblp_venue(venue, year) is None
-
-
-def a_year_of(row: DblpVenue) -> int:
-    """The row's first year, or 2024 for a row with no first year (``since`` left at 1900)."""
-    return row.since if row.since > 1900 else 2024
-
-
-@pytest.mark.parametrize("row", [pytest.param(r, id=r.dblp[0]) for r in DBLP_VENUES])
-def test_every_row_names_a_venue_of_the_venue_table(row):
-    name = next(iter(row.fields(a_year_of(row)).values()))
-    venue = match_venue(name)
-    assert venue is not None and venue.short == row.short
-
-
-# --- matching: whose paper, which version --------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "ours, theirs, reason",
-    [
-        pytest.param(
-            "GaLore: Memory-Efficient LLM Training by Gradient Low-Rank Projection",
-            "Q-GaLore: Quantized GaLore with INT4 Projection and Layer-Adaptive Low-Rank Gradients",
-            "another version",
-            id="q-variant",
-        ),
-        pytest.param(
-            "Qwen2 Technical Report", "Qwen2.5 Technical Report", "another version", id="point-five"
-        ),
-        pytest.param(
-            "EAGLE: Speculative Sampling Requires Rethinking Feature Uncertainty",
-            "EAGLE-2: Faster Inference of Language Models with Dynamic Draft Trees",
-            "another version",
-            id="dash-2",
-        ),
-        pytest.param(
-            "Outlier Suppression: Pushing the Limit of Low-bit Transformer Language Models",
-            "Outlier Suppression+: Accurate Quantization of Large Language "
-            "Models by Equivalent and Optimal Shifting and Scaling",
-            "another version",
-            id="plus",
-        ),
-        pytest.param(
-            "LoRA: Low-Rank Adaptation of Large Language Models",
-            "QLoRA: Efficient Finetuning of Quantized LLMs",
-            "another method name",
-            id="method-name",
-        ),
-        pytest.param(
-            "{AWQ}: Activation-aware Weight Quantization for {LLM} Compression and Acceleration",
-            "AWQ: Activation-aware Weight Quantization for On-Device "
-            "LLM Compression and Acceleration",
-            "",
-            id="retitled-same-paper",
-        ),
-        pytest.param(
-            "{SpQR}: A Sparse-Quantized Representation",
-            "SpQR: A Sparse-Quantized Representation",
-            "",
-            id="braces",
-        ),
-    ],
-)
-def test_variants(ours, theirs, reason):
-    assert variant_of(ours, theirs).startswith(reason) and bool(variant_of(ours, theirs)) == bool(
-        reason
-    )
-
-
-def test_a_near_title_that_is_another_version_is_refused_though_the_title_is_close():
-    # the Qwen team's reports: titles 96% alike, same first authors, a year apart
-    ours = Entry.make(
-        "q2",
-        "misc",
-        {
-            "title": "Qwen2 Technical Report",
-            "year": "2024",
-            "author": "An Yang and Baosong Yang and Binyuan Hui and Bo Zheng",
-        },
-    )
-    theirs = ours.with_fields(title="Qwen2.5 Technical Report")
-    scored = score(ours, theirs)
-    assert scored.title_score >= 92 and not scored.acceptable
-
-
-@pytest.mark.parametrize(
-    "ours, theirs, agree",
-    [
-        pytest.param(
-            "Hsieh, Cheng-Yu",
-            "Cheng-Yu Hsieh and Chun-Liang Li and Chih-Kuan Yeh",
-            True,
-            id="first-author-alone",
-        ),
-        pytest.param(
-            "Zhao, Jiawei and Zhang, Zhenyu and Chen, Beidi",
-            "Jiawei Zhao and Zhenyu Zhang and Beidi Chen and Zhangyang Wang",
-            True,
-            id="most-names",
-        ),
-        pytest.param(
-            "Hu, Edward J. and Shen, Yelong and Wang, Shean",
-            "Adam X. Yang and Maxime Robeyns and Xi Wang and Laurence Aitchison",
-            False,
-            id="one-shared-name",
-        ),
-    ],
-)
-def test_authors_agree_by_most_family_names(ours, theirs, agree):
-    assert authors_agree(ours, theirs) is agree
-
-
-@pytest.mark.parametrize(
-    "ours, theirs, prefix",
-    [
-        pytest.param("Zhao, Jiawei", "Jiawei Zhao and Zhenyu Zhang", True, id="first-alone"),
-        pytest.param("Zhao, Jiawei and others", "Jiawei Zhao and Zhenyu Zhang", True, id="et-al"),
-        pytest.param("Zhang, Zhenyu", "Jiawei Zhao and Zhenyu Zhang", False, id="not-first"),
-        pytest.param(
-            "Zhao, Jiawei and Zhang, Zhenyu", "Jiawei Zhao and Zhenyu Zhang", False, id="same-list"
-        ),
-    ],
-)
-def test_author_prefix(ours, theirs, prefix):
-    assert is_author_prefix(ours, theirs) is prefix
-
-
-def test_sources_that_name_different_venues_decide_nothing():
-    findings = Entry.make(
-        "a",
-        "inproceedings",
-        {
-            "year": "2023",
-            "booktitle": "Findings of the Association for Computational Linguistics: ACL 2023",
-        },
-    )
-    main = findings.with_fields(
-        booktitle="Proceedings of the 61st Annual Meeting of the "
-        "Association for Computational Linguistics (Volume 1: Long Papers)"
-    )
-    agreeing = decide([Candidate("dblp", findings, "d"), Candidate("crossref", findings, "c")])
-    assert agreeing.chosen is not None and agreeing.chosen.source == "crossref"
-    split = decide([Candidate("dblp", findings, "d"), Candidate("crossref", main, "c")])
-    assert split.chosen is None and len(split.conflicting) == 2
-
-
 # --- runs against the stand-in -------------------------------------------------------------------
 
 
-@pytest.fixture
-def ddb(tmp_path: Path) -> Path:
-    d = tmp_path / "db"
-    d.mkdir()
-    shutil.copyfile(REFS / "taxonomy.toml", d / "taxonomy.toml")
-    shutil.copyfile(DATA / "enrich_dblp.bib", d / "effllm.bib")
-    return d
-
-
-def dblp_only(ddb: Path, services: Services, tmp_path: Path, upgrade: bool = True):
+def dblp_only(ddb, services, tmp_path, upgrade: bool = True):
     db = Database.load(ddb)
-    client = HttpClient("DBLP", "effllm-bib/test", cache=ResponseCache(tmp_path / "cache"))
-    source = DblpSource(client, services.base)
+    source = stand_in_sources(services, tmp_path, crossref=False, arxiv=False).dblp
     report = enrich(
         Enricher(db, None, None, dblp=source, upgrade_preprints=upgrade, today="2026-12-01"),
         select_keys(db),
@@ -499,43 +192,50 @@ def test_without_the_flag_a_published_version_is_only_reported(ddb, services, tm
     )
 
 
-def test_announced_limits_never_speed_dblp_up(services, tmp_path):
-    source = DblpSource(HttpClient("DBLP", "effllm-bib/test"), services.base)
-    source.client.limiter.update({"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"})
-    assert source.client.limiter.limit / source.client.limiter.interval == 1.0
+# --- manners -------------------------------------------------------------------------------------
 
 
-def search_through_fault(services, tmp_path, fault):
-    sleeps: list[float] = []
+def test_announced_limits_never_speed_dblp_up(services):
+    source = DblpSource(HttpClient("DBLP", "effllm-bib/test", clock=services.clock), services.base)
+    limiter = source.client.limiter
+    assert limiter is not None and limiter.clock is services.clock
+    limiter.update({"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"})
+    assert limiter.limit / limiter.interval == 1.0
+
+
+def search_through_fault(services, tmp_path, fault) -> HttpClient:
     services.faults.append(fault)
     client = HttpClient(
         "DBLP",
         "effllm-bib/test",
         cache=ResponseCache(tmp_path / "c"),
-        sleep=sleeps.append,
+        clock=services.clock,
         backoff=1.0,
     )
     found = DblpSource(client, services.base).search("SpQR: A Sparse-Quantized Representation")
     assert [r.key for r in found][1] == "conf/iclr/DettmersSEKFABH24"
-    assert len(services.requests("/search")) == 2
-    return sleeps
+    assert len(services.requests(SEARCH)) == 2 and client.stats.retries == 1
+    return client
 
 
 def test_429_honours_retry_after(services, tmp_path):
     fault = Response("slow down", status=429, headers={"Retry-After": "3"})
-    assert search_through_fault(services, tmp_path, fault) == [3.0]
+    search_through_fault(services, tmp_path, fault)
+    assert (services.clock.sleeps, services.gaps(SEARCH)) == ([3.0], [3.0])
 
 
-def test_500_is_retried_with_backoff(services, tmp_path):
-    sleeps = search_through_fault(services, tmp_path, Response("oops", status=500))
-    assert len(sleeps) == 1 and 0.5 <= sleeps[0] <= 1.5
+def test_500_is_retried_with_backoff_and_the_limit_still_kept(services, tmp_path):
+    search_through_fault(services, tmp_path, Response("oops", status=500))
+    backoff = services.clock.sleeps[0]  # jittered around 1 s; the limiter adds what is missing
+    assert 0.5 <= backoff <= 1.5 and services.gaps(SEARCH) == [max(backoff, 1.0)]
 
 
-def test_a_persistent_500_is_a_clear_error(services, tmp_path):
+def test_a_persistent_500_is_a_clear_error(services):
     services.faults += [Response("oops", status=500)] * 3
-    client = HttpClient("DBLP", "effllm-bib/test", sleep=lambda s: None, retries=2)
+    client = HttpClient("DBLP", "effllm-bib/test", clock=services.clock, retries=2)
     with pytest.raises(ServiceError, match="DBLP: HTTP 500"):
         DblpSource(client, services.base).search("SpQR")
+    assert (len(services.requests(SEARCH)), client.stats.retries) == (3, 2)
 
 
 def test_manners_user_agent_and_one_request_a_second(runner, ddb, services, tmp_path):
@@ -544,11 +244,21 @@ def test_manners_user_agent_and_one_request_a_second(runner, ddb, services, tmp_
     asked = services.requests("/search/publ/api")
     assert len(asked) == 7
     assert all(r.headers.get("User-Agent", "").startswith("effllm-bib/") for r in asked)
-    times = services.times["/search/publ/api"]
-    # The server stamps a request when its thread runs, so under load one gap can shrink as the
-    # one before it grows; their sum cannot. Without the limiter every gap is milliseconds.
-    assert times[-1] - times[0] >= 0.95 * (len(times) - 1)
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.5
+    # every request to DBLP a second after the one before, and no other wait
+    assert services.gaps(SEARCH, "/rec/") == [1.0] * (len(services.log) - 1)
+    assert services.clock.sleeps == [1.0] * (len(services.log) - 1)
+
+
+def test_the_real_clock_really_waits_a_second_between_requests(services, tmp_path):
+    """The one test that sits through the limiter: the default clock is the real one, and two
+    searches take at least the second between them (load only makes them slower)."""
+    source = make_sources(crossref=False, arxiv=False, dblp_url=services.base, use_cache=False)
+    assert source.dblp is not None and source.dblp.client.clock is REAL_CLOCK
+    start = time.monotonic()
+    source.dblp.search("SpQR: A Sparse-Quantized Representation")
+    source.dblp.search("GaLore: Memory-Efficient LLM Training")
+    assert time.monotonic() - start >= 1.0 and len(services.requests(SEARCH)) == 2
+    assert services.clock.sleeps == []
 
 
 def test_second_run_sends_zero_requests(runner, ddb, services, tmp_path):
@@ -562,32 +272,22 @@ def test_second_run_sends_zero_requests(runner, ddb, services, tmp_path):
     assert "Crossref: 0 requests" in second.output and "DBLP: 0 requests" in second.output
 
 
-def test_a_doi_only_dblp_gave_is_asked_of_crossref_in_the_same_run(runner, services, tmp_path):
-    d = tmp_path / "db"
-    d.mkdir()
-    shutil.copyfile(REFS / "taxonomy.toml", d / "taxonomy.toml")
-    shutil.copyfile(DATA / "enrich.bib", d / "effllm.bib")
+def test_a_doi_only_dblp_gave_is_asked_of_crossref_in_the_same_run(runner, edb, services, tmp_path):
     empty = (HTTP / "crossref/search_empty.json").read_text()
     services.faults.append(Response(empty, content_type="application/json"))  # search: nothing
     args = ("enrich", "--upgrade-preprints", "--no-arxiv", "-k")
-    first = run_cli(runner, d, services, tmp_path, *args, "pending:distilling2023")
+    first = run_cli(runner, edb, services, tmp_path, *args, "pending:distilling2023")
     assert first.exit_code == 0, first.output
-    entry = Database.load(d).entries["hsieh2023distilling"]  # DBLP's authors gave its key
+    entry = Database.load(edb).entries["hsieh2023distilling"]  # DBLP's authors gave its key
     assert entry.get("doi") == "10.18653/v1/2023.findings-acl.507" and entry.type == "inproceedings"
     looked_up = [r.path for r in services.requests("/works/")]
     assert looked_up == ["/works/10.18653/v1/2023.findings-acl.507"]
     sent = len(services.log)
-    second = run_cli(runner, d, services, tmp_path, *args, "hsieh2023distilling")
+    second = run_cli(runner, edb, services, tmp_path, *args, "hsieh2023distilling")
     assert second.exit_code == 0 and len(services.log) == sent
 
 
-def test_sources_that_disagree_are_reported_and_none_applied(runner, services, tmp_path):
-    from .test_enrich import DATA as EDATA
-
-    d = tmp_path / "db"
-    d.mkdir()
-    shutil.copyfile(REFS / "taxonomy.toml", d / "taxonomy.toml")
-    shutil.copyfile(EDATA / "enrich.bib", d / "effllm.bib")
+def test_sources_that_disagree_are_reported_and_none_applied(runner, edb, services, tmp_path):
     # the arXiv record of Distilling step-by-step, with a journal reference naming EMNLP 2023
     # (Crossref and DBLP both say Findings of ACL 2023)
     feed = (HTTP / "arxiv/id_survey_batch.atom.xml").read_text()
@@ -598,7 +298,7 @@ def test_sources_that_disagree_are_reported_and_none_applied(runner, services, t
     )
     result = run_cli(
         runner,
-        d,
+        edb,
         services,
         tmp_path,
         "enrich",
@@ -615,7 +315,7 @@ def test_sources_that_disagree_are_reported_and_none_applied(runner, services, t
         "Findings of ACL 2023 (dblp: https://dblp.org/rec/conf/acl/HsiehLYNFRKLP23)"
         in result.output
     )
-    assert Database.load(d).entries["hsieh2023distilling"].type == "misc"
+    assert Database.load(edb).entries["hsieh2023distilling"].type == "misc"
 
 
 def test_fixtures_are_dblp_json():

@@ -12,6 +12,8 @@ from effllm_bib.database import Database
 from effllm_bib.enrich.engine import Enricher
 from effllm_bib.enrich.session import NOT_SAVED, SAVED, EnrichInterrupted, run_enrichment
 
+from .stand_in import run_cli
+
 KEYS = ["ada2020a", "ada2020b", "ada2020c", "ada2020d", "ada2020e"]
 BIB = "".join(
     f"@article{{{key},\n  author = {{Lovelace, Ada}},\n  title = {{Paper {key[-1].upper()}}},\n"
@@ -160,3 +162,69 @@ def test_ctrl_c_after_no_change_leaves_the_file_byte_for_byte(tmp_path: Path) ->
     with pytest.raises(EnrichInterrupted):
         run_enrichment(enricher_for(path, source), KEYS, save=True, checkpoint_every=1)
     assert path.read_text() == NOT_CANONICAL
+
+
+# --- through the command line, against the HTTP stand-in (tests/stand_in.py) ----------------
+
+
+def fail_at_fifth_entry(monkeypatch, error: BaseException) -> None:
+    from effllm_bib.enrich import engine
+
+    calls = {"n": 0}
+    original = engine.Enricher.from_crossref
+
+    def failing(self, key, report, *rest):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise error
+        return original(self, key, report, *rest)
+
+    monkeypatch.setattr(engine.Enricher, "from_crossref", failing)
+
+
+@pytest.mark.parametrize(
+    "args, message, written",
+    [
+        pytest.param(
+            [],
+            "effllm-bib: error: interrupted; the entries enriched so far are saved. "
+            "Run again to resume.",
+            True,
+            id="saved",
+        ),
+        pytest.param(
+            ["--dry-run"],
+            "effllm-bib: error: interrupted; nothing was written (dry run).",
+            False,
+            id="dry-run",
+        ),
+    ],
+)
+def test_interrupt_message(runner, edb, services, tmp_path, monkeypatch, args, message, written):
+    """The last line says whether the work so far was saved; stdout stays empty."""
+    fail_at_fifth_entry(monkeypatch, KeyboardInterrupt())
+    before = (edb / "effllm.bib").read_bytes()
+    result = run_cli(runner, edb, services, tmp_path, "enrich", *args)
+    assert (result.exit_code, result.stderr.splitlines()[-1], result.stdout) == (130, message, "")
+    assert ((edb / "effllm.bib").read_bytes() != before) == written
+
+
+def test_interrupt_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+    fail_at_fifth_entry(monkeypatch, KeyboardInterrupt())
+    result = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert result.exit_code == 130
+    db = Database.load(edb)  # the file is whole and holds the work done before the interrupt
+    assert db.entries["li2021prefix"].get("author") == "Li, Xiang Lisa and Liang, Percy"
+    monkeypatch.undo()
+    resumed = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert resumed.exit_code == 0
+
+
+def test_crash_keeps_what_was_enriched(runner, edb, services, tmp_path, monkeypatch):
+    fail_at_fifth_entry(monkeypatch, RuntimeError("simulated crash"))
+    result = run_cli(runner, edb, services, tmp_path, "enrich")
+    assert isinstance(result.exception, RuntimeError)
+    assert (
+        Database.load(edb).entries["li2021prefix"].get("author")
+        == "Li, Xiang Lisa and Liang, Percy"
+    )

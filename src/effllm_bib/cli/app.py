@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from ..database import Database
+    from ..enrich.http import Clock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,8 +62,9 @@ def category_option(
 
 
 class State:
-    def __init__(self, db: str | None) -> None:
+    def __init__(self, db: str | None = None, clock: Clock | None = None) -> None:
         self.db = db
+        self.clock = clock  # what the outside services' waits are spent on; None: the real one
 
     def load(self, create: bool = False, strict: bool = True) -> Database:
         """Read-only: no lock is taken and nothing is written. ``strict=False`` reads a file
@@ -184,7 +186,8 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """The bibliography of 'Efficient Large Language Models: A Survey', as one checked database."""
-    ctx.obj = State(db)
+    # A caller may hand in its own State (``cli.main(obj=State(clock=...))``): --db fills it in.
+    ctx.ensure_object(State).db = db
 
 
 def _help(name: str, func: Callable[..., Any]) -> dict[str, str]:

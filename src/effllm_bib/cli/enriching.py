@@ -20,9 +20,7 @@ from .app import (
 )
 
 if TYPE_CHECKING:
-    from ..enrich.arxiv import ArxivSource
-    from ..enrich.crossref import CrossrefSource
-    from ..enrich.dblp import DblpSource
+    from ..enrich.sources import Sources
 
 # --- enrichment ------------------------------------------------------------------------------
 
@@ -80,7 +78,8 @@ def source_options(func: F) -> F:
     return func
 
 
-def _sources(opts: dict[str, Any]) -> tuple[CrossrefSource | None, ArxivSource | None]:
+def _sources(state: State, opts: dict[str, Any]) -> Sources:
+    from ..enrich.http import REAL_CLOCK
     from ..enrich.sources import make_sources
 
     if not opts["mailto"] and not opts["no_crossref"] and not opts["offline"]:
@@ -90,13 +89,16 @@ def _sources(opts: dict[str, Any]) -> tuple[CrossrefSource | None, ArxivSource |
     return make_sources(
         crossref=not opts["no_crossref"],
         arxiv=not opts["no_arxiv"],
+        dblp=not opts["no_dblp"],
         crossref_url=opts["crossref_url"],
         arxiv_url=opts["arxiv_url"],
+        dblp_url=opts["dblp_url"],
         mailto=opts["mailto"],
         cache_dir=opts["cache_dir"],
         cache_days=opts["cache_days"],
         use_cache=not opts["no_cache"],
         offline=opts["offline"],
+        clock=state.clock or REAL_CLOCK,
     )
 
 
@@ -115,21 +117,6 @@ def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
         "no_dblp",
     )
     return {n: kwargs.pop(n) for n in names}
-
-
-def _dblp(opts: dict[str, Any]) -> DblpSource | None:
-    from ..enrich.sources import make_dblp
-
-    if opts["no_dblp"]:
-        return None
-    return make_dblp(
-        dblp_url=opts["dblp_url"],
-        mailto=opts["mailto"],
-        cache_dir=opts["cache_dir"],
-        cache_days=opts["cache_days"],
-        use_cache=not opts["no_cache"],
-        offline=opts["offline"],
-    )
 
 
 def _requests_line(*sources: Any) -> str:
@@ -182,12 +169,12 @@ def enrich(
     opts = _source_kwargs(kwargs)
     with state.update(dry_run=dry_run) as db:
         chosen = select_keys(db, categories, keys)
-        crossref, arxiv = _sources(opts)
+        crossref, arxiv, dblp = _sources(state, opts)
         enricher = Enricher(
             db,
             crossref,
             arxiv,
-            dblp=_dblp(opts),
+            dblp=dblp,
             overwrite={f.lower() for f in overwrite},
             upgrade_preprints=upgrade_preprints,
         )
@@ -234,8 +221,8 @@ def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs:
     with state.update() as db:
         if not categories and db.has_taxonomy:
             raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
-        crossref, arxiv = _sources(opts)
-        enricher = Enricher(db, crossref, arxiv, dblp=_dblp(opts))
+        crossref, arxiv, dblp = _sources(state, opts)
+        enricher = Enricher(db, crossref, arxiv, dblp=dblp)
         try:
             result = add_paper(enricher, identifier, categories)
         finally:

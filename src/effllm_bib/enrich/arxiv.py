@@ -37,7 +37,7 @@ class ArxivSource:
         self.base_url = base_url
         if client.limiter is None:
             # arXiv asks API users for no more than one request every three seconds.
-            client.limiter = RateLimiter(limit=1.0, interval=3.0, ceiling=1 / 3)
+            client.limiter = RateLimiter(1.0, 3.0, ceiling=1 / 3, clock=client.clock)
 
     def fetch(self, ids: Iterable[str]) -> dict[str, ArxivRecord | None]:
         """Records by id; ``None`` for ids arXiv does not return. Batches of up to 100 ids."""

@@ -82,7 +82,8 @@ class CrossrefSource:
         self.base_url = base_url.rstrip("/")
         self.mailto = mailto
         if client.limiter is None:
-            client.limiter = RateLimiter(limit=POLITE_LIMIT if mailto else PUBLIC_LIMIT)
+            limit = POLITE_LIMIT if mailto else PUBLIC_LIMIT
+            client.limiter = RateLimiter(limit, clock=client.clock)
         self._cr = Crossref(
             base_url=self.base_url, mailto=mailto, ua_string=f"effllm-bib/{__version__}"
         )

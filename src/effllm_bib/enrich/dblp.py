@@ -99,7 +99,7 @@ class DblpSource:
         self.base_url = base_url.rstrip("/")
         if client.limiter is None:
             # DBLP asks API users for restraint: one request a second at most.
-            client.limiter = RateLimiter(limit=1.0, interval=1.0, ceiling=1.0)
+            client.limiter = RateLimiter(1.0, 1.0, ceiling=1.0, clock=client.clock)
 
     def search(self, title: str, hits: int = HITS) -> list[DblpRecord]:
         """Records whose title matches ``title`` (DBLP's own ranking, best first)."""

@@ -4,7 +4,9 @@
   expiry, so a second run over the same entries sends no request; ``offline`` serves from it alone;
 - a rate limiter that reads ``x-rate-limit-limit``/``x-rate-limit-interval`` from responses;
 - retries with exponential backoff and jitter on 429, 5xx and timeouts, honouring ``Retry-After``;
-  a refused connection or an unknown host is not retried (:class:`Unreachable`).
+  a refused connection or an unknown host is not retried (:class:`Unreachable`);
+- every wait (rate limit, back-off) through a :class:`Clock` given to the constructor, the real
+  one by default, so a caller (a test) can count the waits instead of sitting through them.
 
 A 404 is an answer, not a fault: it is returned (and cached), never retried.
 """
@@ -21,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx2
@@ -66,6 +68,27 @@ def unreachable_message(url: str, exc: Exception) -> str:
         f"cannot reach {host} ({reason}): no network? check your connection, or run with "
         "--offline to answer from earlier runs' cached responses alone."
     )
+
+
+class Clock(Protocol):
+    """Where the client waits: ``now()`` (seconds, monotonic) and ``sleep(seconds)``."""
+
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    """``time.monotonic`` and ``time.sleep``."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+REAL_CLOCK: Clock = RealClock()
 
 
 def default_cache_dir() -> Path:
@@ -123,16 +146,15 @@ class RateLimiter:
     limit: float
     interval: float = 1.0
     ceiling: float | None = None  # requests a second never exceeded, whatever is announced
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
+    clock: Clock = REAL_CLOCK
     _next: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait(self) -> None:
         with self._lock:
-            now = self.clock()
+            now = self.clock.now()
             if now < self._next:
-                self.sleep(self._next - now)
+                self.clock.sleep(self._next - now)
                 now = self._next
             self._next = now + self.interval / self.limit
 
@@ -174,11 +196,12 @@ class Stats:
     sent: int = 0
     cache_hits: int = 0
     retries: int = 0
-    seconds: float = 0.0  # wall time spent in requests, rate-limit waits and back-offs included
+    seconds: float = 0.0  # the clock's time in requests, rate-limit waits and back-offs included
 
 
 class HttpClient:
-    """GET with cache, rate limit and retries. One instance per service."""
+    """GET with cache, rate limit and retries. One instance per service; a source gives the
+    client without a limiter one of its own, on the client's ``clock``."""
 
     def __init__(
         self,
@@ -192,7 +215,7 @@ class HttpClient:
         retries: int = 4,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock = REAL_CLOCK,
         transport: httpx2.BaseTransport | None = None,
     ) -> None:
         self.service = service
@@ -204,7 +227,7 @@ class HttpClient:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self.sleep = sleep
+        self.clock = clock
         self.stats = Stats()
         self.unreachable = ""  # set by the first refused connection: nothing is sent after it
         self._client = httpx2.Client(transport=transport, follow_redirects=True)
@@ -260,11 +283,11 @@ class HttpClient:
             )
         if self.unreachable:
             raise Unreachable(self.service, self.unreachable)
-        start = time.monotonic()
+        start = self.clock.now()
         try:
             return self._send(url, params, send)
         finally:
-            self.stats.seconds += time.monotonic() - start
+            self.stats.seconds += self.clock.now() - start
 
     def _send(
         self, url: str, params: Mapping[str, Any] | None, send: Callable[[], httpx2.Response]
@@ -312,4 +335,4 @@ class HttpClient:
             delay = announced
         else:
             delay = self.backoff * (2**attempt) * (0.5 + random.random())  # full jitter around 2^n
-        self.sleep(min(delay, self.max_backoff))
+        self.clock.sleep(min(delay, self.max_backoff))
