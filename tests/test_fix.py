@@ -1,7 +1,8 @@
 import pytest
 
-from effllm_bib.fix import fix_entry, protect_unprotected
+from effllm_bib.fix import fix_entry
 from effllm_bib.model import Entry
+from effllm_bib.tex_escape import protect_words
 
 
 def e(**fields):
@@ -47,7 +48,7 @@ def test_fix_is_idempotent_and_keeps_good_entries():
 
 
 def test_protect_leaves_nested_braces_alone():
-    assert protect_unprotected("{A {GPT} b} with LoRA") == "{A {GPT} b} with {LoRA}"
+    assert protect_words("{A {GPT} b} with LoRA") == "{A {GPT} b} with {LoRA}"
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,12 @@ def test_protect_leaves_nested_braces_alone():
         pytest.param(r"M\"uller on LLaMA", r"M\"uller on {LLaMA}", id="control-symbol"),
         pytest.param(r"Cost $O(N^2)$ on GPUs", r"Cost $O(N^2)$ on {GPUs}", id="math"),
         pytest.param(r"Cost $O(NM on GPUs", r"Cost $O(NM on GPUs", id="unclosed-math"),
+        pytest.param("{LLM}-Pruner: On", "{LLM-Pruner}: On", id="partly-braced-name"),
+        pytest.param("Efficient Q-{GaLore}", "Efficient {Q-GaLore}", id="braced-tail"),
+        pytest.param("{GPT}-4 and {GPT}-3.5", "{GPT}-4 and {GPT}-3.5", id="nothing-lowered"),
+        pytest.param("{The {GPU}-Way} On", "{The {GPU}-Way} On", id="inside-a-group"),
+        pytest.param(r"$\infty$-Former", r"$\infty$-Former", id="after-math"),
     ],
 )
 def test_protect_never_touches_control_sequences_or_math(title, fixed):
-    assert protect_unprotected(title) == fixed
+    assert protect_words(title) == fixed

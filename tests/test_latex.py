@@ -48,15 +48,23 @@ def test_to_text(latex, text):
         ),
         pytest.param(
             "KV-Runahead: Scalable Causal LLM",
-            "{KV}-Runahead: Scalable Causal {LLM}",
+            "{KV-Runahead}: Scalable Causal {LLM}",
             id="hyphen-colon",
         ),
         pytest.param("Soaring from 4K to 400K", "Soaring from {4K} to {400K}", id="digits"),
         pytest.param(
-            "FLM-101B: with $100 K Budget", "{FLM}-{101B}: with \\$100 K Budget", id="dollar"
+            "FLM-101B: with $100 K Budget", "{FLM-101B}: with \\$100 K Budget", id="dollar"
         ),
         pytest.param("E^2-LLM:Efficient", "E\\^{}2-{LLM}:Efficient", id="caret"),
         pytest.param("Curated {GPT} & more", "Curated {GPT} \\& more", id="already-braced"),
+        pytest.param("LLM-Pruner: On", "{LLM-Pruner}: On", id="method-name-hyphen"),
+        pytest.param(
+            "DeepSpeed-Inference: Enabling", "{DeepSpeed-Inference}: Enabling", id="two-camel-parts"
+        ),
+        pytest.param("GPT3.int8(): 8-bit", "{GPT3.int8()}: 8-bit", id="dotted-call"),
+        pytest.param("Pre-Trained Models", "Pre-Trained Models", id="plain-hyphenated-words"),
+        pytest.param("Scaling to LLMs.", "Scaling to {LLMs}.", id="sentence-end"),
+        pytest.param("Llama-2-7B and U.S. data", "{Llama-2-7B} and U.S. data", id="three-parts"),
     ],
 )
 def test_protect_title(title, expected):

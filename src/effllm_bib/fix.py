@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from .identifiers import normalize_doi, normalize_pages
 from .model import Entry
-from .tex_escape import needs_protection
+from .tex_escape import protect_words
 from .vocab import MONTHS, arxiv_id, is_identifier_field
 
 
@@ -59,54 +59,11 @@ def fix_pages(e: Entry) -> Entry:
     )
 
 
-def protect_unprotected(title: str) -> str:
-    """Brace the depth-0 words with an inner capital; braced parts, control sequences
-    (``\\TeX``, ``\\LaTeX{}``, ``\\mbox{...}``, ``\\"o``) and math (``$...$``) stay as they are."""
-    out: list[str] = []
-    depth, token, i, n = 0, "", 0, len(title)
-
-    def flush() -> None:
-        nonlocal token
-        if token:
-            out.append(f"{{{token}}}" if depth == 0 and needs_protection(token) else token)
-            token = ""
-
-    while i < n:
-        c = title[i]
-        if c.isalnum() and depth == 0:
-            token += c
-            i += 1
-            continue
-        flush()
-        if c == "\\" and i + 1 < n:
-            j = i + 1
-            while j < n and title[j].isalpha():
-                j += 1
-            j = max(j, i + 2)  # a control symbol such as \\" or \\&
-            out.append(title[i:j])
-            i = j
-            continue
-        if c == "$" and depth == 0:
-            end = title.find("$", i + 1)
-            end = n - 1 if end < 0 else end
-            out.append(title[i : end + 1])
-            i = end + 1
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        out.append(c)
-        i += 1
-    flush()
-    return "".join(out)
-
-
 def fix_title(e: Entry) -> Entry:
     title = e.get("title")
     if not title or "title" in e.bare:
         return e
-    fixed = protect_unprotected(title)
+    fixed = protect_words(title)
     return e.with_fields(title=fixed) if fixed != title else e
 
 

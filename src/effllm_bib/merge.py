@@ -25,7 +25,7 @@ from .model import Entry, Extra, Problem, Severity
 from .names import normalize_names
 from .resolve import uses_macros
 from .survey_record import survey_derived
-from .tex_escape import protect_title
+from .tex_escape import protect_title, protect_words
 from .venues import VENUE_FIELD, mistyped_venue
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
@@ -74,9 +74,7 @@ def _incoming_value(name: str, value: str, bare: bool = False) -> str:
         if "{" in value:
             return value  # braces: curated LaTeX, taken as it is
         if "\\" in value or "$" in value:
-            from .fix import protect_unprotected
-
-            return protect_unprotected(value)  # LaTeX: control sequences and math untouched
+            return protect_words(value)  # LaTeX: control sequences and math untouched
         return protect_title(value)
     if name == "doi":
         return normalize_doi(value) or value

@@ -23,25 +23,101 @@ def escape_latex(text: str) -> str:
     return _CARET_TILDE.sub(r"\\\1{}", text)
 
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
-
-
 def needs_protection(token: str) -> bool:
     """A token BibTeX styles would damage by lower-casing: an upper-case letter after the first."""
     return any(c.isupper() for c in token[1:])
 
 
+# A word of a title as BibTeX styles see it: parts joined by '-' or '.', each a run of letters and
+# digits or a group of them in braces, with an optional '()' (``LLM-Pruner``, ``{KV}-Runahead``,
+# ``GPT3.int8()``). Not inside a word, a control sequence (``\LaTeX``) or just after a group.
+_PART = r"(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+)"
+_WORD = re.compile(
+    rf"(?<![A-Za-z0-9}}\\]){_PART}(?:[-.]{_PART})*(?:\(\))?(?![A-Za-z0-9{{]|\.[A-Za-z0-9])"
+)
+_SPLIT = re.compile(r"([-.])")
+
+
+def _word_parts(word: str) -> list[tuple[str, bool]]:
+    """(text, braced) of each part of a word matched by :data:`_WORD`."""
+    core = word.removesuffix("()")
+    return [(p.strip("{}"), p.startswith("{")) for p in _SPLIT.split(core)[::2]]
+
+
+def _needs_whole_word_braces(word: str) -> bool:
+    """Whether BibTeX would lower-case a capital of ``word`` that its author wrote on purpose.
+
+    A single part is damaged when it has an inner capital (``LoRA``). A word of several parts is
+    a name (``LLM-Pruner``, ``DeepSpeed-Inference``, ``GPT3.int8()``) when one part is braced or
+    has an inner capital; styles lower-case every other capital of it (``LLM-pruner``), so the
+    whole word is braced."""
+    parts = _word_parts(word)
+    if len(parts) == 1:
+        text, braced = parts[0]
+        return not braced and needs_protection(text)
+    named = any(braced or needs_protection(text) for text, braced in parts)
+    lowered = any(not braced and any(c.isupper() for c in text) for text, braced in parts)
+    return named and lowered
+
+
+def _outside_groups_and_math(title: str) -> list[bool]:
+    """For each character: whether it is at brace depth 0 and outside ``$...$``."""
+    free = [False] * len(title)
+    depth, math, i = 0, False, 0
+    while i < len(title):
+        c = title[i]
+        if c == "\\":
+            i += 2  # an escaped character (\$, \{) is no delimiter
+            continue
+        if c == "$" and depth == 0:
+            math = not math
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(depth - 1, 0)
+        free[i] = depth == 0 and not math and c != "$"
+        if c == "{" and depth == 1 and not math:
+            free[i] = True  # the opening brace of a group at depth 0
+        i += 1
+    return free
+
+
+def unprotected_words(title: str) -> list[str]:
+    """The words of a title (LaTeX) whose capitals BibTeX styles would lower-case: a part with an
+    inner capital outside braces, or a name of several parts only partly braced."""
+    free = _outside_groups_and_math(title)
+    return [
+        m.group(0)
+        for m in _WORD.finditer(title)
+        if free[m.start()] and _needs_whole_word_braces(m.group(0))
+    ]
+
+
+def protect_words(title: str) -> str:
+    """Brace each word :func:`unprotected_words` finds, whole (``{LLM}-Pruner`` becomes
+    ``{LLM-Pruner}``); braced parts, control sequences (``\\TeX``, ``\\mbox{...}``) and math
+    (``$...$``) stay as they are."""
+    free = _outside_groups_and_math(title)
+
+    def brace(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if not free[m.start()] or not _needs_whole_word_braces(word):
+            return word
+        return "{" + word.replace("{", "").replace("}", "") + "}"
+
+    return _WORD.sub(brace, title)
+
+
 def protect_title(title: str) -> str:
-    """Escape specials and brace tokens such as ``GPTQ``, ``LoRA``, ``LLMs`` or ``4K``.
+    """Escape specials and brace the words styles would damage: ``GPTQ``, ``LoRA``, ``LLMs``,
+    ``4K``, and names of several parts whole (``{LLM-Pruner}``, ``{GPT3.int8()}``).
 
     A title that already has braces is taken as curated and only escaped.
     """
     title = escape_latex(title)
     if "{" in title.replace("\\^{}", "").replace("\\~{}", ""):
         return title
-    return _TOKEN.sub(
-        lambda m: f"{{{m.group(0)}}}" if needs_protection(m.group(0)) else m.group(0), title
-    )
+    return protect_words(title)
 
 
 # --- symbols pdflatex typesets only in math mode ------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from ..decisions import ACCEPTED_NAME
 from .context import Context
-from .field_text import unprotected_words
 from .general import REQUIRED
 from .runner import CheckResult, NotAWarningError, accept_warning, check_database, check_entries
 from .table import RULE_TABLE, RULES_BY_ID, RuleInfo
@@ -26,5 +25,4 @@ __all__ = [
     "accept_warning",
     "check_database",
     "check_entries",
-    "unprotected_words",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from ..identifiers import arxiv_id_from_url, normalize_arxiv_id, normalize_doi, normalize_pages
 from ..model import Entry, Problem
-from ..tex_escape import needs_protection
+from ..tex_escape import unprotected_words
 from ..vocab import (
     ARXIV_DOI_PREFIX,
     eprint_names_arxiv,
@@ -47,23 +47,6 @@ def balanced(value: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
-
-
-def unprotected_words(title: str) -> list[str]:
-    """Tokens with an inner capital that are not inside braces."""
-    out, depth, token = [], 0, ""
-    for c in title + " ":
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        if depth == 0 and c.isalnum():
-            token += c
-            continue
-        if token and needs_protection(token):
-            out.append(token)
-        token = ""
-    return out
 
 
 def _identifiers(
