@@ -104,7 +104,7 @@ CURATED = {
     ("gathered.bib", "guo2023olive", "booktitle"),
     # the Anthology's final page numbers (the XML version that carries the DOI)
     ("gathered.bib", "song2025accelerated", "pages"),
-    # published versions of issue 10, half a (data/lookups/2026-12-01-published-a.bib, each with
+    # published versions, half a (data/lookups/2026-12-01-published-a.bib, each with
     # its venue page in `sources`): gathered.bib holds the arXiv preprint's type, year, title,
     # author list and arXiv DOI
     ("gathered.bib", "ankner2024perplexed", "type"),
@@ -164,7 +164,7 @@ CURATED = {
     ("gathered.bib", "ning2023skeleton", "title"),
     ("gathered.bib", "ning2023skeleton", "type"),
     ("gathered.bib", "ning2023skeleton", "year"),
-    # published versions of issue 10, half b (data/lookups/2026-12-01-published-b.bib, each with
+    # published versions, half b (data/lookups/2026-12-01-published-b.bib, each with
     # its venue page in `sources`), and the audit's corrected titles
     ("gathered.bib", "song2025sparsified", "type"),  # TMLR; gathered.bib has the preprint
     ("gathered.bib", "xia2023sheared", "type"),  # ICLR 2024; gathered.bib has the preprint

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..export import FORMATS
+from ..export import ARXIV_POLICIES, FORMATS
 from .app import State, category_option, command, friendly_errors, pass_state
 
 if TYPE_CHECKING:
+    from ..export.arxiv_ids import ArxivPolicy
     from ..export.select import Format, KeywordMode
 
 
@@ -53,6 +54,14 @@ if TYPE_CHECKING:
 @click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
 @click.option("--venue", metavar="NAME", help="Only this venue (NeurIPS, ICLR, ACL, or any text).")
 @click.option("--published-only", is_flag=True, help="Drop arXiv-only preprints and web pages.")
+@click.option(
+    "--arxiv",
+    type=click.Choice(ARXIV_POLICIES),
+    default="preprints",
+    show_default=True,
+    help="Which entries carry their arXiv id: preprints only (published papers are cited as "
+    "published; biblatex keeps eprint, which styles can hide), all, or none.",
+)
 @click.option("-k", "--keys", "keys", multiple=True, metavar="KEY", help="Only these keys.")
 @click.option(
     "--keys-from",
@@ -73,6 +82,7 @@ def export(
     since: int | None,
     venue: str | None,
     published_only: bool,
+    arxiv: ArxivPolicy,
     keys: tuple[str, ...],
     keys_from: Path | None,
 ) -> None:
@@ -99,6 +109,7 @@ def export(
         published_only,
         keys,
         keys_from,
+        arxiv,
     )
     selection = select_export(db, request)
     if all_categories and output is not None:

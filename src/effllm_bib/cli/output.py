@@ -5,11 +5,15 @@ no other command's options)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..export import BACKENDS, STYLES
+from ..export import ARXIV_POLICIES, BACKENDS, STYLES
 from .app import State, _fail, category_option, command, friendly_errors, group, pass_state
+
+if TYPE_CHECKING:
+    from ..export.arxiv_ids import ArxivPolicy
 
 
 @command("refs")
@@ -35,6 +39,14 @@ from .app import State, _fail, category_option, command, friendly_errors, group,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of stdout.",
 )
+@click.option(
+    "--arxiv",
+    type=click.Choice(ARXIV_POLICIES),
+    default="preprints",
+    show_default=True,
+    help="Which entries the list gives with their arXiv id (as export --arxiv; the survey "
+    "style links every one).",
+)
 @click.option("--no-cache", is_flag=True, help="Format every entry afresh (no on-disk cache).")
 @pass_state
 @friendly_errors
@@ -44,6 +56,7 @@ def refs(
     style: str,
     backend: str,
     output: Path | None,
+    arxiv: ArxivPolicy,
     no_cache: bool,
 ) -> None:
     from ..export.formatted import default_directory, render_entries, survey_markdown, write_list
@@ -59,7 +72,7 @@ def refs(
         text = survey_markdown(entries, db.taxonomy, cache, top)
     else:
         notes: list[str] = []
-        rendered = render_entries(entries, style, backend, cache, notes, db.bib_path)
+        rendered = render_entries(entries, style, backend, cache, notes, db.bib_path, arxiv)
         text = write_list(rendered, backend)
         for note in notes:
             click.echo(f"note: {note}", err=True)

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the command line reads FORMATS & co. at start-up: keep this module light
     from ..model import Entry, Extra
     from ..taxonomy import Taxonomy
+    from .arxiv_ids import ArxivPolicy
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha", "survey")  # pybtex styles, survey is ours
 BACKENDS = ("text", "markdown", "html", "latex")  # pybtex backends
+ARXIV_POLICIES = ("preprints", "all", "none")  # export --arxiv: see arxiv_ids.py
 EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "ris": ".ris"}
 
 
@@ -36,23 +38,26 @@ def with_tags(entries: Iterable[Entry], taxonomy: Taxonomy | None, mode: str) ->
     return [e.with_fields(keywords=", ".join(keyword_tags(e, taxonomy, mode))) for e in entries]
 
 
-def renderer(fmt: str, strings: Sequence[Extra] = ()) -> Callable[[list[Entry], str], str]:
+def renderer(
+    fmt: str, strings: Sequence[Extra] = (), arxiv: ArxivPolicy = "preprints"
+) -> Callable[[list[Entry], str], str]:
     """The function that writes entries in ``fmt`` (header comment where the format has one);
-    .bib formats write the ``@string`` definitions given before the entries."""
+    .bib formats write the ``@string`` definitions given before the entries; ``arxiv`` says
+    which entries keep their arXiv id (:mod:`.arxiv_ids`)."""
     if fmt == "bibtex":
         from .bibtex import export_bibtex
 
-        return lambda entries, header: export_bibtex(entries, header, strings=strings)
+        return lambda entries, header: export_bibtex(entries, header, strings=strings, arxiv=arxiv)
     if fmt == "biblatex":
         from .biblatex import export_biblatex
 
-        return lambda entries, header: export_biblatex(entries, header, strings=strings)
+        return lambda entries, header: export_biblatex(entries, header, strings, arxiv)
     if fmt == "csl-json":
         from .csljson import export_csl_json
 
-        return lambda entries, header: export_csl_json(entries)
+        return lambda entries, header: export_csl_json(entries, arxiv)
     if fmt == "ris":
         from .ris import export_ris
 
-        return lambda entries, header: export_ris(entries)
+        return lambda entries, header: export_ris(entries, arxiv)
     raise ValueError(f"unknown format {fmt!r}")

@@ -10,6 +10,7 @@ from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
 from ..tex_escape import latin_latex
 from ..vocab import IDENTIFIERS, arxiv_id
+from .arxiv_ids import ArxivPolicy, cite_arxiv
 
 RENAMED = {"journal": "journaltitle", "primaryclass": "eprintclass"}
 # An ISO 8601-2 (EDTF) date or range as biber reads it in `date`: 2020, 2020-05, 2020-05-07,
@@ -47,8 +48,12 @@ def for_biblatex(entry: Entry) -> Entry:
 
 
 def export_biblatex(
-    entries: Iterable[Entry], header: str = "", strings: Iterable[Extra] = ()
+    entries: Iterable[Entry],
+    header: str = "",
+    strings: Iterable[Extra] = (),
+    arxiv: ArxivPolicy = "preprints",
 ) -> str:
     extras = [Extra("comment", header)] if header else []
     extras += list(strings)
-    return format_bib([for_biblatex(e) for e in entries], extras)
+    converted = [for_biblatex(cite_arxiv(e, arxiv, keep_eprint=True)) for e in entries]
+    return format_bib(converted, extras)

@@ -13,6 +13,7 @@ from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
 from ..tex_escape import ascii_latex
 from ..vocab import IDENTIFIERS, arxiv_id
+from .arxiv_ids import ArxivPolicy, cite_arxiv
 
 
 def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -> Entry:
@@ -68,10 +69,11 @@ def export_bibtex(
     arxiv_note: bool = True,
     ascii_only: bool = True,
     strings: Iterable[Extra] = (),
+    arxiv: ArxivPolicy = "preprints",
 ) -> str:
     """Entries in their order (``crossref`` targets moved after the entries that refer to them),
-    after the ``@string`` definitions given."""
+    after the ``@string`` definitions given; ``arxiv`` says which entries keep their arXiv id."""
     extras = [Extra("comment", header)] if header else []
     extras += list(strings)
-    converted = [for_bibtex(e, arxiv_note, ascii_only) for e in entries]
+    converted = [for_bibtex(cite_arxiv(e, arxiv), arxiv_note, ascii_only) for e in entries]
     return format_bib(converted, extras, sort=False)

@@ -16,6 +16,7 @@ from ..latex import plain
 from ..model import Entry
 from ..names import csl_names
 from ..vocab import MONTH_NAMES, arxiv_id, arxiv_url
+from .arxiv_ids import ArxivPolicy, cite_arxiv
 
 TYPES = {
     "article": "article-journal", "periodical": "article-journal", "suppperiodical": "article-journal",
@@ -197,8 +198,8 @@ def indented_json(value: Any, indent: str = "") -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
 
 
-def export_csl_json(entries: Iterable[Entry]) -> str:
-    return indented_json([csl_item(e) for e in entries]) + "\n"
+def export_csl_json(entries: Iterable[Entry], arxiv: ArxivPolicy = "preprints") -> str:
+    return indented_json([csl_item(cite_arxiv(e, arxiv)) for e in entries]) + "\n"
 
 
 def page_range(entry: Entry) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from ..errors import EffllmBibError, InputFileError
 from ..files import write_atomic
 from ..model import Entry
 from ..taxonomy import Taxonomy
+from .arxiv_ids import ArxivPolicy, cite_arxiv
 from .bibtex import export_bibtex, for_bibtex
 
 
@@ -84,8 +85,10 @@ def render_entries(
     cache_dir: Path | None = None,
     warnings: list[str] | None = None,
     bib_path: Path | None = None,
+    arxiv: ArxivPolicy = "preprints",
 ) -> list[tuple[str, str, str]]:
-    """(key, label, rendered text) for each entry, in the style's order.
+    """(key, label, rendered text) for each entry, in the style's order. ``arxiv`` says which
+    entries keep their arXiv id (the survey style, the survey's own list, links every one).
 
     An entry that lacks a field its type's template requires (``plain`` needs the authors of an
     ``@inproceedings``) is formatted with the style's ``@misc`` template, and ``warnings`` says so.
@@ -95,7 +98,8 @@ def render_entries(
     from pybtex.style.template import FieldIsMissing
 
     # pybtex's styles print eprint themselves, and pybtex reads Unicode better than LaTeX macros.
-    text = export_bibtex(entries, arxiv_note=False, ascii_only=False)
+    policy: ArxivPolicy = "all" if style == "survey" else arxiv
+    text = export_bibtex(entries, arxiv_note=False, ascii_only=False, arxiv=policy)
     try:
         data = parse_string(text, "bibtex")
     except PybtexError as exc:  # names pybtex cannot split, keys that differ only in case
@@ -120,7 +124,9 @@ def render_entries(
     for label, entry in zip(labels, ordered, strict=True):
         source = ours.get(entry.key)
         text_ = (
-            format_entry(for_bibtex(source, False, False)) if source else entry.to_string("bibtex")
+            format_entry(for_bibtex(cite_arxiv(source, policy), False, False))
+            if source
+            else entry.to_string("bibtex")
         )
         digest = hashlib.sha256(f"{salt}\0{label}\0{text_}".encode()).hexdigest()
         used.add(digest)

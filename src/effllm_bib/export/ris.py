@@ -11,6 +11,7 @@ from ..latex import plain
 from ..model import Entry
 from ..names import Name, parse_names
 from ..vocab import arxiv_id, arxiv_url
+from .arxiv_ids import ArxivPolicy, cite_arxiv
 from .csljson import issued, page_range
 
 TYPES = {
@@ -88,5 +89,5 @@ def ris_record(entry: Entry) -> list[str]:
     return lines
 
 
-def export_ris(entries: Iterable[Entry]) -> str:
-    return "".join("\n".join(ris_record(e)) + "\n\n" for e in entries)
+def export_ris(entries: Iterable[Entry], arxiv: ArxivPolicy = "preprints") -> str:
+    return "".join("\n".join(ris_record(cite_arxiv(e, arxiv))) + "\n\n" for e in entries)

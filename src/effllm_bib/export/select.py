@@ -11,6 +11,7 @@ from typing import Literal
 from ..database import Database
 from ..model import Entry
 from . import renderer, with_tags
+from .arxiv_ids import ArxivPolicy
 from .filters import Filters, keys_from_file, parse_years
 
 Format = Literal["bibtex", "biblatex", "csl-json", "ris"]
@@ -34,6 +35,7 @@ class ExportRequest:
     published_only: bool = False
     keys: tuple[str, ...] = ()
     keys_from: Path | None = None
+    arxiv: ArxivPolicy = "preprints"
 
 
 class Export:
@@ -65,9 +67,9 @@ class Export:
         crossref targets they use, and the taxonomy as JabRef groups with ``collections``."""
         request = self.request
         if request.fmt in TEXT_FORMATS:
-            return renderer(request.fmt)(entries, header)
+            return renderer(request.fmt, arxiv=request.arxiv)(entries, header)
         complete, strings = self.db.with_dependencies(entries)
-        text = renderer(request.fmt, strings)(complete, header)
+        text = renderer(request.fmt, strings, request.arxiv)(complete, header)
         if request.collections:
             from .groups import with_groups
 
