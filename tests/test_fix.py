@@ -29,6 +29,19 @@ def e(**fields):
             id="protect",
         ),
         pytest.param(e(url=" https://x.org/a  "), e(url="https://x.org/a"), id="url-stripped-only"),
+        pytest.param(
+            e(doi="10.48550/arXiv.2301.00774", eprint="2301.00774").with_type("article"),
+            e(eprint="2301.00774").with_type("article"),
+            id="arxiv-doi-dropped-from-published",
+        ),
+        pytest.param(
+            e(doi="10.48550/arXiv.2301.00774").with_type("inproceedings"),
+            e(eprint="2301.00774", archiveprefix="arXiv").with_type("inproceedings"),
+            id="arxiv-doi-moved-to-eprint",
+        ),
+        pytest.param(
+            e(doi="10.48550/arXiv.2301.00774"), e(doi="10.48550/arXiv.2301.00774"), id="preprint"
+        ),
     ],
 )
 def test_fix(before, after):

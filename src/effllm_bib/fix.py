@@ -12,7 +12,14 @@ from collections.abc import Callable
 from .identifiers import normalize_doi, normalize_pages
 from .model import Entry
 from .tex_escape import protect_words
-from .vocab import MONTHS, arxiv_id, is_identifier_field
+from .vocab import (
+    ARXIV_DOI_PREFIX,
+    MONTHS,
+    PUBLISHED_TYPES,
+    arxiv_id,
+    is_arxiv_doi,
+    is_identifier_field,
+)
 
 
 def fix_doi(e: Entry) -> Entry:
@@ -23,6 +30,17 @@ def fix_doi(e: Entry) -> Entry:
 def fix_eprint(e: Entry) -> Entry:
     aid = arxiv_id(e)  # only an arXiv eprint: another archive's id keeps its form
     return e.with_fields(eprint=aid) if aid and aid != e.get("eprint") else e
+
+
+def fix_arxiv_doi(e: Entry) -> Entry:
+    """A published entry loses arXiv's DOI; the arXiv id it names stays, in ``eprint``."""
+    doi = normalize_doi(e.get("doi")) if e.get("doi") else None
+    if doi is None or e.type not in PUBLISHED_TYPES or not is_arxiv_doi(doi):
+        return e
+    if arxiv_id(e) is not None:
+        return e.with_fields(doi="")
+    aid = doi[len(ARXIV_DOI_PREFIX) :]
+    return e.with_fields(doi="", eprint=aid, archiveprefix="arXiv")
 
 
 def fix_whitespace(e: Entry) -> Entry:
@@ -70,6 +88,7 @@ def fix_title(e: Entry) -> Entry:
 FIXES: list[Callable[[Entry], Entry]] = [
     fix_doi,
     fix_eprint,
+    fix_arxiv_doi,
     fix_whitespace,
     fix_month,
     fix_pages,

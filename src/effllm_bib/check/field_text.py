@@ -14,6 +14,7 @@ from ..model import Entry, Problem
 from ..tex_escape import unprotected_words
 from ..vocab import (
     ARXIV_DOI_PREFIX,
+    PUBLISHED_TYPES,
     eprint_names_arxiv,
     is_identifier_field,
     is_one_token_field,
@@ -91,6 +92,14 @@ def _identifiers(
                 yield ctx.problem(
                     "arxiv-mismatch", f"arXiv DOI {doi} does not match eprint {aid}.", e
                 )
+        if doi and doi.lower().startswith(ARXIV_DOI_PREFIX) and e.type in PUBLISHED_TYPES:
+            yield ctx.problem(
+                "arxiv-doi-published",
+                f"published in a venue, yet its doi is arXiv's ({doi}), which leads readers to the "
+                "preprint; drop it, keeping the arXiv id in eprint (--fix does), and give the "
+                "venue's DOI if it has one.",
+                e,
+            )
         if doi and not doi.lower().startswith(ARXIV_DOI_PREFIX):
             by_doi[doi.lower()].append(e)
     for label, groups in (("DOI", by_doi), ("arXiv id", by_arxiv)):

@@ -66,6 +66,7 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     _r("bad-arxiv-id", E, "general", "arXiv id syntax"),
     _r("arxiv-version", W, "general", "an arXiv id with a version suffix", "fix_eprint"),
     _r("arxiv-mismatch", E, "general", "eprint, url and arXiv DOI that disagree"),
+    _r("arxiv-doi-published", W, "general", "a published entry carrying arXiv's DOI (it leads to the preprint)", "fix_arxiv_doi"),
     _r("duplicate-paper", E, "general", "one DOI or arXiv id on several entries"),
     # text
     _r("latex-special", E, "general", "unescaped & % # _ outside URL-like fields, math and \\url"),
