@@ -145,6 +145,17 @@ def test_sources_are_added_to_and_replaced_only_under_overwrite(merged, tmp_path
     assert db.entries["frantar2023sparsegpt"].get("sources") == audit
 
 
+def test_a_published_entry_never_takes_an_arxiv_doi(merged, tmp_path):
+    """The preprint's DOI leads to the preprint: not filled, even under --overwrite doi."""
+    db, _ = merged
+    entry = db.entries["frantar2023sparsegpt"]
+    db.entries["frantar2023sparsegpt"] = entry.with_fields(doi="")
+    other = _write(tmp_path, SPARSEGPT + "year={2023}, doi={10.48550/arXiv.2301.00774}}")
+    report = merge_file(db, other, overwrite={"doi"})
+    assert [c for c in report.changes if c.field == "doi"] == []
+    assert db.entries["frantar2023sparsegpt"].get("doi") == ""
+
+
 def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
     """A conference entry corrected to a journal article loses its booktitle, not just its type."""
     db, _ = merged

@@ -27,6 +27,7 @@ from .resolve import uses_macros
 from .survey_record import survey_derived
 from .tex_escape import protect_title, protect_words
 from .venues import VENUE_FIELD, mistyped_venue
+from .vocab import PUBLISHED_TYPES, is_arxiv_doi
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({
@@ -135,6 +136,8 @@ def merge_entry(
         if not raw.strip() or (name in IGNORED_FIELDS and not reviewed):
             continue
         value = _incoming_value(name, raw, name in theirs.bare)
+        if name == "doi" and is_arxiv_doi(value) and result.type in PUBLISHED_TYPES:
+            continue  # the preprint's DOI: a published entry cites the venue's, or none
         current = result.get(name)
         if not current:
             changes.append(FieldChange(key, name, "", value, "fill"))
