@@ -155,7 +155,8 @@ def test_every_command_ends_in_a_result_or_a_one_line_finding(path: Path, workdi
     assert {n: o for n, o in outcomes.items() if o not in ("ok", "finding")} == {}
 
 
-def reference_keys(path: Path) -> set[str]:
+@functools.cache  # the same for the four exports of a file: read once, not four times
+def reference_keys(path: Path) -> frozenset[str]:
     """Keys (folded) of the entries that bibtexparser and pybtex both read."""
     import pybtex.database
     import pybtex.errors
@@ -172,7 +173,7 @@ def reference_keys(path: Path) -> set[str]:
         theirs = set()
     finally:
         pybtex.errors.set_strict_mode(True)
-    return ours & theirs
+    return frozenset(ours & theirs)
 
 
 def exported_keys(fmt: str, text: str) -> set[str]:
