@@ -17,6 +17,7 @@ import pytest
 
 from effllm_bib.export import EXTENSIONS, renderer
 from effllm_bib.export.tree import write_tree
+from effllm_bib.vocab import PUBLISHED_TYPES, is_preprint
 
 from .conftest import HERE, REFS
 
@@ -114,6 +115,45 @@ def test_pdflatex_and_bibtex_read_the_whole_database_cleanly(db, exports, tmp_pa
     assert (tmp_path / "doc.bbl").read_text(encoding="latin-1").count("\\bibitem") == len(db)
 
 
+def bbl_items(bbl: str) -> dict[str, str]:
+    """Each \\bibitem of a .bbl by key, as one line (BibTeX breaks long lines, ending a line
+    with % where it breaks inside a word)."""
+    text = re.sub(r"%\n", "", bbl)
+    items = re.split(r"\\bibitem(?:\[[^\]]*\])?\{", text)[1:]
+    return {item.split("}", 1)[0]: " ".join(item.split("}", 1)[1].split()) for item in items}
+
+
+def test_plain_prints_names_as_written_framework_urls_and_no_arxiv_on_published_papers(
+    db, exports, tmp_path
+):
+    """What real BibTeX with plain prints: method names keep their case, frameworks their
+    address, and a published paper no arXiv id (export --arxiv preprints, the default)."""
+    need("bibtex")
+    shutil.copy(exports["bibtex"], tmp_path / "refs.bib")
+    (tmp_path / "doc.aux").write_text(
+        "\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n"
+    )
+    assert run(["bibtex", "doc"], tmp_path).returncode == 0
+    assert "Warning--" not in (tmp_path / "doc.blg").read_text(encoding="latin-1")
+    items = bbl_items((tmp_path / "doc.bbl").read_text(encoding="latin-1"))
+    printed = {key: text.replace("{", "").replace("}", "") for key, text in items.items()}
+    names = {
+        "ma2023llm": "LLM-Pruner:",
+        "aminabadi2022deepspeed": "DeepSpeed-Inference:",
+        "cho2024kv": "KV-Runahead:",
+        "dettmers2022llmint8": "GPT3.int8():",
+    }
+    assert {key: name in printed[key] for key, name in names.items()} == dict.fromkeys(names, True)
+    software = {k: e.get("url") for k, e in db.entries.items() if e.type == "software"}
+    assert {k: f"\\url{{{url}}}" in items[k] for k, url in software.items()} == dict.fromkeys(
+        software, True
+    )
+    published = [k for k, e in db.entries.items() if e.type in PUBLISHED_TYPES]
+    assert [k for k in published if "arxiv" in items[k].lower()] == []
+    preprints = [k for k, e in db.entries.items() if is_preprint(e)]
+    assert [k for k in preprints if "arXiv" not in items[k]] == []
+
+
 def test_bibtex_reads_every_category_file_cleanly(exports, tmp_path):
     need("bibtex")
     files = category_files(exports["tree-bibtex"])
@@ -201,7 +241,8 @@ def test_citation_js_reads_every_entry_and_every_arxiv_id(db, exports):
     report = json.loads(result.stdout)
     whole = report[str(exports["bibtex"])]
     assert whole["entries"] == len(db)
-    assert whole["eprints"] == sum(1 for e in db.entries.values() if e.get("eprint"))
+    # classic BibTeX gives only preprints their arXiv id (export --arxiv preprints)
+    assert whole["eprints"] == sum(1 for e in db.entries.values() if is_preprint(e))
     for path in files:
         assert report[str(path)]["lost"] == [], path
         assert report[str(path)]["entries"] == len(entry_blocks(path)), path

@@ -194,7 +194,7 @@ def pybtex_list(entries, style: str, backend: str, as_misc: frozenset[str] = fro
     from pybtex.database import parse_string
     from pybtex.plugin import find_plugin
 
-    data = parse_string(export_bibtex(entries, arxiv_note=False, ascii_only=False), "bibtex")
+    data = parse_string(export_bibtex(entries, links_printed=True, ascii_only=False), "bibtex")
     for key in as_misc:
         data.entries[key].type = "misc"
     bibliography = find_plugin("pybtex.style.formatting", style)().format_bibliography(data)
@@ -212,7 +212,7 @@ def pybtex_refuses(entries, style: str) -> dict[str, str]:
     from pybtex.plugin import find_plugin
     from pybtex.style.template import FieldIsMissing
 
-    data = parse_string(export_bibtex(entries, arxiv_note=False, ascii_only=False), "bibtex")
+    data = parse_string(export_bibtex(entries, links_printed=True, ascii_only=False), "bibtex")
     style_ = find_plugin("pybtex.style.formatting", style)()
     refused = {}
     for entry in data.entries.values():

@@ -16,16 +16,18 @@ from ..vocab import IDENTIFIERS, arxiv_id
 from .arxiv_ids import ArxivPolicy, cite_arxiv
 
 
-def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -> Entry:
+def for_bibtex(entry: Entry, links_printed: bool = False, ascii_only: bool = True) -> Entry:
     """An entry as classic BibTeX expects it.
 
-    ``@software`` becomes ``@misc``; an arXiv-only paper gets ``howpublished`` naming its id and
-    a published one a ``note``, because the standard styles ignore ``eprint``; non-ASCII
-    characters become LaTeX; an entry without authors gets ``key`` for sorting.
+    ``@software`` becomes ``@misc``; an arXiv-only paper gets ``howpublished`` naming its id.
+    The standard .bst styles ignore ``eprint`` and ``url``, so a published paper's arXiv id goes
+    into ``note`` and a program's address into ``howpublished`` (:func:`software_as_misc`),
+    unless ``links_printed``: pybtex's styles print both themselves. Non-ASCII characters become
+    LaTeX; an entry without authors gets ``key`` for sorting.
     """
     out = entry.with_fields(**{name: "" for name in PROVENANCE_FIELDS})
     if out.type == "software":
-        out = out.with_type("misc").with_fields(howpublished=out.get("howpublished") or "Software")
+        out = software_as_misc(out, address=not links_printed)
     if out.type not in (
         "article",
         "inproceedings",
@@ -47,7 +49,7 @@ def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -
         out = out.with_fields(howpublished=f"arXiv preprint arXiv:{aid}")
     if aid and not out.get("url"):
         out = out.with_fields(url=f"https://arxiv.org/abs/{aid}")
-    if arxiv_note and aid and out.type != "misc" and not out.get("note"):
+    if not links_printed and aid and out.type != "misc" and not out.get("note"):
         # The standard styles ignore eprint; a note keeps the arXiv id in the printed reference.
         out = out.with_fields(note=f"arXiv:{aid}")
     if not out.get("author") and not out.get("editor") and not out.get("key"):
@@ -63,10 +65,24 @@ def for_bibtex(entry: Entry, arxiv_note: bool = True, ascii_only: bool = True) -
     return out.with_fields(**converted) if converted else out
 
 
+def software_as_misc(entry: Entry, address: bool = True) -> Entry:
+    """A program as the standard styles print a ``@misc``: with ``address``,
+    ``howpublished = {\\url{...}}`` (the styles ignore ``url``; the document loads the url or
+    hyperref package), else ``Software``; its version in ``note``; the year where it has one."""
+    out = entry.with_type("misc")
+    values: dict[str, str] = {}
+    if not out.get("howpublished"):
+        url = out.get("url") if address else ""
+        values["howpublished"] = f"\\url{{{url}}}" if url else "Software"
+    if out.get("version") and not out.get("note"):
+        values["note"] = f"Version {out.get('version')}"
+    return out.with_fields(**values)
+
+
 def export_bibtex(
     entries: Iterable[Entry],
     header: str = "",
-    arxiv_note: bool = True,
+    links_printed: bool = False,
     ascii_only: bool = True,
     strings: Iterable[Extra] = (),
     arxiv: ArxivPolicy = "preprints",
@@ -75,5 +91,5 @@ def export_bibtex(
     after the ``@string`` definitions given; ``arxiv`` says which entries keep their arXiv id."""
     extras = [Extra("comment", header)] if header else []
     extras += list(strings)
-    converted = [for_bibtex(cite_arxiv(e, arxiv), arxiv_note, ascii_only) for e in entries]
+    converted = [for_bibtex(cite_arxiv(e, arxiv), links_printed, ascii_only) for e in entries]
     return format_bib(converted, extras, sort=False)

@@ -99,7 +99,7 @@ def render_entries(
 
     # pybtex's styles print eprint themselves, and pybtex reads Unicode better than LaTeX macros.
     policy: ArxivPolicy = "all" if style == "survey" else arxiv
-    text = export_bibtex(entries, arxiv_note=False, ascii_only=False, arxiv=policy)
+    text = export_bibtex(entries, links_printed=True, ascii_only=False, arxiv=policy)
     try:
         data = parse_string(text, "bibtex")
     except PybtexError as exc:  # names pybtex cannot split, keys that differ only in case
@@ -124,7 +124,7 @@ def render_entries(
     for label, entry in zip(labels, ordered, strict=True):
         source = ours.get(entry.key)
         text_ = (
-            format_entry(for_bibtex(cite_arxiv(source, policy), False, False))
+            format_entry(for_bibtex(cite_arxiv(source, policy), True, False))
             if source
             else entry.to_string("bibtex")
         )
@@ -165,7 +165,7 @@ def _unreadable(entries: list[Entry], exc: Exception, bib_path: Path | None) -> 
     culprit, why = None, f"{exc}"
     for e in entries:
         try:
-            parse_string(export_bibtex([e], arxiv_note=False, ascii_only=False), "bibtex")
+            parse_string(export_bibtex([e], links_printed=True, ascii_only=False), "bibtex")
         except PybtexError as alone:
             culprit, why = e, f"{alone}"
             break

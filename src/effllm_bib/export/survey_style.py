@@ -57,7 +57,7 @@ def venue_and_year(fields: dict[str, str], entry_type: str) -> str:
 
 def rendered_venue(entry: Entry) -> str:
     """``Venue, Year`` as the survey's list writes it for this entry."""
-    return venue_and_year(dict(for_bibtex(entry, False).fields), entry.type)
+    return venue_and_year(dict(for_bibtex(entry, links_printed=True).fields), entry.type)
 
 
 def paper_link(fields: dict[str, str]) -> str:
