@@ -22,7 +22,7 @@ def test_doi_lookup_parses_the_real_recorded_response(services, tmp_path):
     entry = work_to_entry(message)
     assert entry.type == "inproceedings" and entry.get("year") == "2019"
     assert (
-        entry.get("title") == "Sentence-{BERT}: Sentence Embeddings using Siamese {BERT}-Networks"
+        entry.get("title") == "{Sentence-BERT}: Sentence Embeddings using Siamese {BERT-Networks}"
     )
 
 
@@ -96,7 +96,7 @@ def test_library_run_counts(edb, services, tmp_path):
         ),
         pytest.param(
             {"title": ["Sentence-BERT"], "subtitle": ["Sentence Embeddings"]},
-            "Sentence-{BERT}: Sentence Embeddings",
+            "{Sentence-BERT}: Sentence Embeddings",
             id="subtitle",
         ),
     ],
