@@ -145,6 +145,28 @@ def test_sources_are_added_to_and_replaced_only_under_overwrite(merged, tmp_path
     assert db.entries["frantar2023sparsegpt"].get("sources") == audit
 
 
+@pytest.mark.parametrize(
+    "sources, added",
+    [
+        pytest.param("https://proceedings.mlr.press/v202/frantar23a.html", False, id="primary"),
+        pytest.param("https://tomesphere.com/paper/2301.00774", True, id="summary-site-only"),
+    ],
+)
+def test_a_source_that_only_agrees_adds_its_pages_only_where_no_primary_page_is(
+    merged, tmp_path, sources, added
+):
+    """Merging an older file again keeps the pages an audit settled; an entry without primary
+    evidence still gains the pages of a source that confirms it."""
+    db, _ = merged
+    entry = db.entries["frantar2023sparsegpt"]
+    db.entries["frantar2023sparsegpt"] = entry.with_fields(sources=sources)
+    page = "https://example.org/sparsegpt"
+    other = _write(tmp_path, SPARSEGPT + f"year={{2023}}, sources={{{page}}}}}")
+    report = merge_file(db, other)
+    assert [c for c in report.changes if c.kind in ("fill", "correct")] == []
+    assert (page in db.entries["frantar2023sparsegpt"].get("sources")) is added
+
+
 def test_a_published_entry_never_takes_an_arxiv_doi(merged, tmp_path):
     """The preprint's DOI leads to the preprint: not filled, even under --overwrite doi."""
     db, _ = merged

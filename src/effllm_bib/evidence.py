@@ -87,6 +87,11 @@ def is_primary(url: str, entry: Entry) -> bool:
     return any(host(u) == name for u in own if host(u) != "github.com")
 
 
+def has_primary_source(entry: Entry) -> bool:
+    """Whether one of the entry's ``sources`` is primary evidence for it."""
+    return any(is_primary(u, entry) for u in source_urls(entry.get("sources")))
+
+
 def only_secondary(entry: Entry) -> list[str]:
     """The entry's ``sources`` when every one of them is secondary; empty otherwise."""
     urls = source_urls(entry.get("sources"))

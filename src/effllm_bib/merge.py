@@ -16,6 +16,7 @@ from pathlib import Path
 from . import bibio
 from .changes import FieldChange
 from .database import Database
+from .evidence import has_primary_source
 from .identifiers import normalize_arxiv_id, normalize_doi, normalize_pages
 from .identify import MatchIndex, comparable, find_match
 from .incoming import Bibliography, read_source
@@ -157,14 +158,17 @@ def merge_entry(
 def _provenance(entry: Entry, source: Entry, changes: list[FieldChange]) -> Entry:
     """Record the source's pages, and the confidence it gives to the values it brought.
 
-    A source that matched is evidence even when every value already agreed (it confirms the
-    record), so its pages are added to ``sources`` either way; a source with nothing to add
-    changes nothing, so merging a file twice is the same as once."""
+    A source that brought values adds its pages to ``sources``. One whose values all agreed
+    confirms the record, but adds its pages only where the entry has no primary page yet: an
+    entry whose pages an audit settled keeps them when older files are merged again. Either
+    way, merging a file twice is the same as once."""
     urls = [u for u in entry.get("sources").split() if u]
     urls += [u for u in source.get("sources").split() if u.startswith("http") and u not in urls]
     values = {"sources": " ".join(urls)}
     if not any(c.kind in ("fill", "correct") for c in changes):
-        return entry.with_fields(**values) if values["sources"] != entry.get("sources") else entry
+        if values["sources"] == entry.get("sources") or has_primary_source(entry):
+            return entry
+        return entry.with_fields(**values)
     touched_authors = any(c.field == "author" and c.kind != "conflict" for c in changes)
     if source.get("confidence") and (touched_authors or not entry.get("confidence")):
         values["confidence"] = source.get("confidence")
