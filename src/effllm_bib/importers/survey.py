@@ -94,8 +94,12 @@ def _index(db: Database) -> SurveyIndex:
         if e.get("eprint"):
             by_eprint[e.get("eprint")].append(key)
         by_title.setdefault(fold(e.get("title")), key)
-        if e.type == "software" and e.get("url"):
-            by_url[e.get("url").rstrip("/").lower()] = key
+        if e.type == "software":
+            # a framework is known by the survey's link, its own address (which may have moved
+            # since: DeepSpeed went from microsoft/ to deepspeedai/), or the survey's name for it
+            for name in ("surveyurl", "url", "surveytitle"):
+                if e.get(name):
+                    by_url.setdefault(e.get(name).rstrip("/").lower(), key)
     return by_survey_title, by_eprint, by_title, by_url
 
 
@@ -237,12 +241,13 @@ def _record(db: Database, old: Entry, new: Entry, report: ImportReport) -> str:
 def _apply_framework(
     db: Database, fw: Framework, by_url: dict[str, str], report: ImportReport
 ) -> str:
-    key = by_url.get(fw.url.rstrip("/").lower())
     values = {
         "title": math_symbols(protect_title(fw.name)),
         "url": fw.url,
         "surveytitle": latex_from_text(fw.name),
+        "surveyurl": fw.url,
     }
+    key = by_url.get(fw.url.rstrip("/").lower()) or by_url.get(values["surveytitle"].lower())
     if key is None:
         entry = Entry.make(keys.software_key(fw.name, set(db.entries)), "software", values)
         return _added(db, entry.with_keywords(fw.categories), report)
