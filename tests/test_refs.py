@@ -58,11 +58,11 @@ def test_warnings_left_on_refs_are_the_known_ones_and_no_acceptance_is_stale():
     codes = sorted(p.code for p in result.problems)
     assert "stale-acceptance" not in codes
     # each listed and explained in the issue note; a new warning must be fixed or explained.
-    # missing-doi: four ACL/VLDB papers whose DOI no stored primary page shows (enrich finds
-    # them online; what was checked: data/lookups/2026-12-01-dois.md); low-confidence:
-    # QuantEase, whose authors only arXiv mirrors show.
+    # missing-doi: three ACL/VLDB papers whose DOI no stored primary page shows (enrich finds
+    # them online; what was checked: data/lookups/2026-12-06-audit-acl.md and -other.md);
+    # low-confidence: QuantEase, whose authors only arXiv mirrors show.
     assert codes == sorted(
-        ["low-confidence"] * 1 + ["missing-doi"] * 4 + ["survey-wrong-arxiv"] * 3
+        ["low-confidence"] * 1 + ["missing-doi"] * 3 + ["survey-wrong-arxiv"] * 3
     )
 
 
@@ -235,6 +235,63 @@ CURATED = {
     ("gathered.bib", "zhao2024galore", "type"),
     ("gathered.bib", "zhong2024lory", "type"),
     # (the older facts' arXiv DOIs are no conflict: a published entry never takes one)
+    # the venues' own records (the 2026-12-06 audit, data/lookups/2026-12-06-audit-*.md) where
+    # older facts hold the arXiv version's: an author dropped or added, a retitled paper, a family
+    # name split wrongly, pages from before the Anthology renumbered a volume, a workshop's
+    # proceedings name
+    ("2026-11-24-dois.bib", "zhang2024loraprune", "title"),
+    ("2026-11-24-second-pass.bib", "zhang2025automathtext", "author"),
+    ("2026-11-24.bib", "mu2023learning", "author"),
+    ("2026-11-24.bib", "wu2022memorizing", "author"),
+    ("2026-11-24.bib", "yao2023tree", "author"),
+    ("2026-12-01-published-b.bib", "qin2023nugget", "author"),
+    ("gathered.bib", "agarwal2024policy", "author"),
+    ("gathered.bib", "alberti2023sumformer", "booktitle"),
+    ("gathered.bib", "alizadeh2024llm", "author"),
+    ("gathered.bib", "arora2024simple", "author"),
+    ("gathered.bib", "bachlechner2021rezero", "author"),
+    ("gathered.bib", "borzunov2023petals", "author"),
+    ("gathered.bib", "chee2023quip", "author"),
+    ("gathered.bib", "chen2023symbolic", "author"),
+    ("gathered.bib", "choromanski2021rethinking", "author"),
+    ("gathered.bib", "fu2023hungry", "author"),
+    ("gathered.bib", "gim2024prompt", "booktitle"),
+    ("gathered.bib", "he2024rest", "author"),
+    ("gathered.bib", "hsu2022language", "author"),
+    ("gathered.bib", "jin2024llm", "title"),
+    ("gathered.bib", "kim2023finequant", "author"),
+    ("gathered.bib", "krajewski2024scaling", "author"),
+    ("gathered.bib", "lee2019set", "author"),
+    ("gathered.bib", "li2023finding", "title"),
+    ("gathered.bib", "li2024quantity", "pages"),
+    ("gathered.bib", "liu2024ddk", "author"),
+    ("gathered.bib", "liu2024scaling", "author"),
+    ("gathered.bib", "mohtashami2023landmark", "title"),
+    ("gathered.bib", "monea2023pass", "booktitle"),
+    ("gathered.bib", "nawrot2024dynamic", "author"),
+    ("gathered.bib", "pagliardini2023faster", "title"),
+    ("gathered.bib", "pang2024anchor", "author"),
+    ("gathered.bib", "pope2023efficiently", "booktitle"),
+    ("gathered.bib", "press2023measuring", "author"),
+    ("gathered.bib", "qin2023nugget", "author"),
+    ("gathered.bib", "ren2023sparse", "author"),
+    ("gathered.bib", "s2024tandem", "author"),
+    ("gathered.bib", "shen2024mixture", "author"),
+    ("gathered.bib", "su2024naive", "pages"),
+    ("gathered.bib", "sukhbaatar2024branch", "author"),
+    ("gathered.bib", "tunstall2024zephyr", "author"),
+    ("gathered.bib", "wan2025d2o", "author"),
+    ("gathered.bib", "wan2025d2o", "title"),
+    ("gathered.bib", "wang2023selfb", "author"),
+    ("gathered.bib", "yao2023react", "author"),
+    ("gathered.bib", "zelikman2024quiet", "author"),
+    ("gathered.bib", "zhang2023templm", "author"),
+    ("gathered.bib", "zhang2024inf", "author"),
+    ("gathered.bib", "zhang2024loraprune", "title"),
+    ("gathered.bib", "zhang2025automathtext", "author"),
+    ("gathered.bib", "zhao2022zero", "author"),
+    ("gathered.bib", "zhou2023least", "author"),
+    ("gathered.bib", "zhou2023lima", "author"),
 }
 
 
@@ -275,4 +332,4 @@ def test_full_export_reads_and_formats_in_pybtex_strict_mode():
     finally:
         pybtex.errors.set_strict_mode(False)
     assert len(data.entries) == len(rendered) == len(db)
-    assert any(r.startswith("ColossalAI.") for r in rendered)  # protected names keep their case
+    assert any(r.startswith("Colossal-AI.") for r in rendered)  # protected names keep their case
