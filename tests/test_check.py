@@ -300,8 +300,26 @@ def test_near_duplicates_come_as_one_finding_per_cluster():
     assert len(found) == 1 and "k0, k1, k2" in found[0].message and found[0].key == "k0"
 
 
+@pytest.mark.parametrize(
+    "keywords, codes",
+    [
+        pytest.param("quantization", set(), id="a-slug"),
+        pytest.param("ptq", {"unknown-keyword", "no-keywords"}, id="an-alias-is-not-the-slug"),
+        pytest.param("unstructured-prunin", {"unknown-keyword", "no-keywords"}, id="a-typo"),
+        pytest.param(
+            "structured-pruning, Unstructured Pruning", {"unknown-keyword"}, id="spelt-as-words"
+        ),
+        pytest.param("quantization, history of computing", set(), id="a-tag-of-the-user-s-own"),
+        pytest.param("deep learning", {"no-keywords"}, id="tags-but-no-category"),
+    ],
+)
+def test_keywords_are_categories_their_typos_or_the_user_s_own(taxonomy, keywords, codes):
+    found = {p.code for p in check_entries([entry(keywords=keywords)], taxonomy)}
+    assert found & {"unknown-keyword", "no-keywords"} == codes
+
+
 def test_survey_rules_run_only_with_a_taxonomy(taxonomy):
-    entries = [entry(keywords="not-a-slug", sources="https://tomesphere.com/paper/1")]
+    entries = [entry(keywords="quantisation", sources="https://tomesphere.com/paper/1")]
     assert {p.code for p in check_entries(entries, None)} == set()
     assert {"unknown-keyword", "secondary-sources"} <= {
         p.code for p in check_entries(entries, taxonomy)

@@ -17,6 +17,7 @@ defect, so that they flip to failures (and the mark is removed) once fixed.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import io
 import json
@@ -93,6 +94,9 @@ KNOWN: dict[str, tuple[set[str], str]] = {
 def _case(path: Path, prop: str) -> ParameterSet:
     files, reason = KNOWN.get(prop, (set(), ""))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if path.name in files else []
+    if not path.is_relative_to(REALBIB):
+        # TeX Live's own files (tugboat.bib alone is 3.8 MB): CI runs them, -m "not slow" does not
+        marks.append(pytest.mark.slow)
     return pytest.param(path, id=path.name, marks=marks)
 
 
@@ -223,3 +227,48 @@ def test_no_write_leaves_an_unreadable_file(path: Path, workdir: Path) -> None:
     # --fix either refused the file (a finding: it stays as it was) or wrote a readable one
     after = fixed_dir / path.name
     assert after.read_bytes() == path.read_bytes() or bibio.read_bib(after).errors == []
+
+
+def stray_fix_lines(path: Path, work: Path) -> list[str]:
+    """``check --fix``'s patch of a copy of ``path``: the lines it changes outside the fields
+    whose values it fixed (none, for a patch); a file effllm-bib cannot write gives none."""
+    from effllm_bib.bib_patch import locate
+    from effllm_bib.database import Database
+    from effllm_bib.errors import EffllmBibError
+    from effllm_bib.fix import fix_entry
+
+    copy = work / path.name
+    shutil.copyfile(path, copy)
+    try:
+        db = Database.load(copy)
+    except EffllmBibError:
+        return []
+    before = copy.read_text(encoding="utf-8")
+    read = dict(db.entries)
+    fixed = {k: fix_entry(e) for k, e in read.items()}
+    for entry in fixed.values():
+        db.put(entry)
+    after = db.text()
+    layout = locate(before)
+    allowed: set[int] = set()
+    for key, entry in fixed.items():
+        old, span = read[key], layout.entries[key]
+        for f in span.fields:
+            value = (entry.field_map.get(f.name), f.name in entry.bare)
+            if value != (old.field_map.get(f.name), f.name in old.bare):
+                first = before.count("\n", 0, f.start)
+                allowed.update(range(first, before.count("\n", 0, f.end) + 1))
+    ops = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+    return [
+        before.splitlines()[i]
+        for tag, i1, i2, _, _ in ops
+        if tag != "equal"
+        for i in range(i1, i2)
+        if i not in allowed
+    ]
+
+
+@pytest.mark.parametrize("path", cases("text"))
+def test_check_fix_changes_only_the_lines_of_the_values_it_fixes(path: Path, tmp_path: Path):
+    """A fix is a patch: every line it changes belongs to a field whose value it fixed."""
+    assert stray_fix_lines(path, tmp_path) == []

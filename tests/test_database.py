@@ -41,7 +41,8 @@ def test_resolved_expands_macros_and_keeps_raw_for_writing(lone):
     by_key = {x.key: x for x in db.resolved()}
     assert by_key["str1"].get("month") == "June-August"
     assert db.entries["str1"].get("month") == 'jun # "-" # aug'
-    assert db.text() == canonical.format_bib(db.entries.values(), db.extras)
+    assert db.text(canonical_form=True) == canonical.format_bib(db.entries.values(), db.extras)
+    assert db.text() == lone.read_text(encoding="utf-8")  # unchanged: the file as it is
 
 
 def test_export_dependencies_bring_strings_and_crossref_targets(tmp_path):
@@ -72,10 +73,10 @@ def test_save_of_a_lone_file_writes_no_taxonomy(lone):
     assert not lone.with_name("taxonomy.toml").exists()
 
 
-def test_crossref_targets_are_written_after_their_children(tmp_path):
+def test_the_canonical_form_writes_crossref_targets_after_their_children(tmp_path):
     path = tmp_path / "x.bib"
     shutil.copyfile(CASES / "crossref.bib", path)
-    text = Database.load(path).text()
+    text = Database.load(path).text(canonical_form=True)
     assert text.index("@inproceedings{child") < text.index("@proceedings{proc")
 
 

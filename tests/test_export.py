@@ -15,6 +15,7 @@ from effllm_bib.errors import TaxonomyError
 from effllm_bib.export.bibtex import export_bibtex
 from effllm_bib.export.formatted import render_entries, survey_markdown, write_list
 from effllm_bib.importers.survey import parse_survey, parse_survey_text
+from effllm_bib.latex import plain
 from effllm_bib.model import Category
 from effllm_bib.taxonomy import Taxonomy
 
@@ -361,7 +362,7 @@ def pairs_of_database(db: Database) -> set[tuple[str, str]]:
 
 
 def pairs_of_rendering(db: Database, text: str) -> set[tuple[str, str]]:
-    by_title = {fold(e.get("title")): e.key for e in db.entries.values()}
+    by_title = {fold(plain(e.get("title"))): e.key for e in db.entries.values()}
     survey = parse_survey_text(text, db.taxonomy, "rendered.md")
     return {(b.category, by_title[fold(b.title)]) for b in survey.bullets}
 

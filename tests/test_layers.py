@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
                 "tex_escape",
                 "compare",
                 "files",
+                "writer_lock",
                 "cache",
                 "evidence",
             ]
@@ -54,6 +55,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
                 "bibio",
                 "parse_cache",
                 "canonical",
+                "bib_patch",
                 "keys",
                 "csl_read",
             ]
@@ -153,9 +155,8 @@ def room_of(module: str) -> tuple[int, str]:
         for room, prefixes in rooms.items():
             for prefix in prefixes:
                 full = full_name(prefix)
-                if (module == full or module.startswith(f"{full}.")) and (
-                    best is None or len(full) > best[0]
-                ):
+                inside = prefix != "effllm_bib" and module.startswith(f"{full}.")
+                if (module == full or inside) and (best is None or len(full) > best[0]):
                     best = (len(full), index, room)
     assert best is not None, f"{module} has no place in LAYERS; add it to its layer"
     return best[1], best[2]

@@ -380,10 +380,12 @@ def test_add_new_renames_only_on_a_collision_and_follows_crossref(lone_merge):
     assert db.entries["takenb"].get("author") == "{Van Blokland}, Erik"
 
 
-def test_keywords_that_are_not_categories_go_to_tags(lone_merge):
+def test_a_merged_file_keeps_its_keywords_categories_or_not(lone_merge):
+    """The user's keywords stay in keywords (biblatex filters and Zotero tags read them); no
+    field is renamed."""
     db, _ = lone_merge
     entry = db.entries["Lovelace:1843"]
-    assert entry.keywords == ("quantization",) and entry.get("tags") == "history"
+    assert entry.keywords == ("history", "quantization") and entry.get("tags") == ""
 
 
 def test_merge_into_a_lone_file_writes_a_file_that_reads_back(tmp_path):

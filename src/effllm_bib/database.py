@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from . import canonical, files
@@ -41,30 +41,28 @@ def open_for_update(
     """Load a database while holding its lock, so that one writer at a time changes it.
 
     A second writer waits up to ``timeout`` seconds (``$EFFLLM_BIB_LOCK_TIMEOUT``, default 30),
-    then fails with a clear error; the caller saves inside the ``with`` block.
+    then fails with a clear error; the caller saves inside the ``with`` block. The lock file
+    (``FILE.lock``) is gone again when the block ends.
     """
-    from filelock import FileLock, Timeout
+    from .writer_lock import LockTimeout, hold
 
     bib_path, _ = resolve_location(db)
     if timeout is None:
         timeout = float(os.environ.get("EFFLLM_BIB_LOCK_TIMEOUT", LOCK_TIMEOUT))
     if create:
         bib_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = f"{bib_path}.lock"
-    lock = FileLock(lock_path, timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise DatabaseError(
-            f"{bib_path}: another effllm-bib run is changing this database (lock {lock_path}); "
-            "try again when it has finished."
-        ) from None
-    except OSError as exc:
-        raise DatabaseError(f"{bib_path}: cannot take the lock ({exc.strerror}).") from None
-    try:
+    lock_path = bib_path.with_name(f"{bib_path.name}.lock")
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(hold(lock_path, timeout))
+        except LockTimeout:
+            raise DatabaseError(
+                f"{bib_path}: another effllm-bib run is changing this database (lock "
+                f"{lock_path}); try again when it has finished."
+            ) from None
+        except PermissionError as exc:
+            raise DatabaseError(f"{bib_path}: cannot take the lock ({exc.strerror}).") from None
         yield Database.load(db, create=create)
-    finally:
-        lock.release()
 
 
 class Database:
@@ -89,6 +87,13 @@ class Database:
         self.strings: dict[str, str] = dict(strings or {})
         self.problems: list[Problem] = []  # blocks a lenient load could not read
         self._resolved: tuple[dict[str, Entry], dict[str, Entry]] | None = None
+        # What the file held when loaded: a file not in canonical form is written as a patch of
+        # itself (bib_patch), so each key remembers the key it was loaded under.
+        self._loaded: dict[str, Entry] = dict(self.entries)
+        self._loaded_extras = list(self.extras)
+        self._origins: dict[str, str] = {}
+        self._on_disk: str | None = None
+        self._patching: bool | None = None
 
     @property
     def taxonomy(self) -> Taxonomy:
@@ -270,6 +275,7 @@ class Database:
             )
         del self.entries[old]
         self.entries[new] = entry.with_key(new)
+        self._origins[new] = self._origins.pop(old, old)
         from .keys import follow_renames
 
         for key, other in self.entries.items():  # crossref, xdata, xref follow the new key
@@ -300,17 +306,52 @@ class Database:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def written_entries(self) -> list[Entry]:
-        """The entries as the file holds them. A categorised database (one with a taxonomy) is
-        written for every reader (:func:`reader_fields`); a lone .bib keeps its fields as given."""
+    def keeps_layout(self) -> bool:
+        """Whether a write patches the file as its author laid it out (changed entries edited
+        in place, new ones appended) rather than writing the canonical form: true for a file
+        that is not in canonical form. ``effllm-bib format`` writes the canonical form."""
+        if self._patching is None:
+            if self._on_disk is None and self.bib_path.exists():
+                self._on_disk = files.read_text(self.bib_path)
+            canonical_text = canonical.format_bib(
+                self._for_readers(self._loaded.values()), self._loaded_extras
+            )
+            self._patching = self._on_disk is not None and self._on_disk != canonical_text
+        return self._patching
+
+    def _for_readers(self, entries: Iterable[Entry]) -> list[Entry]:
         if self.has_taxonomy:
-            return [reader_fields(e) for e in self.entries.values()]
+            return [reader_fields(e) for e in entries]
+        return list(entries)
+
+    def written_entries(self, canonical_form: bool = False) -> list[Entry]:
+        """The entries as the file holds them. A categorised database (one with a taxonomy) in
+        canonical form is written for every reader (:func:`reader_fields`); a lone .bib, or a
+        file kept in its author's layout, keeps its fields as given."""
+        if canonical_form or not self.keeps_layout():
+            return self._for_readers(self.entries.values())
         return list(self.entries.values())
 
-    def text(self) -> str:
-        return canonical.format_bib(self.written_entries(), self.extras)
+    def text(self, canonical_form: bool = False) -> str:
+        """The text a save writes: the canonical form, or (for a file not in it, unless
+        ``canonical_form``) the file on disk with the changes patched in."""
+        if canonical_form or not self.keeps_layout():
+            return canonical.format_bib(self.written_entries(canonical_form), self.extras)
+        from . import bib_patch
 
-    def save(self) -> None:
+        assert self._on_disk is not None  # keeps_layout read it
+        new_extras = [x for x in self.extras if x not in self._loaded_extras]
+        try:
+            return bib_patch.patch_text(
+                self._on_disk, self._loaded, self.entries.values(), self._origins, new_extras
+            )
+        except ValueError as exc:
+            raise DatabaseError(
+                f"{self.bib_path}: cannot edit this file in place ({exc}); run 'effllm-bib "
+                "format' to rewrite it in canonical form, then try again."
+            ) from None
+
+    def save(self, canonical_form: bool = False) -> None:
         """Write atomically, after checking that the text reads back as the same entries (else
         :class:`WriteVerificationError` and the old file stays). Temporary files of writers that
         were killed are removed first (callers hold the lock, so none of them is being written)."""
@@ -324,10 +365,12 @@ class Database:
             )
         for stale in self.bib_path.parent.glob(f".{self.bib_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
-        written = self.written_entries()
-        text = canonical.format_bib(written, self.extras)
+        written = self.written_entries(canonical_form)
+        text = self.text(canonical_form)
         canonical.verify_text(text, written, self.bib_path)
         if self._taxonomy is not None and not self.taxonomy_path.exists():
             tax = (packaged_refs() / TAXONOMY_NAME).read_text(encoding="utf-8")
             files.write_atomic(self.taxonomy_path, tax)
         files.write_atomic(self.bib_path, text)
+        self._loaded, self._loaded_extras, self._origins = dict(self.entries), list(self.extras), {}
+        self._on_disk, self._patching = text, None

@@ -41,7 +41,6 @@ IGNORED_FIELDS = frozenset({
 # source's pages are added to the entry's.
 REVIEWABLE = frozenset({"confidence", "sources"})
 VENUE_FIELDS = ("booktitle", "journal", "howpublished")
-TAGS_FIELD = "tags"  # keywords of a merged file that are not taxonomy categories
 
 
 @dataclass
@@ -259,12 +258,10 @@ def merge_entries(
         report.matched[theirs.key] = key
         ours = db.entries[key]
         merged, changes = merge_entry(ours, _news(ours, index.entries[key], theirs), overwrite)
-        slugs, tags = _split_keywords(db, theirs)
-        kws = [k for k in [*slugs, *extra_keywords] if k not in merged.keywords]
+        kws = [k for k in [*theirs.keywords, *extra_keywords] if k not in merged.keywords]
         if kws:
             changes.append(FieldChange(key, "keywords", "", ", ".join(kws), "keyword"))
             merged = merged.with_keywords([*merged.keywords, *kws])
-        merged = _with_tags(merged, tags)
         report.changes.extend(changes)
         db.put(merged)
     if to_add:
@@ -284,22 +281,6 @@ def _news(ours: Entry, ours_text: Entry, theirs: Entry) -> Entry:
         and comparable(name, ours_text.get(name)) == comparable(name, value)
     }
     return theirs.with_fields(**same) if same else theirs
-
-
-def _split_keywords(db: Database, entry: Entry) -> tuple[list[str], list[str]]:
-    """(taxonomy slugs, other keywords) of an incoming entry; without a taxonomy all are slugs
-    (they stay in ``keywords``)."""
-    if not db.has_taxonomy:
-        return list(entry.keywords), []
-    slugs = [k for k in entry.keywords if k in db.taxonomy]
-    return slugs, [k for k in entry.keywords if k not in db.taxonomy]
-
-
-def _with_tags(entry: Entry, tags: list[str]) -> Entry:
-    """Keywords that are not categories, kept in ``tags`` (never dropped, never an error)."""
-    have = [t.strip() for t in entry.get(TAGS_FIELD).split(",") if t.strip()]
-    new = [t for t in tags if t not in have]
-    return entry.with_fields(**{TAGS_FIELD: ", ".join([*have, *new])}) if new else entry
 
 
 def _add_all(
@@ -365,10 +346,10 @@ def _added_entry(
                 continue
             value = text.get(name)
         values[name] = _incoming_value(name, value) if name not in IGNORED_FIELDS else value
-    slugs, tags = _split_keywords(db, raw)
+    # the file's keywords stay keywords, categories or not (check tells a category's typo)
+    tags = [*raw.keywords, *(k for k in keywords if k not in raw.keywords)]
     entry = Entry("", raw.type, tuple(values.items()), frozenset(bare))
-    entry = entry.with_keywords([*slugs, *keywords]) if (slugs or keywords) else entry
-    entry = _with_tags(entry, tags)
+    entry = entry.with_keywords(tags) if tags else entry
     return _provenance(entry, raw, [FieldChange("", "", "", "", "fill")])
 
 

@@ -11,6 +11,9 @@ from .errors import TaxonomyError, UnknownCategoryError
 from .model import Category
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# How close (rapidfuzz ratio, hyphens and case folded) a keyword must be to a slug to count as
+# its typo rather than a keyword of the user's own.
+NEAR_MISS = 88
 
 
 class Taxonomy:
@@ -139,6 +142,21 @@ class Taxonomy:
             if score >= 60 and slug not in out:
                 out.append(slug)
         return out[:limit]
+
+    def near_miss(self, keyword: str) -> str | None:
+        """The slug a keyword that is no category was meant to be, when it is one slip away
+        from a slug or alias (``unstructured-prunin``, ``KV Cache``); None for a keyword of
+        the user's own (``history``, ``deep learning``)."""
+        from rapidfuzz import fuzz, process
+
+        def folded(name: str) -> str:
+            return re.sub(r"[\s_-]+", "-", name.strip().lower())
+
+        choices = {folded(s): s for s in self._nodes} | {
+            folded(a): s for a, s in self._alias.items()
+        }
+        best = process.extractOne(folded(keyword), list(choices), scorer=fuzz.ratio)
+        return choices[best[0]] if best is not None and best[1] >= NEAR_MISS else None
 
     def nodes_of(self, keywords: Iterable[str]) -> set[str]:
         """The nodes an entry with these keywords is under: each known keyword and its ancestors."""

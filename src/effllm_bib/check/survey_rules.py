@@ -51,17 +51,18 @@ def _keywords(raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context) -> 
         return
     used: set[str] = set()
     for e in raw:
-        if not e.keywords:
-            yield ctx.problem("no-keywords", "has no taxonomy keyword; add one to 'keywords'.", e)
+        if not any(kw in taxonomy for kw in e.keywords):
+            yield ctx.problem(
+                "no-keywords", "has no taxonomy category; add its slug to 'keywords'.", e
+            )
         for kw in e.keywords:
             used.add(kw)
-            if kw not in taxonomy:
-                hint = taxonomy.suggest(kw)
-                also = f" (did you mean {', '.join(hint)}?)" if hint else ""
+            meant = taxonomy.near_miss(kw) if kw not in taxonomy else None
+            if meant is not None:  # a keyword far from every slug is the user's own tag
                 yield ctx.problem(
                     "unknown-keyword",
-                    f"keyword '{kw}' is not a taxonomy slug{also}; "
-                    "fix it or add the category to taxonomy.toml.",
+                    f"keyword '{kw}' is one slip from the category '{meant}'; write the slug, "
+                    "or add the category to taxonomy.toml.",
                     e,
                 )
     if not raw:

@@ -78,8 +78,8 @@ RULE_TABLE: tuple[RuleInfo, ...] = (
     _r("near-duplicate-title", W, "general", "near-identical titles, one finding per cluster"),
     _r("preprint-twin", W, "general", "a preprint and its published version, one finding per cluster"),
     # the survey database's own
-    _r("unknown-keyword", E, "survey", "keywords the taxonomy lacks"),
-    _r("no-keywords", W, "survey", "an entry without a taxonomy keyword"),
+    _r("unknown-keyword", E, "survey", "a keyword one slip from a taxonomy slug (other keywords are the user's own)"),
+    _r("no-keywords", W, "survey", "an entry without a taxonomy category among its keywords"),
     _r("empty-category", W, "survey", "taxonomy nodes without papers"),
     _r("pending-key", E, "survey", "a provisional key on an entry that has authors"),
     _r("no-author", W, "survey", "an entry without authors"),

@@ -130,6 +130,10 @@ COMMANDS: dict[str, Command] = {
         "exporting",
         "Export a category (and its descendants), or everything, in a citing tool's format.",
     ),
+    "format": Command(
+        "review",
+        "Rewrite the .bib in canonical form (sorted, reformatted); --check for CI.",
+    ),
     "import": Command("building", "Create or update the database from an outside list."),
     "init": Command(
         "building",

@@ -1,4 +1,5 @@
-"""Commands that check the data and record a person's decisions: check, distinct, accept."""
+"""Commands that check the data, record a person's decisions, and format the file: check,
+distinct, accept, format."""
 
 from __future__ import annotations
 
@@ -44,13 +45,8 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
             for entry in list(db.entries.values()):
                 db.put(fix_entry(entry))
             after = db.text()
-            if after != before:  # the diff is from the file itself: the write rewrites it whole
+            if after != before:  # a patch of the file: only the fixed values change
                 sys.stdout.writelines(files.diff_to(db.bib_path, after, "fixed"))
-                if files.read_text(db.bib_path) != before:
-                    click.echo(
-                        "note: the file was not in canonical form; the diff also shows it "
-                        "sorted and reformatted as effllm-bib writes every file."
-                    )
             if after == before:
                 click.echo("--fix: nothing to change.")
             elif dry_run:
@@ -111,3 +107,37 @@ def accept(state: State, key: str, rule_id: str, reason: str, source: str) -> No
     with state.update():
         path = accept_warning(bib_path, tax_path, Acceptance(rule_id, key, reason, source))
     click.echo(f"recorded in {path}: '{rule_id}' accepted for {key}")
+
+
+@command("format")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if the file is not in canonical form (for CI).",
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Show the change as a diff; write nothing.")
+@pass_state
+@friendly_errors
+def format_command(state: State, check_only: bool, show_diff: bool) -> None:
+    """Every other command that writes keeps a file's own layout and edits only what it changes;
+    this one rewrites it: entries sorted by key (crossref targets after their children), fields
+    in a fixed order, two-space indent, braces, kept blocks first. Exit codes: 0 formatted (or
+    already in canonical form), 1 with --check when it is not."""
+    from .. import files
+
+    with state.update(dry_run=check_only or show_diff) as db:
+        before = files.read_text(db.bib_path) if db.bib_path.exists() else ""
+        after = db.text(canonical_form=True)
+        if after == before:
+            click.echo(f"{db.bib_path}: already in canonical form")
+            return
+        if show_diff:
+            sys.stdout.writelines(files.diff_to(db.bib_path, after, "formatted"))
+        if check_only or show_diff:
+            click.echo(f"would reformat {db.bib_path}")
+            if check_only:
+                sys.exit(1)
+            return
+        db.save(canonical_form=True)
+    click.echo(f"reformatted {db.bib_path}")
