@@ -69,3 +69,34 @@ def test_normalize_doi(value, expected):
 )
 def test_normalize_pages(raw, expected):
     assert n.normalize_pages(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        pytest.param(
+            "https://github.com/microsoft/TransformerCompression?utm_source=catalyzex.com",
+            "https://github.com/microsoft/TransformerCompression",
+            id="catalyzex",
+        ),
+        pytest.param(
+            "https://example.org/p?id=7&utm_medium=x&UTM_Campaign=y&ref=feed#sec-2",
+            "https://example.org/p?id=7#sec-2",
+            id="kept-in-order-with-fragment",
+        ),
+        pytest.param(
+            "https://openreview.net/forum?id=gsP05g8IeK",
+            "https://openreview.net/forum?id=gsP05g8IeK",
+            id="no-tracking",
+        ),
+        pytest.param(
+            "https://gitlab.com/a/b?ref_type=heads&reference=x&refresh",
+            "https://gitlab.com/a/b?ref_type=heads&reference=x&refresh",
+            id="names-that-only-start-with-ref",
+        ),
+        pytest.param("https://x.org/?fbclid=1&gclid=2&ref_src=tw", "https://x.org/", id="all-gone"),
+        pytest.param("https://x.org/a#utm_source=z", "https://x.org/a#utm_source=z", id="fragment"),
+    ],
+)
+def test_strip_tracking(url, expected):
+    assert n.strip_tracking(url) == expected

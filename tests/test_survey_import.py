@@ -279,3 +279,16 @@ def test_missing_file_is_a_clear_error(taxonomy, tmp_path):
 
     with pytest.raises(InputFileError, match="no such file"):
         parse_survey(tmp_path / "nope.md", taxonomy)
+
+
+def test_links_lose_their_tracking_parameters(taxonomy):
+    """The survey's code links from catalyzex.com carry ?utm_source=catalyzex.com."""
+    text = (
+        "## Model-Centric Methods\n### Model Compression\n#### Pruning\n##### Structured Pruning\n"
+        "- SliceGPT: Compress Large Language Models by Deleting Rows and Columns, <ins>ICLR, "
+        "2024</ins> [[Paper](https://arxiv.org/abs/2401.15024?utm_medium=feed)] "
+        "[[Code](https://github.com/microsoft/TransformerCompression?utm_source=catalyzex.com)]\n"
+    )
+    (bullet,) = parse_survey_text(text, taxonomy, "list.md").bullets
+    assert bullet.paper_url == "https://arxiv.org/abs/2401.15024"
+    assert bullet.code_urls == ("https://github.com/microsoft/TransformerCompression",)

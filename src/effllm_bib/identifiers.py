@@ -74,6 +74,27 @@ def normalize_doi(value: str) -> str | None:
     return m.group(1).rstrip(".,;")
 
 
+# --- links -----------------------------------------------------------------------------------
+
+_TRACKING = ("utm_", "ref", "ref_src", "fbclid", "gclid")  # utm_ is a prefix, the rest names
+
+
+def _is_tracking(parameter: str) -> bool:
+    name = parameter.partition("=")[0].lower()
+    return name.startswith(_TRACKING[0]) or name in _TRACKING[1:]
+
+
+def strip_tracking(url: str) -> str:
+    """The link without its tracking parameters (``utm_*``, ``ref``, ``ref_src``, ``fbclid``,
+    ``gclid``); every other part is kept as written, in order."""
+    head, hash_, fragment = url.partition("#")
+    base, question, query = head.partition("?")
+    if not question:
+        return url
+    kept = "&".join(p for p in query.split("&") if p and not _is_tracking(p))
+    return f"{base}{'?' if kept else ''}{kept}{hash_}{fragment}"
+
+
 # --- pages -----------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..compare import clean_text
 from ..errors import SurveyFormatError
 from ..files import read_text
+from ..identifiers import strip_tracking
 from ..model import Problem, Severity
 from ..taxonomy import Taxonomy
 
@@ -68,7 +69,7 @@ def _clean_url(raw: str, report: Callable[[str], None], what: str) -> str:
     if len(starts) > 1:
         report(f"{what} link holds several URLs glued together; kept the first")
         url = url[: starts[1]]
-    return url
+    return strip_tracking(url)  # catalyzex.com's code links carry ?utm_source=catalyzex.com
 
 
 def _split_head(head: str, report: Callable[[str], None]) -> tuple[str, str]:
@@ -212,7 +213,7 @@ def _table_row(
     name_cell = cells[0]
     m = _LINK.search(name_cell)
     name = clean_text(name_cell[: name_cell.find("[")] if "[" in name_cell else name_cell)
-    url = m.group(2).strip() if m else ""
+    url = strip_tracking(m.group(2).strip()) if m else ""
     ticked: list[str] = []
     for column, cell in zip(header[1:], cells[1:], strict=False):
         if "✅" not in cell:
