@@ -44,7 +44,7 @@ def test_every_row_has_the_required_keys_and_a_known_kind(row):
 
 def test_the_table_loads_with_every_key_once():
     keys = [k for row in ROWS for k in row["keys"]]
-    assert len(venue_table()) == len(keys) == len(set(keys)) == 54
+    assert len(venue_table()) == len(keys) == len(set(keys)) == 58
 
 
 def test_importing_the_module_reads_no_file():
@@ -143,6 +143,38 @@ def test_lookup_venue(raw, venue):
             "Linguistics (Volume 1: Long Papers)",
             "ACL",
             id="acl-long",
+        ),
+        pytest.param(
+            "Proceedings of the 29th Symposium on Operating Systems Principles (SOSP '23)",
+            "SOSP",
+            id="sosp-without-acm",
+        ),
+        pytest.param("ACM Symposium on Operating Systems Principles (SOSP '24)", "SOSP", id="sosp"),
+        pytest.param(
+            "Proceedings of the Thirty-Fourth International Joint Conference on Artificial "
+            "Intelligence",
+            "IJCAI",
+            id="ijcai",
+        ),
+        pytest.param("Proceedings of the ACM SIGCOMM 2024 Conference", "SIGCOMM", id="sigcomm"),
+        pytest.param(
+            "Proceedings of the BabyLM Challenge at the 27th Conference on Computational Natural "
+            "Language Learning",
+            "CoNLL",
+            id="babylm-at-conll",
+        ),
+        pytest.param(
+            "Proceedings of 2nd Annual Workshop on Topology, Algebra, and Geometry in Machine "
+            "Learning (TAG-ML)",
+            "TAG-ML",
+            id="tag-ml",
+        ),
+        pytest.param(
+            "Proceedings of the 59th Annual Meeting of the Association for Computational "
+            "Linguistics and the 11th International Joint Conference on Natural Language "
+            "Processing (Volume 1: Long Papers)",
+            "ACL",
+            id="acl-ijcnlp-is-not-ijcai",
         ),
         pytest.param("A Workshop Nobody Lists", "A Workshop Nobody Lists", id="unknown-kept"),
     ],

@@ -56,16 +56,21 @@ class Filters:
 
 
 def matches_venue(entry: Entry, wanted: str) -> bool:
-    """``--venue NeurIPS`` finds 'Advances in Neural Information Processing Systems'."""
+    """``--venue NeurIPS`` finds 'Advances in Neural Information Processing Systems': a name the
+    venue table knows (a key, or a short name as the website's venue filter shows it) finds the
+    entries whose venue has that short name; any other name is looked for in the venue's text."""
     from ..compare import fold  # imported here: only --venue needs them (and the venue table)
-    from ..venues import lookup_venue, venue_core
+    from ..venues import lookup_venue, match_venue, venue_table
 
     where = entry.get("booktitle") or entry.get("journal") or entry.get("howpublished")
     if not where:
         return False
-    known = lookup_venue(wanted)
+    known = lookup_venue(wanted) or next(
+        (v for v in venue_table().values() if fold(v.short) == fold(wanted)), None
+    )
     if known is not None and known.full:
-        return venue_core(known.full) in venue_core(where)
+        venue = match_venue(where)
+        return venue is not None and venue.short == known.short
     return fold(wanted) in fold(where)
 
 
