@@ -1,10 +1,12 @@
-"""The static site, read back as HTML: pages, counts, escaping, COinS, no asset from another host."""
+"""The static site, read back as HTML: pages, counts, escaping, COinS, no asset from another host.
+
+What a page offers a reader (links, venue names, search, orders, permalinks, its title) is in
+test_site_view.py."""
 
 from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -20,64 +22,7 @@ from effllm_bib.site import SiteError, build_site
 from effllm_bib.site.coins import coins_pairs
 
 from .conftest import REFS
-
-
-class Page(HTMLParser):
-    """What the tests look at in a page: papers, tree counts, COinS, asset addresses, text."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.papers: list[dict[str, str]] = []
-        self.tree: dict[str, int] = {}
-        self.coins: dict[str, str] = {}
-        self.assets: list[str] = []
-        self.links: list[str] = []
-        self.paper_links: dict[str, list[str]] = {}
-        self.ids: list[str] = []
-        self.text: list[str] = []
-        self._skip = 0  # inside <pre> (BibTeX, LaTeX on purpose), <script> or <style>
-        self._slug = ""
-        self._in_count = False
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if "id" in a:
-            self.ids.append(a["id"])
-        if "data-key" in a:
-            self.papers.append(a)
-        if tag in ("pre", "script", "style"):
-            self._skip += 1
-        if tag == "span" and a.get("class") == "Z3988":
-            self.coins[self.papers[-1]["data-key"]] = a["title"]
-        if tag == "span" and a.get("class") == "n":
-            self._in_count = True
-        if tag == "a" and re.search(r"c/[a-z0-9-]+\.html$", a.get("href", "")):
-            self._slug = a["href"].rsplit("/", 1)[-1].removesuffix(".html")
-        if tag == "a":
-            self.links.append(a.get("href", ""))
-        if tag == "a" and self.papers and "://" in a.get("href", ""):
-            self.paper_links.setdefault(self.papers[-1]["data-key"], []).append(a["href"])
-        for name in ("src", "srcset", "poster", "data"):
-            if name in a:
-                self.assets.append(a[name])
-        if tag == "link":
-            self.assets.append(a.get("href", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("pre", "script", "style"):
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._in_count:
-            self.tree[self._slug] = int(data)
-            self._in_count = False
-        if not self._skip:
-            self.text.append(data)
-
-    @property
-    def keys(self) -> list[str]:
-        return [p["data-key"] for p in self.papers]
+from .site_pages import page
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +30,6 @@ def site(db: Database, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "public"
     build_site(db, out)
     return out
-
-
-def page(path: Path) -> Page:
-    return Page(path.read_text(encoding="utf-8"))
 
 
 def test_every_category_has_a_page_and_a_bib(db: Database, site: Path) -> None:
@@ -103,21 +44,39 @@ def test_index_lists_every_paper_once(db: Database, site: Path) -> None:
     assert sorted(keys) == sorted(db.entries)
 
 
-def expected_links(entry: Entry) -> list[str]:
-    """Its own page (unless that is arXiv), arXiv, DOI and code, as far as the entry has them."""
-    wanted = [
+def without_tracking(url: str) -> str:
+    """The link as a reader should get it: ``?utm_source=catalyzex.com`` (the only tracking
+    parameter the database holds) dropped."""
+    return url.replace("?utm_source=catalyzex.com", "")
+
+
+def required_links(entry: Entry) -> set[str]:
+    """arXiv, DOI, code and its own page (unless that is arXiv's or only the DOI's address)."""
+    doi = f"https://doi.org/{entry.get('doi')}" if entry.get("doi") else ""
+    url = entry.get("url")
+    wanted = {
         f"https://arxiv.org/abs/{entry.get('eprint')}" if entry.get("eprint") else "",
-        f"https://doi.org/{entry.get('doi')}" if entry.get("doi") else "",
-        entry.get("code"),
-        "" if "arxiv.org/" in entry.get("url") else entry.get("url"),
-    ]
-    return sorted(w for w in wanted if w)
+        doi,
+        without_tracking(entry.get("code")),
+        "" if "arxiv.org/" in url or url == doi else url,
+    }
+    return wanted - {""}
 
 
-def test_papers_link_to_arxiv_doi_and_code(db: Database, site: Path) -> None:
+def allowed_links(entry: Entry) -> set[str]:
+    """What a card may link besides: a page the entry lists in ``sources``."""
+    return required_links(entry) | set(entry.get("sources").split())
+
+
+def test_papers_link_to_arxiv_doi_code_and_their_page(db: Database, site: Path) -> None:
     links = page(site / "index.html").paper_links
-    shown = {key: sorted(links.get(key, [])) for key in db.entries}
-    assert shown == {key: expected_links(e) for key, e in db.entries.items()}
+    shown = {key: set(links.get(key, [])) for key in db.entries}
+    assert {k: required_links(e) - shown[k] for k, e in db.entries.items()} == dict.fromkeys(
+        db.entries, set()
+    )
+    assert {k: shown[k] - allowed_links(e) for k, e in db.entries.items()} == dict.fromkeys(
+        db.entries, set()
+    )
 
 
 def test_ids_are_unique_and_labels_name_controls(site: Path) -> None:
@@ -127,7 +86,7 @@ def test_ids_are_unique_and_labels_name_controls(site: Path) -> None:
         assert len(ids) == len(set(ids))
         labelled = set(re.findall(r'<label for="([^"]+)"', text))
         controls = set(re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', text))
-        assert labelled == controls == {"q", "venue", "from", "to", "status"}
+        assert labelled == controls == {"q", "venue", "from", "to", "status", "sort"}
 
 
 def test_tree_counts_are_the_papers_of_each_page(db: Database, site: Path) -> None:

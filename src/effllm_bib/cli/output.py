@@ -143,12 +143,17 @@ def categories(state: State) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory for the site (new, empty, or a site built before).",
 )
+@click.option(
+    "--title",
+    metavar="TEXT",
+    help="The site's title and heading [default: the title in taxonomy.toml, else Bibliography].",
+)
 @pass_state
 @friendly_errors
-def site(state: State, outdir: Path) -> None:
+def site(state: State, outdir: Path, title: str | None) -> None:
     from ..site import build_site
 
-    summary = build_site(state.load(), outdir)
+    summary = build_site(state.load(), outdir, title)
     click.echo(
         f"wrote {summary.pages} pages ({summary.files} files, {summary.papers} papers, "
         f"{summary.categories} categories) to {summary.outdir}",

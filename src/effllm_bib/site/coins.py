@@ -16,6 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from ..export.csljson import page_range
+from ..identifiers import strip_tracking
 from ..latex import plain
 from ..model import Entry
 from ..names import csl_names
@@ -32,9 +33,10 @@ _WEB_TYPES = {"Blog": "blogPost"}
 
 
 def web_address(value: str) -> str:
-    """The value if it is an http(s) address, else '' (a ``javascript:`` URL never becomes a link)."""
+    """The value without tracking parameters if it is an http(s) address, else '' (a
+    ``javascript:`` URL never becomes a link)."""
     value = value.strip()
-    return value if value.lower().startswith(("https://", "http://")) else ""
+    return strip_tracking(value) if value.lower().startswith(("https://", "http://")) else ""
 
 
 def _creators(entry: Entry, person_key: str) -> list[tuple[str, str]]:

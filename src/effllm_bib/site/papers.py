@@ -1,21 +1,23 @@
-"""What the website shows of one entry: plain text, links, its BibTeX and its COinS."""
+"""What the website shows of one entry: plain text, links, its BibTeX and its COinS; what the
+search box matches, and the orders the papers can be sorted in."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote
 
 from ..export.bibtex import export_bibtex
 from ..latex import plain
 from ..model import Entry
-from ..names import parse_names
+from ..names import Name, parse_names
 from ..taxonomy import Taxonomy
 from ..venues import short_venue
-from ..vocab import PUBLISHED_TYPES, arxiv_id, arxiv_url, is_preprint
-from .coins import coins, web_address
+from ..vocab import PUBLISHED_TYPES, is_preprint
+from .coins import coins
+from .links import Link, links_of
 
 Status = Literal["published", "preprint", "other"]
 STATUS_LABELS: dict[Status, str] = {
@@ -25,11 +27,9 @@ STATUS_LABELS: dict[Status, str] = {
 }
 WEB_VENUES = {"Blog": "Blog", "Website": "Web page"}
 
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
+# Other names a paper is known by, searched with its title: the survey's own wording keeps the
+# name people know ('LLM.int8()') where the proceedings print another ('GPT3.int8()').
+KNOWN_AS_FIELDS = ("surveytitle",)
 
 
 @dataclass(frozen=True)
@@ -45,19 +45,35 @@ class Paper:
     status: Status
     links: tuple[Link, ...]
     categories: tuple[tuple[str, str], ...]  # (slug, name) of the entry's own categories
+    nodes: tuple[str, ...]  # its categories and their ancestors: the tree rows it counts in
     bibtex: str
     coins: str
     search: str  # folded text that the search box matches
+    first_author: str  # folded 'von Last First' of the first author, '' without authors
+    sort_title: str  # the title folded, as the orders compare it
 
     @property
     def year_number(self) -> int:
         return int(self.year) if self.year.isdigit() else 0
 
 
+_NOT_A_WORD = re.compile(r"[\W_]+")
+_JOINED = re.compile(r"\w+(?:[^\w\s]+\w+)+")
+
+
 def fold_search(text: str) -> str:
-    """Lower case without accents, so ``Ustun`` finds ``Üstün``; the page's script does the same."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+    """Lower case words without accents or punctuation, so ``Ustun`` finds ``Üstün`` and
+    ``kv-cache`` finds ``KV Cache``; the page's script folds a query the same way."""
+    if not text.isascii():  # most text is: skip the decomposition, a tenth of a build's time
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return " ".join(_NOT_A_WORD.sub(" ", text.lower()).split())
+
+
+def joined_forms(text: str) -> list[str]:
+    """Names written with inner punctuation, also as one word ('LLM.int8()' -> 'llmint8'), so a
+    query typed without it finds them."""
+    return [fold_search(m.group()).replace(" ", "") for m in _JOINED.finditer(text)]
 
 
 def status_of(entry: Entry) -> Status:
@@ -81,10 +97,10 @@ def venue_of(entry: Entry) -> tuple[str, str]:
     return (howpublished, howpublished) if howpublished else ("Other", "")
 
 
-def author_names(entry: Entry) -> tuple[str, ...]:
+def author_names(people: list[Name]) -> tuple[str, ...]:
     """'Given von Family, Jr' for people, organisations as written; 'others' becomes 'et al.'."""
     names = []
-    for name in parse_names(entry.get("author")):
+    for name in people:
         if name.others:
             names.append("et al.")
             continue
@@ -93,33 +109,32 @@ def author_names(entry: Entry) -> tuple[str, ...]:
     return tuple(names)
 
 
-def links_of(entry: Entry) -> tuple[Link, ...]:
-    """Paper (or homepage), arXiv, DOI and code, each only when the entry has it."""
-    arxiv = arxiv_id(entry) or ""
-    url = web_address(entry.get("url"))
-    code = web_address(entry.get("code"))
-    out = []
-    if url and "arxiv.org/" not in url:
-        out.append(
-            Link("Homepage" if entry.type in ("software", "misc") and not arxiv else "Paper", url)
-        )
-    if arxiv:
-        out.append(Link("arXiv", arxiv_url(quote(arxiv, safe="/."))))
-    if entry.get("doi"):
-        out.append(Link("DOI", f"https://doi.org/{quote(entry.get('doi'), safe='/()._;:-')}"))
-    if code:
-        out.append(Link("Code", code))
-    return tuple(out)
+def first_author_key(people: list[Name]) -> str:
+    """The first author as BibTeX's styles sort names: von and family name, then given names."""
+    first = next(iter(people), None)
+    if first is None or first.others:
+        return ""
+    return fold_search(plain(" ".join(p for p in (first.von, first.last, first.first) if p)))
+
+
+def search_text(entry: Entry, title: str, names: Iterable[str]) -> str:
+    """What the search box matches: the key, the title and the names the paper is known by,
+    authors, venue and categories (``names``), folded."""
+    known = [plain(entry.get(f)) for f in KNOWN_AS_FIELDS if entry.get(f)]
+    texts = [entry.key, title, *known, *names]
+    joined = [w for t in (title, *known) for w in joined_forms(t)]
+    return fold_search(" ".join([*texts, *joined]))
 
 
 def paper_of(entry: Entry, taxonomy: Taxonomy) -> Paper:
     """The view of one entry; ``taxonomy`` names its categories."""
     venue, venue_full = venue_of(entry)
     cats = tuple((slug, taxonomy.get(slug).name) for slug in entry.keywords if slug in taxonomy)
-    authors = author_names(entry)
+    people = parse_names(entry.get("author"))
+    authors = author_names(people)
     title = plain(entry.get("title")) or entry.key
-    nodes = sorted(taxonomy.nodes_of(entry.keywords))
-    words = [title, *authors, venue, venue_full, *(taxonomy.get(s).name for s in nodes)]
+    nodes = tuple(sorted(taxonomy.nodes_of(entry.keywords)))
+    names = [*authors, venue, venue_full, *(taxonomy.get(s).name for s in nodes)]
     return Paper(
         key=entry.key,
         title=title,
@@ -130,13 +145,50 @@ def paper_of(entry: Entry, taxonomy: Taxonomy) -> Paper:
         status=status_of(entry),
         links=links_of(entry),
         categories=cats,
+        nodes=nodes,
         bibtex=export_bibtex([entry]).strip(),
         coins=coins(entry),
-        search=fold_search(" ".join(words)),
+        search=search_text(entry, title, names),
+        first_author=first_author_key(people),
+        sort_title=fold_search(title),
     )
 
 
+# --- orders --------------------------------------------------------------------------------------
+
+STATUS_ORDER = {"published": 0, "preprint": 1, "other": 2}
+SortKey = Callable[[Paper], tuple[object, ...]]
+SORTS: dict[str, tuple[str, SortKey]] = {
+    # name in ?sort=: (label, key); the first is the order the pages are written in
+    "year": ("Newest first", lambda p: (-p.year_number, p.sort_title, p.key)),
+    "title": ("Title", lambda p: (p.sort_title, -p.year_number, p.key)),
+    "venue": (
+        "Venue",
+        lambda p: (
+            STATUS_ORDER[p.status],
+            p.venue.casefold(),
+            -p.year_number,
+            p.sort_title,
+            p.key,
+        ),
+    ),
+    "author": (
+        "First author",
+        lambda p: (not p.first_author, p.first_author, p.year_number, p.sort_title, p.key),
+    ),
+}
+DEFAULT_SORT = next(iter(SORTS))
+
+
+def sort_ranks(papers: Iterable[Paper]) -> dict[str, dict[str, int]]:
+    """For each order of :data:`SORTS`, every paper's place in it (key -> rank)."""
+    chosen = list(papers)
+    return {
+        name: {p.key: rank for rank, p in enumerate(sorted(chosen, key=key))}
+        for name, (_, key) in SORTS.items()
+    }
+
+
 def papers_of(entries: Iterable[Entry], taxonomy: Taxonomy) -> list[Paper]:
-    """Newest first, then by title."""
-    papers = [paper_of(e, taxonomy) for e in entries]
-    return sorted(papers, key=lambda p: (-p.year_number, fold_search(p.title), p.key))
+    """In the default order: newest first, then by title."""
+    return sorted((paper_of(e, taxonomy) for e in entries), key=SORTS[DEFAULT_SORT][1])

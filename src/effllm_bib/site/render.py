@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..database import Database
-from ..errors import EffllmBibError
+from ..errors import EffllmBibError, TaxonomyError
 from ..export.bibtex import export_bibtex
 from ..model import Entry
-from .papers import STATUS_LABELS, Paper, papers_of
+from .papers import DEFAULT_SORT, SORTS, STATUS_LABELS, Paper, papers_of, sort_ranks
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 GENERATOR = "effllm-bib"
 BIB_NAME = "effllm.bib"
 ASSETS = ("site.css", "site.js")
+DEFAULT_TITLE = "Bibliography"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,33 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["status_labels"] = STATUS_LABELS
+    env.globals["sorts"] = {name: label for name, (label, _) in SORTS.items()}
+    env.globals["default_sort"] = DEFAULT_SORT
     return env
+
+
+def collection_title(path: Path) -> str:
+    """The ``title = "..."`` a taxonomy file gives its collection, before its first table; ''
+    when it gives none or there is no such file."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TaxonomyError(path, f"cannot read the title ({exc}).") from None
+    title = doc.get("title", "")
+    if not isinstance(title, str):
+        raise TaxonomyError(path, 'title must be text: title = "...", before the first table.')
+    return " ".join(title.split())
+
+
+def site_title(db: Database, title: str | None = None) -> str:
+    """The site's title and heading: ``title`` when given, else the one the taxonomy file gives
+    its collection, else a plain 'Bibliography' (a site never takes another database's name)."""
+    named = " ".join((title or "").split()) or collection_title(db.taxonomy_path)
+    return named or DEFAULT_TITLE
 
 
 def category_tree(db: Database, start: str | None, counts: dict[str, int]) -> tuple[TreeNode, ...]:
@@ -92,9 +119,10 @@ def _is_previous_site(outdir: Path) -> bool:
     )
 
 
-def build_site(db: Database, outdir: Path) -> SiteSummary:
+def build_site(db: Database, outdir: Path, title: str | None = None) -> SiteSummary:
     """Write the site into ``outdir``: ``index.html``, ``c/SLUG.html`` and ``c/SLUG.bib`` per
-    category, the whole ``effllm.bib``, and the assets.
+    category, the whole ``effllm.bib``, and the assets. ``title`` names the site (see
+    :func:`site_title`).
 
     The site is built in a temporary directory beside ``outdir`` and moved into place at the
     end, so a failure leaves the previous site whole. An existing ``outdir`` is replaced only
@@ -110,7 +138,7 @@ def build_site(db: Database, outdir: Path) -> SiteSummary:
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".tmp", dir=outdir.parent))
     try:
-        summary = _write(db, staging)
+        summary = _write(db, staging, site_title(db, title))
         _replace(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -129,13 +157,14 @@ def _replace(staging: Path, outdir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write(db: Database, out: Path) -> SiteSummary:
+def _write(db: Database, out: Path, title: str) -> SiteSummary:
     env = _environment()
     taxonomy = db.taxonomy
     counts = db.count_by_category()
     entries = db.select()
     papers = {p.key: p for p in papers_of(entries, taxonomy)}
     ordered = list(papers.values())
+    ranks = sort_ranks(ordered)
     files: list[Path] = []
 
     def write(relative: str, text: str) -> None:
@@ -150,12 +179,23 @@ def _write(db: Database, out: Path) -> SiteSummary:
     for name in ASSETS:
         write(f"assets/{name}", (resources.files(__package__) / "static" / name).read_text("utf-8"))
     write(BIB_NAME, bib(entries, "all categories"))
-    common = {"generator": GENERATOR, "total": len(ordered), "bib_name": BIB_NAME}
+    common = {
+        "generator": GENERATOR,
+        "total": len(ordered),
+        "bib_name": BIB_NAME,
+        "title": title,
+        "ranks": ranks,
+    }
     tree = category_tree(db, None, counts)
     write(
         "index.html",
         env.get_template("index.html").render(
-            root="", papers=ordered, tree=tree, choices=filter_choices(ordered), **common
+            root="",
+            papers=ordered,
+            tree=tree,
+            choices=filter_choices(ordered),
+            view_bib=BIB_NAME,
+            **common,
         ),
     )
     for slug in taxonomy.walk():
@@ -173,7 +213,9 @@ def _write(db: Database, out: Path) -> SiteSummary:
                 category=taxonomy.get(slug),
                 count=counts[slug],
                 crumbs=crumbs,
+                path={s for s, _ in crumbs},
                 tree=tree,
+                view_bib=f"{slug}.bib",
                 subcategories=bool(taxonomy.children(slug)),
                 choices=filter_choices(shown),
                 **common,
