@@ -187,6 +187,9 @@ def _write(db: Database, out: Path, title: str) -> SiteSummary:
         "ranks": ranks,
     }
     tree = category_tree(db, None, counts)
+    # A paper's card is the same on every page at one depth: made once per depth, not per page.
+    card = env.get_template("macros.html").module.paper  # type: ignore[attr-defined]  # a macro
+    cards = {root: {p.key: card(p, root, ranks) for p in ordered} for root in ("", "../")}
     write(
         "index.html",
         env.get_template("index.html").render(
@@ -195,14 +198,14 @@ def _write(db: Database, out: Path, title: str) -> SiteSummary:
             tree=tree,
             choices=filter_choices(ordered),
             view_bib=BIB_NAME,
+            cards=cards[""],
             **common,
         ),
     )
+    under = {p.key: set(p.nodes) for p in ordered}  # an entry's keywords and their ancestors
     for slug in taxonomy.walk():
-        nodes = set(taxonomy.walk(slug))
-        chosen = [e for e in entries if nodes.intersection(e.keywords)]
-        keys = {e.key for e in chosen}
-        shown = [p for p in ordered if p.key in keys]
+        chosen = [e for e in entries if slug in under[e.key]]
+        shown = [p for p in ordered if slug in under[p.key]]
         crumbs = [(s, taxonomy.get(s).name) for s in reversed(taxonomy.ancestors(slug))]
         write(f"c/{slug}.bib", bib(chosen, slug))
         write(
@@ -216,6 +219,7 @@ def _write(db: Database, out: Path, title: str) -> SiteSummary:
                 path={s for s, _ in crumbs},
                 tree=tree,
                 view_bib=f"{slug}.bib",
+                cards=cards["../"],
                 subcategories=bool(taxonomy.children(slug)),
                 choices=filter_choices(shown),
                 **common,
