@@ -25,6 +25,7 @@ def test_add_existing_paper_only_adds_the_category(runner, edb, services, tmp_pa
     assert result.output.endswith(
         "already in the database as frantar2023sparsegpt; added structured-pruning\n"
     )
+    assert services.log == []  # the database names the id already: nothing asked
     db = Database.load(edb)
     assert db.entries["frantar2023sparsegpt"].keywords == (
         "structured-pruning",

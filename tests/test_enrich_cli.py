@@ -214,7 +214,7 @@ def test_enrich_without_network_stops_at_the_first_entry(runner, edb, tmp_path, 
         f"stopped: Crossref: cannot reach {refused_url.removeprefix('http://')} " in result.stderr
     )
     assert result.stderr.endswith("Stopped at li2021prefix.\n")
-    assert "Crossref: 1 requests, 0 from cache, 0 retries" in result.stdout
+    assert "Crossref: 1 request, 0 from cache, 0 retries" in result.stdout
 
 
 def test_dry_run_diff_is_from_the_file_to_what_a_real_run_writes(runner, edb, services, tmp_path):

@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, dict[str, list[str]]]] = [
                 "tex_escape",
                 "compare",
                 "files",
+                "wording",
                 "writer_lock",
                 "cache",
                 "evidence",

@@ -167,7 +167,7 @@ def test_family_names_and_person_keys(value, family, keys):
     [
         pytest.param(
             "Ludwig van Beethoven",
-            [{"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}],
+            [{"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}],
             id="particle",
         ),
         pytest.param("{Barnes and Noble}", [{"literal": "Barnes and Noble"}], id="corporate"),
@@ -239,3 +239,19 @@ def test_an_accented_capital_starts_a_given_name_not_a_von_part(value, expected)
 )
 def test_biblatex_list_options_are_not_names(value):
     assert names.parse_names(value) == [Name("Alan", "von", "Animal")]
+
+
+@pytest.mark.parametrize(
+    "options, field, particle",
+    [
+        pytest.param("", "", "dropping-particle", id="biblatex-default"),
+        pytest.param("useprefix=true", "", "non-dropping-particle", id="option"),
+        pytest.param("maxnames=2, useprefix", "", "non-dropping-particle", id="option-alone"),
+        pytest.param("useprefix=false,maxnames=2", "", "dropping-particle", id="option-false"),
+        pytest.param("", "true", "non-dropping-particle", id="field"),
+        pytest.param("useprefix=true", "false", "dropping-particle", id="field-wins"),
+    ],
+)
+def test_useprefix_makes_the_von_part_non_dropping(options: str, field: str, particle: str):
+    useprefix = names.uses_prefix(options, field)
+    assert names.csl_names("Ludwig van Beethoven", useprefix)[0][particle] == "van"

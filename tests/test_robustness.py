@@ -47,10 +47,13 @@ def one_line_error(result, *needles: str) -> None:
             "missing_comma.bib", ["missing_comma.bib:1", "missing comma"], id="missing-comma"
         ),
         pytest.param(
-            "duplicate_keys.bib", ["duplicate_keys.bib:3", "used twice"], id="duplicate-keys"
+            "duplicate_keys.bib",
+            ["duplicate_keys.bib:3", "used twice (first at line 1)"],
+            id="duplicate-keys",
         ),
         pytest.param("latin1.bib", ["latin1.bib:1", "not valid UTF-8"], id="wrong-encoding"),
         pytest.param("nul.bib", ["nul.bib:1", "NUL byte"], id="nul-byte"),
+        pytest.param("utf16.bib", ["utf16.bib: is UTF-16 text", "iconv -f UTF-16"], id="utf-16"),
         pytest.param(
             "brace_too_many.bib", ["brace_too_many.bib:1", "brace too many"], id="brace-too-many"
         ),

@@ -107,7 +107,9 @@ Converter = Callable[[Any, int, _Reading], None]
 
 
 def _duplicate_key(block: Any, line: int, reading: _Reading) -> None:
-    msg = f"key '{block.key}' is used twice; rename or remove one."
+    first = getattr(block.previous_block, "start_line", None)
+    where = f" (first at line {first + 1})" if first is not None else ""
+    msg = f"key '{block.key}' is used twice{where}; rename or remove one."
     reading.problem("duplicate-key", msg, line, block.key)
 
 

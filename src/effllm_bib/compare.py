@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from .latex import latex_to_plain
 
@@ -47,3 +48,11 @@ def similar_pairs(strings: list[str], cutoff: float) -> list[tuple[int, int, flo
             if j > i:
                 pairs.append((i, j, score))
     return sorted(pairs)
+
+
+def similar_names(name: str, choices: Sequence[str], limit: int = 3) -> list[str]:
+    """The choices closest to a mistyped name, best first (for 'did you mean')."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(name, list(choices), scorer=fuzz.ratio, limit=limit)
+    return [choice for choice, score, _ in found if score >= 60]

@@ -79,8 +79,13 @@ def csl_item_to_entry(item: dict[str, Any], position: int) -> Entry:
 
 
 def read_csl_json(path: Path) -> list[Entry]:
+    return parse_csl_json(read_text(path), path)
+
+
+def parse_csl_json(text: str, path: Path) -> list[Entry]:
+    """The items of a CSL-JSON text (``path`` names it in messages)."""
     try:
-        data = json.loads(read_text(path))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"invalid JSON ({exc.msg}); fix the file.", exc.lineno) from None
     if isinstance(data, dict):

@@ -9,7 +9,7 @@ Load, select, change in memory, save atomically. No HTTP and no command-line con
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from .location import (
     resolve_location,
 )
 from .model import Entry, Extra, Problem, Severity
-from .parse_cache import read_bib_cached
+from .parse_cache import read_bib_cached, read_strings
 from .taxonomy import Taxonomy, load_taxonomy
 
 LOCK_TIMEOUT = 30.0
@@ -86,6 +86,7 @@ class Database:
         self.extras = list(extras)
         self.strings: dict[str, str] = dict(strings or {})
         self.problems: list[Problem] = []  # blocks a lenient load could not read
+        self.borrowed: list[Extra] = []  # @string blocks of --strings files: used, never written
         self._resolved: tuple[dict[str, Entry], dict[str, Entry]] | None = None
         # What the file held when loaded: a file not in canonical form is written as a patch of
         # itself (bib_patch), so each key remembers the key it was loaded under.
@@ -112,7 +113,11 @@ class Database:
 
     @classmethod
     def load(
-        cls, db: str | os.PathLike[str] | None = None, create: bool = False, strict: bool = True
+        cls,
+        db: str | os.PathLike[str] | None = None,
+        create: bool = False,
+        strict: bool = True,
+        strings_from: Sequence[Path] = (),
     ) -> Database:
         """Open a database. With ``create``, a missing one is started in memory; :meth:`save`
         writes it, with a copy of the packaged taxonomy if the directory has none.
@@ -120,7 +125,8 @@ class Database:
         A .bib file with blocks that cannot be parsed is refused (saving it would lose them),
         unless ``strict`` is false: a read-only command then gets the entries that could be read
         and the findings in ``problems``. Without a taxonomy.toml beside the .bib file the
-        database has no categories.
+        database has no categories. ``strings_from``: .bib files whose @string definitions are
+        read first, as BibTeX reads ``\\bibliography{abbrev,papers}`` (never written to).
         """
         bib_path, tax_path = resolve_location(db)
         if not bib_path.exists():
@@ -149,7 +155,10 @@ class Database:
                 f"{first.message}{more} Run 'effllm-bib check' for the full list.",
                 first.line,
             )
-        out = cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path, parsed.strings)
+        borrowed = read_strings(strings_from, cache_dir)
+        strings = {**{n: v for _, n, v in borrowed}, **parsed.strings}
+        out = cls(bib_path, taxonomy, parsed.entries, parsed.extras, tax_path, strings)
+        out.borrowed = [x for x, _, _ in borrowed]
         out.problems = list(parsed.problems)
         return out
 
@@ -208,16 +217,14 @@ class Database:
                     seen.add(parent.key.lower())
                     out.append(parent)
             i += 1
-        if not any(x.kind == "string" for x in self.extras):
+        kept = [*self.borrowed, *self.extras]
+        if not any(x.kind == "string" for x in kept):
             return out, []  # no @string definitions to bring along
         from . import bibio
         from .resolve import uses_macros
 
         definitions = {
-            name: (x, body)
-            for x in self.extras
-            for name, body in [bibio.string_definition(x)]
-            if name
+            name: (x, body) for x in kept for name, body in [bibio.string_definition(x)] if name
         }
         wanted: set[str] = set()
         todo = [m for e in out for n in e.bare for m in uses_macros(e.get(n))]
@@ -227,7 +234,7 @@ class Database:
                 continue
             wanted.add(name)
             todo.extend(uses_macros(definitions[name][1]))
-        strings = [x for x in self.extras if bibio.string_definition(x)[0] in wanted]
+        strings = [x for x in kept if bibio.string_definition(x)[0] in wanted]
         return out, strings
 
     def select(self, categories: Iterable[str] = ()) -> list[Entry]:

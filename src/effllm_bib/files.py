@@ -18,6 +18,9 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputFileError(path, f"cannot read the file ({exc.strerror}).") from None
     if b"\x00" in data:
+        wide = wide_encoding(data)
+        if wide:
+            raise InputFileError(path, f"is {wide} text; {_convert_hint(path, wide)}")
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputFileError(path, "contains a NUL byte; is this a text file?", line)
     try:
@@ -25,15 +28,34 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         # no guess at the encoding: a wrong one (latin1 for a GBK file) garbles the text for good
-        import shlex  # only on this error path
+        hint = _convert_hint(path, "<its encoding>")
+        raise InputFileError(path, f"is not valid UTF-8; {hint}", line) from None
 
-        name = shlex.quote(str(path))
-        raise InputFileError(
-            path,
-            f"is not valid UTF-8; convert it from the encoding it was saved in: iconv -f "
-            f"<its encoding> -t utf-8 {name} > {shlex.quote(str(path) + '.utf8')}",
-            line,
-        ) from None
+
+def wide_encoding(data: bytes) -> str:
+    """The UTF-16 or UTF-32 encoding of text in one (by its byte-order mark, or by the NUL
+    bytes ASCII text has beside every character in it); '' for anything else."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = data[:4000]
+    if len(sample) >= 8 and sample[1::4].count(0) + sample[2::4].count(0) >= len(sample) // 2:
+        return "UTF-32"
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if len(sample) < 4 or max(even, odd) < len(sample) // 2 * 0.9:
+        return ""
+    return "UTF-16LE" if odd > even else "UTF-16BE"  # without a byte-order mark, say which
+
+
+def _convert_hint(path: Path, encoding: str) -> str:
+    import shlex  # only on these error paths
+
+    name = shlex.quote(str(path))
+    return (
+        f"convert it to UTF-8 and read the copy: iconv -f {encoding} -t utf-8 {name} > "
+        f"{shlex.quote(str(path) + '.utf8')}"
+    )
 
 
 # A type such as @COMMENTED: bibtexparser takes it for @comment; BibTeX and biber read an entry.

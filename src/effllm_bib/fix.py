@@ -7,7 +7,7 @@ lower-case.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .identifiers import normalize_doi, normalize_pages
 from .model import Entry
@@ -96,7 +96,9 @@ FIXES: list[Callable[[Entry], Entry]] = [
 ]
 
 
-def fix_entry(entry: Entry) -> Entry:
+def fix_entry(entry: Entry, only: Iterable[str] | None = None) -> Entry:
+    """``entry`` with every fix applied, or the fixes named in ``only`` (function names)."""
     for fix in FIXES:
-        entry = fix(entry)
+        if only is None or fix.__name__ in only:
+            entry = fix(entry)
     return entry

@@ -22,14 +22,19 @@ class Bibliography:
     strings: list[Extra] = field(default_factory=list)
 
 
-def read_source(path: Path) -> Bibliography:
-    """A .bib or CSL-JSON file to merge; a file with unparseable blocks is refused whole."""
-    if path.suffix.lower() in (".json", ".csljson"):
-        from .csl_read import read_csl_json
+STDIN = Path("<stdin>")  # how a merge of standard input ('merge -') names its source
 
-        items = read_csl_json(path)
+
+def read_source(path: Path, text: str | None = None) -> Bibliography:
+    """A .bib or CSL-JSON file to merge (``text``: its text, already read, as from standard
+    input); a file with unparseable blocks is refused whole."""
+    looks_json = text is not None and text.lstrip()[:1] in ("[", "{") and "@" not in text[:200]
+    if path.suffix.lower() in (".json", ".csljson") or looks_json:
+        from .csl_read import parse_csl_json, read_csl_json
+
+        items = read_csl_json(path) if text is None else parse_csl_json(text, path)
         return Bibliography(items, items)
-    parsed = bibio.read_bib(path)
+    parsed = bibio.read_bib(path) if text is None else bibio.parse_bib(text, str(path))
     if parsed.errors:
         first = parsed.errors[0]
         raise BibParseError(path, f"{first.message} Nothing was merged.", first.line)

@@ -29,6 +29,7 @@ from .survey_record import survey_derived
 from .tex_escape import protect_title, protect_words
 from .venues import VENUE_FIELD, mistyped_venue
 from .vocab import PUBLISHED_TYPES, is_arxiv_doi
+from .wording import plural
 
 # Fields of the incoming file that are not bibliographic data for the canonical database.
 IGNORED_FIELDS = frozenset({
@@ -58,9 +59,9 @@ class MergeReport:
     def summary(self) -> str:
         return (
             f"{len(self.matched)} matched, {len(self.added)} added, "
-            f"{len(self.unmatched)} unmatched; {self.count('fill')} fields filled, "
-            f"{self.count('correct')} corrected, {self.count('conflict')} conflicts; "
-            f"{len(self.renamed)} keys assigned"
+            f"{len(self.unmatched)} unmatched; {plural(self.count('fill'), 'field')} filled, "
+            f"{self.count('correct')} corrected, {plural(self.count('conflict'), 'conflict')}; "
+            f"{plural(len(self.renamed), 'key')} assigned"
         )
 
 
@@ -369,5 +370,8 @@ def merge_file(
     add_new: bool = False,
     categories: Iterable[str] = (),
     by_key: bool = False,
+    text: str | None = None,
 ) -> MergeReport:
-    return merge_entries(db, read_source(path), str(path), overwrite, add_new, categories, by_key)
+    """Merge the file ``path`` (or ``text``, as read from standard input, named ``path``)."""
+    source = read_source(path, text)
+    return merge_entries(db, source, str(path), overwrite, add_new, categories, by_key)

@@ -254,15 +254,20 @@ def _text(latex: str) -> str:
     return unicodedata.normalize("NFC", to_text(latex))
 
 
-def csl_name(name: Name) -> dict[str, str]:
-    """A CSL-JSON name: ``family``, ``given``, ``non-dropping-particle``, ``suffix``; or
-    ``literal`` for a corporate name (``others`` has no CSL form: callers leave it out)."""
+def csl_name(name: Name, useprefix: bool = False) -> dict[str, str]:
+    """A CSL-JSON name: ``family``, ``given``, the von part as a particle, ``suffix``; or
+    ``literal`` for a corporate name (``others`` has no CSL form: callers leave it out).
+
+    The von part is a ``dropping-particle`` (cited as "Beethoven"), as biblatex reads it by
+    default and pandoc converts it; with biblatex's ``useprefix=true`` it is a
+    ``non-dropping-particle`` ("van Beethoven")."""
     if name.literal:
         return {"literal": _text(name.last)}
     out = {"family": _text(name.last)}
+    particle = "non-dropping-particle" if useprefix else "dropping-particle"
     for key, part in (
         ("given", name.first),
-        ("non-dropping-particle", name.von),
+        (particle, name.von),
         ("suffix", name.jr),
     ):
         text = _text(part) if part else ""
@@ -271,9 +276,21 @@ def csl_name(name: Name) -> dict[str, str]:
     return out
 
 
-def csl_names(value: str) -> list[dict[str, str]]:
-    """A name list as CSL-JSON names (``others`` left out)."""
-    return [csl_name(n) for n in parse_names(value) if not n.others]
+def csl_names(value: str, useprefix: bool = False) -> list[dict[str, str]]:
+    """A name list as CSL-JSON names (``others`` left out); ``useprefix``: see :func:`csl_name`."""
+    return [csl_name(n, useprefix) for n in parse_names(value) if not n.others]
+
+
+_USEPREFIX = re.compile(r"(?:^|,)\s*useprefix\s*(?:=\s*(true|false)\s*)?(?:,|$)", re.I)
+
+
+def uses_prefix(options: str, field: str = "") -> bool:
+    """Whether an entry asks biblatex for ``useprefix=true``: its ``useprefix`` field, or its
+    ``options`` (``useprefix`` alone means true)."""
+    if field.strip():
+        return field.strip().lower() == "true"
+    m = _USEPREFIX.search(options)
+    return m is not None and (m.group(1) or "true").lower() == "true"
 
 
 def from_parts(family: str, given: str = "", particle: str = "", suffix: str = "") -> str:

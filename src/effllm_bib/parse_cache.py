@@ -8,10 +8,12 @@ imported on a miss only). Files with read errors are never cached.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .cache import code_stamp, installed_versions, load_derived, store_derived
+from .errors import BibParseError, DatabaseError
 from .model import Entry, Extra, Problem, Severity
 from .parsed import ParsedBib
 
@@ -98,3 +100,24 @@ def read_bib_cached(path: Path, cache_dir: Path | None) -> ParsedBib:
     if not parsed.errors and path.read_bytes() == data:
         store_derived(cache_dir, PARSE_CACHE_KIND, data, _to_plain(parsed), salt)
     return parsed
+
+
+def read_strings(paths: Sequence[Path], cache_dir: Path | None) -> list[tuple[Extra, str, str]]:
+    """(block, name, expanded text) of every @string definition of ``paths``, in order; a file
+    that cannot be read, or one with errors, is an error naming it (it would define macros
+    silently wrong)."""
+    out: list[tuple[Extra, str, str]] = []
+    for path in paths:
+        if not path.is_file():
+            raise DatabaseError(f"{path}: no such file (--strings names a .bib of @string blocks).")
+        parsed = read_bib_cached(path, cache_dir)
+        from .bibio import string_definition  # only when there are --strings files
+
+        if parsed.errors:
+            first = parsed.errors[0]
+            raise BibParseError(path, f"{first.message} (a --strings file)", first.line)
+        for extra in parsed.extras:
+            name, _ = string_definition(extra)
+            if name:
+                out.append((extra, name, parsed.strings.get(name, "")))
+    return out

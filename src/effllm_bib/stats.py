@@ -29,7 +29,8 @@ class Coverage:
     doi: int = 0
     published: int = 0
     preprint: int = 0
-    software: int = 0
+    other: int = 0  # neither: web pages, blog posts, reports without an arXiv id
+    software: int = 0  # not among the papers
     years: Counter[str] = field(default_factory=Counter)
 
     def add(self, e: Entry) -> None:
@@ -44,6 +45,8 @@ class Coverage:
             self.published += 1
         elif e.get("eprint"):
             self.preprint += 1
+        else:
+            self.other += 1
         if e.get("year"):
             self.years[year_group(e.get("year"))] += 1
 
@@ -63,7 +66,7 @@ def coverage(db: Database) -> dict[str, Coverage]:
 def format_table(db: Database, stats: dict[str, Coverage], depth: int = 1) -> str:
     """A fixed-width table: one row per node down to ``depth``, then papers by year."""
     rows: list[tuple[str, ...]] = [
-        ("category", "papers", "authors", "DOI", "published", "preprint", "software")
+        ("category", "papers", "authors", "DOI", "published", "preprint", "other", "+ software")
     ]
     taxonomy = db.taxonomy_or_none
     for slug in ["*", *(taxonomy.walk() if taxonomy else ())]:
@@ -76,7 +79,15 @@ def format_table(db: Database, stats: dict[str, Coverage], depth: int = 1) -> st
                 name,
                 *(
                     str(v)
-                    for v in (c.papers, c.authors, c.doi, c.published, c.preprint, c.software)
+                    for v in (
+                        c.papers,
+                        c.authors,
+                        c.doi,
+                        c.published,
+                        c.preprint,
+                        c.other,
+                        c.software,
+                    )
                 ),
             )
         )

@@ -10,7 +10,14 @@ from __future__ import annotations
 from ..decisions import ACCEPTED_NAME
 from .context import Context
 from .general import REQUIRED
-from .runner import CheckResult, NotAWarningError, accept_warning, check_database, check_entries
+from .runner import (
+    CheckResult,
+    NotAWarningError,
+    accept_warning,
+    check_database,
+    check_entries,
+    selected_rules,
+)
 from .table import RULE_TABLE, RULES_BY_ID, RuleInfo
 
 __all__ = [
@@ -25,4 +32,5 @@ __all__ = [
     "accept_warning",
     "check_database",
     "check_entries",
+    "selected_rules",
 ]

@@ -3,12 +3,14 @@ it; the JSON shape of ``check --format json``; and accepting a warning."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import bibio
+from ..compare import similar_names
 from ..decisions import (
     ACCEPTED_NAME,
     DISTINCT_NAME,
@@ -20,11 +22,13 @@ from ..decisions import (
 )
 from ..errors import EffllmBibError
 from ..model import Entry, Problem, Severity
+from ..parse_cache import read_strings
 from ..resolve import resolve_entries
 from ..taxonomy import Taxonomy
+from ..wording import plural
 from . import duplicates, field_text, general, survey_rules
 from .context import Context, Rule
-from .table import RULES_BY_ID, RuleSet
+from .table import RULES_BY_ID, RuleInfo, RuleSet
 
 # Every rule, by set, in the order findings come out: the one list of what check runs.
 RULES: tuple[tuple[RuleSet, Rule], ...] = (
@@ -88,13 +92,62 @@ class CheckResult:
 
     def summary(self) -> str:
         also = f" ({len(self.accepted)} accepted in {ACCEPTED_NAME})" if self.accepted else ""
-        return f"check: {self.database}: {self.errors} errors, {self.warnings} warnings{also}"
+        counts = f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')}"
+        return f"check: {self.database}: {counts}{also}"
+
+    def only(self, chosen: set[str]) -> CheckResult:
+        """The findings of the rules ``chosen`` (:func:`selected_rules`)."""
+        return CheckResult(
+            self.database,
+            [p for p in self.problems if p.code in chosen],
+            [(p, a) for p, a in self.accepted if p.code in chosen],
+        )
+
+    def statistics(self) -> list[tuple[int, RuleInfo]]:
+        """(count, rule) of every rule that found something, most findings first."""
+        counts = Counter(p.code for p in self.problems)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(n, RULES_BY_ID[code]) for code, n in ranked]
 
 
-def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckResult:
+def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> set[str]:
+    """The rule ids ``select`` names (every rule when it names none), less those ``ignore``
+    names; a name is a rule id or a set (``general``, ``survey``), as in the README."""
+    chosen = rule_ids(select) if select else set(RULES_BY_ID)
+    return chosen - rule_ids(ignore)
+
+
+class UnknownRuleError(EffllmBibError):
+    """--select or --ignore names no rule: bad usage."""
+
+    exit_code = 2
+
+
+def rule_ids(names: Iterable[str]) -> set[str]:
+    """The rule ids that names (ids or set names, comma-separated or repeated) stand for."""
+    out: set[str] = set()
+    for name in (n.strip() for given in names for n in given.split(",")):
+        if not name:
+            continue
+        in_set = {r.id for r in RULES_BY_ID.values() if r.set == name}
+        if name not in RULES_BY_ID and not in_set:
+            hint = similar_names(name, list(RULES_BY_ID))
+            also = f" (did you mean {', '.join(hint)}?)" if hint else ""
+            raise UnknownRuleError(
+                f"no rule is called '{name}'{also}; the rule ids are the README's "
+                "(effllm-bib check --statistics lists those that find something)."
+            )
+        out |= in_set or {name}
+    return out
+
+
+def check_database(
+    bib_path: Path, taxonomy_path: Path | None = None, strings_from: Sequence[Path] = ()
+) -> CheckResult:
     """Every finding for a database on disk, parse errors included (never raises for bad data).
 
     Without a taxonomy file beside the .bib (a lone bibliography), only the general rules run.
+    ``strings_from``: .bib files whose @string definitions count as defined (``--strings``).
     """
     from ..location import no_database
     from ..taxonomy import load_taxonomy
@@ -109,6 +162,7 @@ def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckRe
         )
         distinct = load_distinct(bib_path.with_name(DISTINCT_NAME))
         accepted = load_accepted(accepted_path)
+        borrowed = {name: text for _, name, text in read_strings(strings_from, None)}
     except EffllmBibError as exc:
         return CheckResult(bib_path, [Problem(Severity.ERROR, "config", str(exc))], [])
     try:
@@ -117,7 +171,9 @@ def check_database(bib_path: Path, taxonomy_path: Path | None = None) -> CheckRe
         return CheckResult(bib_path, [Problem(Severity.ERROR, "unreadable", str(exc))], [])
     problems = list(parsed.problems)
     problems.extend(
-        check_entries(parsed.entries, taxonomy, str(bib_path), distinct, dict(parsed.strings))
+        check_entries(
+            parsed.entries, taxonomy, str(bib_path), distinct, {**borrowed, **parsed.strings}
+        )
     )
     reported, taken = apply_accepted(problems, accepted, str(accepted_path))
     return CheckResult(bib_path, reported, taken)

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import click
@@ -65,13 +66,14 @@ class State:
     def __init__(self, db: str | None = None, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock  # what the outside services' waits are spent on; None: the real one
+        self.strings: tuple[Path, ...] = ()  # --strings: definitions read before the database
 
     def load(self, create: bool = False, strict: bool = True) -> Database:
         """Read-only: no lock is taken and nothing is written. ``strict=False`` reads a file
         with a repeated key or field as BibTeX does, and says so on stderr, line by line."""
         from ..database import Database
 
-        db = Database.load(self.db, create=create, strict=strict)
+        db = Database.load(self.db, create=create, strict=strict, strings_from=self.strings)
         # The database lives until the command ends: frozen, it is left out of the collections
         # that the command's own allocations trigger (README, Benchmarks: what it saves).
         gc.freeze()
@@ -186,12 +188,22 @@ class LazyGroup(click.Group):
     metavar="PATH",
     help="Database directory (or its .bib file). Default: $EFFLLM_BIB_DB, else the packaged refs/.",
 )
+@click.option(
+    "--strings",
+    "strings",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="@string definitions from another .bib, read before the database as BibTeX reads "
+    "\\bibliography{abbrev,papers} (repeatable; never written to).",
+)
 @click.version_option(__version__, prog_name="effllm-bib")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, strings: tuple[Path, ...]) -> None:
     """The bibliography of 'Efficient Large Language Models: A Survey', as one checked database."""
-    # A caller may hand in its own State (``cli.main(obj=State(clock=...))``): --db fills it in.
-    ctx.ensure_object(State).db = db
+    # A caller may hand in its own State (``cli.main(obj=State(clock=...))``): options fill it in.
+    state = ctx.ensure_object(State)
+    state.db, state.strings = db, strings
 
 
 def _help(name: str, func: Callable[..., Any]) -> dict[str, str]:

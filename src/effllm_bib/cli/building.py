@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from ..wording import plural
 from .app import (
     State,
     _print_problems,
@@ -63,7 +65,7 @@ def import_survey_cmd(state: State, path: Path, prune: bool, dry_run: bool, verb
 
 
 @command("merge")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
 @click.option(
     "--overwrite",
@@ -92,17 +94,21 @@ def merge(
     categories: tuple[str, ...],
     verbose: bool,
 ) -> None:
+    """FILE is a .bib or CSL-JSON file, or - for standard input."""
+    from ..incoming import STDIN
     from ..merge import merge_file
 
+    text = sys.stdin.read() if str(file) == "-" else None
     with state.update(dry_run=dry_run) as db:
         before = db.text()
         report = merge_file(
             db,
-            file,
+            STDIN if text is not None else file,
             overwrite={f.lower() for f in overwrite},
             add_new=add_new,
             categories=categories,
             by_key=by_key,
+            text=text,
         )
         _print_problems(report.problems, verbose)
         for change in report.changes:
@@ -111,6 +117,12 @@ def merge(
         for old, new in report.renamed:
             click.echo(f"key: {old} -> {new}")
         click.echo(f"merge: {report.summary()}")
+        if report.unmatched and not add_new:
+            click.echo(
+                f"merge: {plural(len(report.unmatched), 'entry', 'entries')} of the file "
+                f"{'matches' if len(report.unmatched) == 1 else 'match'} nothing in the database "
+                "and stayed out; run again with --add-new to add them."
+            )
         _show_or_save(db, before, dry_run)
 
 

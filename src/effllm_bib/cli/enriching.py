@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..wording import plural
 from .app import (
     F,
     State,
@@ -125,8 +126,8 @@ def _requests_line(*sources: Any) -> str:
         if source is not None:
             st = source.client.stats
             parts.append(
-                f"{source.client.service}: {st.sent} requests, {st.cache_hits} from cache,"
-                f" {st.retries} retries, {st.seconds:.1f} s"
+                f"{source.client.service}: {plural(st.sent, 'request')}, {st.cache_hits} from "
+                f"cache, {plural(st.retries, 'retry', 'retries')}, {st.seconds:.1f} s"
             )
     return "; ".join(parts)
 
@@ -185,7 +186,15 @@ def enrich(
             report = run_enrichment(
                 enricher, chosen, save=not dry_run, progress=lambda _key: bar.update(1)
             )
-        _print_problems(report.problems, verbose)
+        uncached = [p for p in report.problems if p.code == "not-cached"]
+        shown = report.problems if verbose else [p for p in report.problems if p not in uncached]
+        _print_problems(shown, verbose)
+        if uncached and not verbose:  # one line, not one per entry (-v lists them)
+            click.echo(
+                f"offline: {plural(len(uncached), 'entry', 'entries')} not in the cache, "
+                f"e.g. {uncached[0].key}; run without --offline to ask the services "
+                "(-v lists them)."
+            )
         for change in report.changes:
             if change.kind in ("conflict", "complete") or verbose:
                 click.echo(f"{change.kind}: {change}")
@@ -195,7 +204,7 @@ def enrich(
                     click.echo(f"key: {p.message}")
         if report.aborted:
             click.echo(f"stopped: {report.aborted}", err=True)
-        click.echo(f"enrich: {len(chosen)} entries: {report.summary()}")
+        click.echo(f"enrich: {plural(len(chosen), 'entry', 'entries')}: {report.summary()}")
         click.echo(_requests_line(*enricher.sources))
         _show_or_save(db, before, dry_run)
     failed = report.count("failed")

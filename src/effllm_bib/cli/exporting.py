@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..export import ARXIV_POLICIES, FORMATS
+from ..wording import plural
 from .app import State, category_option, command, friendly_errors, pass_state
 
 if TYPE_CHECKING:
@@ -131,4 +132,6 @@ def export(
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {len(selection.entries)} entries to {output}", err=True)
+        click.echo(
+            f"wrote {plural(len(selection.entries), 'entry', 'entries')} to {output}", err=True
+        )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..export import ARXIV_POLICIES, BACKENDS, STYLES
+from ..wording import plural
 from .app import State, _fail, category_option, command, friendly_errors, group, pass_state
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def diff_survey(state: State, path: Path, apply_: bool) -> None:
         rewrites = apply_to_readme(db, path)
         for r in rewrites:
             click.echo(f"line {r.line}: {r.key} ({', '.join(r.kinds)})\n- {r.old}\n+ {r.new}")
-        click.echo(f"diff: rewrote {len(rewrites)} bullets of {path}")
+        click.echo(f"diff: rewrote {plural(len(rewrites), 'bullet')} of {path}")
         return
     differences = compare_survey(db, parse_survey(path, db.taxonomy))
     for d in differences:

@@ -27,23 +27,46 @@ from .app import State, _print_problems, command, friendly_errors, pass_state
 )
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff, write nothing.")
 @click.option(
+    "--select",
+    multiple=True,
+    metavar="RULE,...",
+    help="Only these rules (ids, or the sets general and survey; repeatable).",
+)
+@click.option("--ignore", multiple=True, metavar="RULE,...", help="Leave out these rules.")
+@click.option(
+    "--statistics", is_flag=True, help="A count per rule instead of the findings, most first."
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Also list informational findings and accepted warnings."
 )
 @pass_state
 @friendly_errors
-def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> None:
-    """Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2 bad usage."""
-    from ..check import check_database
+def check(
+    state: State,
+    fmt: str,
+    fix: bool,
+    dry_run: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    statistics: bool,
+    verbose: bool,
+) -> None:
+    """--select, --ignore and --statistics work as in ruff; the exit code counts the selected
+    rules only. Exit codes: 0 no errors, 1 errors found (or the database cannot be read), 2
+    bad usage (an unknown rule among them)."""
+    from ..check import RULES_BY_ID, check_database, selected_rules
     from ..location import resolve_location
 
+    chosen = selected_rules(select, ignore)
     if fix:
         from .. import files
         from ..fix import fix_entry
 
+        fixes = {RULES_BY_ID[rule].fix for rule in chosen if RULES_BY_ID[rule].fix}
         with state.update(dry_run=dry_run) as db:
             before = db.text()
             for entry in list(db.entries.values()):
-                db.put(fix_entry(entry))
+                db.put(fix_entry(entry, fixes))
             after = db.text()
             if after != before:  # a patch of the file: only the fixed values change
                 sys.stdout.writelines(files.diff_to(db.bib_path, after, "fixed"))
@@ -55,8 +78,12 @@ def check(state: State, fmt: str, fix: bool, dry_run: bool, verbose: bool) -> No
                 db.save()
                 click.echo(f"fixed and wrote {db.bib_path}")
     bib_path, tax_path = resolve_location(state.db)
-    result = check_database(bib_path, tax_path)
-    if fmt == "json":
+    result = check_database(bib_path, tax_path, state.strings).only(chosen)
+    if statistics:
+        for count, rule in result.statistics():
+            click.echo(f"{count:6d}  {rule.severity.value:<7}  {rule.id:<24} {rule.summary}")
+        click.echo(result.summary())
+    elif fmt == "json":
         click.echo(json.dumps(result.as_json(), indent=2))
     else:
         _print_problems(result.problems, verbose)

@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..changes import FieldChange
+from ..database import Database
 from ..errors import EffllmBibError
 from ..identifiers import normalize_arxiv_id, normalize_doi
 from ..identify import MatchIndex, find_match
 from ..keys import final_key, provisional_key
 from ..latex import latex_to_plain
 from ..model import Entry
-from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES
+from ..vocab import ARXIV_DOI_PREFIX, PUBLISHED_TYPES, arxiv_id
 from .arxiv import ArxivRecord
 from .candidates import judge
 from .crossref import is_arxiv_doi, work_to_entry
@@ -44,22 +45,38 @@ def parse_identifier(text: str) -> tuple[str, str]:
     )
 
 
+def _holding(db: Database, kind: str, value: str) -> str | None:
+    """The key of the entry that already carries this arXiv id or DOI, if one does."""
+    for key, entry in db.entries.items():
+        if kind == "arxiv" and arxiv_id(entry, links=True) == value:
+            return key
+        if kind == "doi" and (normalize_doi(entry.get("doi")) or "").lower() == value.lower():
+            return key
+    return None
+
+
+def _already(enricher: Enricher, key: str, slugs: list[str]) -> AddResult:
+    """The paper is in the database as ``key``: give it the categories it lacks."""
+    existing = enricher.db.entries[key]
+    new = [s for s in slugs if s not in existing.keywords]
+    if not new:
+        return AddResult(key, [], f"already in the database as {key}; nothing to add")
+    enricher.db.put(existing.with_keywords([*existing.keywords, *new]))
+    change = FieldChange(key, "keywords", "", ", ".join(new), "keyword")
+    return AddResult(key, [change], f"already in the database as {key}; added {', '.join(new)}")
+
+
 def add_paper(enricher: Enricher, identifier: str, categories: Iterable[str]) -> AddResult:
     db = enricher.db
     slugs = [db.taxonomy.resolve(c) for c in categories]
     kind, value = parse_identifier(identifier)
+    known = _holding(db, kind, value)  # the database names it already: no request at all
+    if known is not None:
+        return _already(enricher, known, slugs)
     entry = _fetch(enricher, kind, value)
     key, _, _ = find_match(db, entry, MatchIndex(db))
     if key is not None:
-        existing = db.entries[key]
-        new = [s for s in slugs if s not in existing.keywords]
-        if new:
-            db.put(existing.with_keywords([*existing.keywords, *new]))
-            change = FieldChange(key, "keywords", "", ", ".join(new), "keyword")
-            return AddResult(
-                key, [change], f"already in the database as {key}; added {', '.join(new)}"
-            )
-        return AddResult(key, [], f"already in the database as {key}; nothing to add")
+        return _already(enricher, key, slugs)
     entry = entry.with_keywords(slugs)
     taken = set(db.entries)
     entry = entry.with_key(final_key(entry, taken) or provisional_key(entry, taken))

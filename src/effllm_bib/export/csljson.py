@@ -14,7 +14,7 @@ from typing import Any
 
 from ..latex import plain
 from ..model import Entry
-from ..names import csl_names
+from ..names import csl_names, uses_prefix
 from ..vocab import MONTH_NAMES, arxiv_id, arxiv_url
 from .arxiv_ids import ArxivPolicy, cite_arxiv
 
@@ -127,9 +127,10 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     if subtitle:
         title = f"{title}: {plain(subtitle)}" if title else plain(subtitle)
     item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
+    prefixed = uses_prefix(fields.get("options", ""), fields.get("useprefix", ""))
     for csl, name in NAME_FIELDS:
         value = fields.get(name)
-        persons = csl_names(value) if value is not None else []
+        persons = csl_names(value, prefixed) if value is not None else []
         if persons:
             item[csl] = persons
     date = issued(entry)
