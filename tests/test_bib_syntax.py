@@ -6,7 +6,18 @@ from __future__ import annotations
 import pytest
 
 from effllm_bib import reader_findings
-from effllm_bib.bib_syntax import AT, PLACEHOLDER, rename_comment_like, repair, restore, unwrap
+from effllm_bib.bib_syntax import (
+    AT,
+    BACKSLASH,
+    PLACEHOLDER,
+    count_every_brace,
+    rename_comment_like,
+    repair,
+    restore,
+    starts_entry,
+    unwrap,
+    well_formed,
+)
 from effllm_bib.model import Entry
 
 
@@ -20,7 +31,12 @@ from effllm_bib.model import Entry
         pytest.param("{a} # {b}", ("{a} # {b}", False), id="braced-concatenation"),
         pytest.param('"a" # "b"', ('"a" # "b"', False), id="quoted-concatenation"),
         pytest.param('"a {"} b"', ('a {"} b', True), id="quote-inside-braces"),
-        pytest.param("{a\\}", ("{a\\}", False), id="escaped-closing-brace"),
+        pytest.param("{a\\}", ("a\\", True), id="backslash-before-closing-brace"),
+        pytest.param("{\\{}}", ("\\{}", True), id="backslash-before-opening-brace"),
+        pytest.param("{\\{} # {\\}}", ("\\{} # {\\}", True), id="backslash-braces-nest"),
+        pytest.param("{\\{\\}} # {x}", ("{\\{\\}} # {x}", False), id="backslash-brace-parts"),
+        pytest.param('"a \\" b"', ('"a \\" b"', False), id="backslash-quote-ends-the-first-part"),
+        pytest.param('"{\\"u}"', ('{\\"u}', True), id="backslash-quote-inside-braces"),
         pytest.param("jan", ("jan", False), id="macro"),
         pytest.param("2024", ("2024", False), id="number"),
         pytest.param("{", ("{", False), id="one-character"),
@@ -66,13 +82,129 @@ def test_unwrap(value: str, expected: tuple[str, bool]):
     ],
 )
 def test_repair(text: str, repaired: str, blanked: list[int]):
-    assert repair(text) == (repaired, blanked)
+    assert repair(text) == (repaired, blanked, [], {})
     assert restore(repaired).replace("\n\n", "\n") == text.replace("% a note\n", "")
 
 
+@pytest.mark.parametrize(
+    "text, repaired, ends",
+    [
+        pytest.param(
+            '@misc{a,\n title = "M\\"uller"}',
+            f'@misc{{a,\n title = "M{BACKSLASH}"uller"}}',
+            [2],
+            id="backslash-quote-ends-the-value",
+        ),
+        pytest.param(
+            '@misc{a, title = "M{\\"u}ller"}',
+            f'@misc{{a, title = "M{{\\{PLACEHOLDER}u}}ller"}}',
+            [],
+            id="backslash-quote-inside-braces-is-text",
+        ),
+        pytest.param(
+            '@misc{a, title = "ends in \\", note = {x}}',
+            f'@misc{{a, title = "ends in {BACKSLASH}", note = {{x}}}}',
+            [],
+            id="backslash-quote-then-the-next-field",
+        ),
+        pytest.param(
+            '@misc{a, title = {M\\"uller}}', '@misc{a, title = {M\\"uller}}', [], id="braced-value"
+        ),
+    ],
+)
+def test_repair_ends_a_quoted_value_at_a_backslash_quote(text: str, repaired: str, ends: list[int]):
+    assert repair(text) == (repaired, [], ends, {})
+    assert restore(repaired) == text
+
+
+@pytest.mark.parametrize(
+    "text, prepared",
+    [
+        pytest.param("{\\\\{}}", f"{{\\{BACKSLASH}{{}}}}", id="escaped-backslash-then-brace"),
+        pytest.param("{\\{ and \\}}", f"{{{BACKSLASH}{{ and {BACKSLASH}}}}}", id="both-braces"),
+        pytest.param('{\\"u} \\\\ \\%', '{\\"u} \\\\ \\%', id="other-backslashes-kept"),
+    ],
+)
+def test_every_brace_counts(text: str, prepared: str):
+    assert count_every_brace(text) == prepared
+    assert restore(prepared) == text
+
+
+@pytest.mark.parametrize(
+    "value, readable",
+    [
+        pytest.param("jan", True, id="macro"),
+        pytest.param("2024", True, id="number"),
+        pytest.param('j # " and " # {k}', True, id="concatenation"),
+        pytest.param('"a {"} b"', True, id="quote-inside-braces"),
+        pytest.param('"M\\"uller"', False, id="backslash-quote-ends-the-string"),
+        pytest.param('"a" # "M\\"uller"', False, id="in-a-later-part"),
+        pytest.param('"M{\\"u}ller"', True, id="backslash-quote-inside-braces"),
+        pytest.param('"a {b"', False, id="cut-at-a-quote-inside-braces"),
+        pytest.param('"a}b"', False, id="closing-brace-at-depth-0"),
+        pytest.param("{a} junk", False, id="text-after-a-part"),
+        pytest.param("{A}\n  year = {2020}", False, id="missing-comma"),
+        pytest.param("2024a", False, id="number-then-letters"),
+        pytest.param("a #", False, id="nothing-after-hash"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_well_formed(value: str, readable: bool):
+    assert well_formed(value) is readable
+
+
+@pytest.mark.parametrize(
+    "text, repaired, renamed",
+    [
+        pytest.param(
+            "@incollection\n(\n  k, title = {x})",
+            "@incollection(\n\n  k, title = {x})",
+            {},
+            id="delimiter-on-the-next-line",
+        ),
+        pytest.param(
+            "use.@\n\nMaNuAl  (k, title = {x})",
+            "use.@MaNuAl(\n\n  k, title = {x})",
+            {},
+            id="type-on-the-next-line",
+        ),
+        pytest.param(
+            "@FAKE-ENTRY\n  {k, f = {x}}",
+            "@effllmtype0{\n  k, f = {x}}",
+            {"effllmtype0": "fake-entry"},
+            id="type-with-a-hyphen",
+        ),
+        pytest.param(
+            "@misc{k, url = {a @ b.org (c)}}",
+            "@misc{k, url = {a @ b.org (c)}}",
+            {},
+            id="in-a-value",
+        ),
+    ],
+)
+def test_repair_rewrites_headers_the_splitter_does_not_read(
+    text: str, repaired: str, renamed: dict[str, str]
+):
+    assert repair(text) == (repaired, [], [], renamed)
+
+
+@pytest.mark.parametrize(
+    "text, starts",
+    [
+        pytest.param("See btxdoc.\n\n@incollection\n(\n  k,", True, id="header-over-lines"),
+        pytest.param("@FAKE-ENTRY {k,", True, id="type-with-a-hyphen"),
+        pytest.param("% write to me@example.org (any time)", False, id="in-a-percent-comment"),
+        pytest.param("Mail me @ home.", False, id="no-delimiter"),
+        pytest.param("No entry here.", False, id="no-at"),
+    ],
+)
+def test_starts_entry(text: str, starts: bool):
+    assert starts_entry(text) is starts
+
+
 def test_comment_like_types_are_renamed_and_named_back():
-    text, renamed = rename_comment_like("@COMMENTED{k, title={x}}\n@comment{free}")
-    assert text == "@effllmcommentlike0{k, title={x}}\n@comment{free}"
+    text, renamed = rename_comment_like("@COMMENTED\n{k, title={x}}\n@comment{free}")
+    assert text == "@effllmcommentlike0{\nk, title={x}}\n@comment{free}"  # lines kept
     assert renamed == {"effllmcommentlike0": "commented"}
 
 

@@ -142,7 +142,7 @@ def test_verify_text_names_the_entry_that_would_change():
     from effllm_bib.model import Entry
 
     good = Entry("good", "misc", (("title", "Fine"),))
-    bad = Entry("bad", "misc", (("note", "ends in a backslash \\"),))
+    bad = Entry("bad", "misc", (("note", "one { too many"),))
     text = canonical.format_bib([good, bad])
     with pytest.raises(WriteVerificationError, match="'bad'"):
         canonical.verify_text(text, [good, bad], "x.bib")

@@ -27,6 +27,22 @@ READS = [
     pytest.param("commented_type.bib", "cmt1", "title", "Hidden", id="commented-type-is-an-entry"),
     pytest.param("string_concat.bib", "str1", "journal", 'j # " and " # k',
                  id="concatenation-kept-raw"),
+    pytest.param("backslash_braces.bib", "bs1", "title", "A line break\\\\{}then more",
+                 id="backslash-brace-counts-as-a-brace"),
+    pytest.param("backslash_braces.bib", "bs2", "title", "{$\\{$}Meta{$\\}$}Font",
+                 id="backslash-braces-inside-quotes"),
+    pytest.param("backslash_braces.bib", "bs3", "title", "\\\\{}",
+                 id="escaped-backslash-then-braces"),
+    pytest.param("backslash_braces.bib", "bs3", "note", "after",
+                 id="the-next-field-after-backslash-braces"),
+    pytest.param("backslash_braces.bib", "bs4", "title", "Ends in a backslash\\",
+                 id="backslash-before-the-closing-brace"),
+    pytest.param("header_syntax.bib", "hd1", "title", "A made-up type",
+                 id="type-with-a-hyphen-and-brace-on-the-next-line"),
+    pytest.param("header_syntax.bib", "hd2", "title", "Type on the line after the at sign",
+                 id="type-on-the-line-after-the-at"),
+    pytest.param("header_syntax.bib", "hd3", "booktitle", "Book",
+                 id="parenthesis-and-key-on-lines-of-their-own"),
 ]  # fmt: skip
 
 
@@ -47,6 +63,15 @@ def test_an_entry_commented_out_with_percent_is_a_kept_comment():
 def test_commented_type_keeps_its_type():
     (entry, _) = bibio.read_bib(CASES / "commented_type.bib").entries
     assert entry.type == "commented"
+
+
+def test_header_types_are_read_as_written():
+    entries = bibio.read_bib(CASES / "header_syntax.bib").entries
+    assert [(e.key, e.type, e.line) for e in entries] == [
+        ("hd1", "fake-entry", 3),
+        ("hd2", "manual", 8),
+        ("hd3", "incollection", 13),
+    ]
 
 
 def test_percent_line_is_a_finding_with_its_line():

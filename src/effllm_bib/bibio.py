@@ -17,7 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from . import reader_findings
-from .bib_syntax import AT, PLACEHOLDER, rename_comment_like, repair, restore, unwrap
+from .bib_syntax import (
+    BACKSLASH,
+    PLACEHOLDERS,
+    count_every_brace,
+    rename_comment_like,
+    repair,
+    restore,
+    starts_entry,
+    unwrap,
+    well_formed,
+)
 from .files import read_text
 from .model import Entry, Extra, Problem, Severity
 from .parsed import ParsedBib
@@ -54,25 +64,32 @@ def parse_bib(text: str, source: str = "<string>") -> ParsedBib:
 
 def _parse_bib(text: str, source: str) -> ParsedBib:
     text, renamed = rename_comment_like(text)
-    reading = _Reading(source, renamed, placeholder=False)
+    text = count_every_brace(text)
+    reading = _Reading(source, renamed, placeholder=BACKSLASH in text, repaired=False)
     _convert(_library(text), reading)
     if not reading.suspicious:
         return reading.done([])
     # a block failed, or a value or field name shows a case bibtexparser reads unlike BibTeX
     # and biber: read the repaired text instead (see bib_syntax.repair)
-    repaired, blanked = repair(text)
-    reading = _Reading(source, renamed, placeholder=PLACEHOLDER in repaired or AT in repaired)
-    _convert(_library(repaired), reading)
-    return reading.done(blanked)
+    repaired = repair(text)
+    placeholder = any(p in repaired.text for p in PLACEHOLDERS)
+    renamed.update(repaired.renamed)
+    reading = _Reading(source, renamed, placeholder=placeholder, repaired=True)
+    _convert(_library(repaired.text), reading)
+    reading.out.problems += reader_findings.quotes_ended(repaired.quote_ends, reading.source)
+    return reading.done(repaired.blanked)
 
 
 class _Reading:
     """What one reading of the text has made so far."""
 
-    def __init__(self, source: str, renamed: dict[str, str], placeholder: bool) -> None:
+    def __init__(
+        self, source: str, renamed: dict[str, str], placeholder: bool, repaired: bool
+    ) -> None:
         self.source = source
         self.renamed = renamed  # alias entry type -> the @comment... type it stands for
-        self.placeholder = placeholder  # the text was repaired: restore its placeholders
+        self.placeholder = placeholder  # the text was prepared or repaired: restore placeholders
+        self.repaired = repaired  # a case to repair seen now is an error of the file
         self.out = ParsedBib()
         self.definitions: list[tuple[str, str]] = []  # @string name -> value, in file order
         self.suspicious = False  # a case to repair was seen
@@ -126,7 +143,7 @@ def _duplicate_field(block: Any, line: int, reading: _Reading) -> None:
     )
     if isinstance(kept, bpm.Entry):
         # read as BibTeX reads it, for read-only commands: the first value of each field
-        reading.out.entries.append(_to_entry(kept, line, reading)[0])
+        _add_entry(kept, line, reading)
 
 
 def _failed(block: Any, line: int, reading: _Reading) -> None:
@@ -134,20 +151,42 @@ def _failed(block: Any, line: int, reading: _Reading) -> None:
     error = block.error
     text = getattr(error, "abort_reason", None) or getattr(error, "message", None) or str(error)
     reason = text.strip().splitlines()[0] if text and text.strip() else "syntax error"
-    msg = f"cannot parse this block ({reason}); check braces and commas."
+    counted = " (BibTeX counts \\{ and \\} as braces too)" if BACKSLASH in (block.raw or "") else ""
+    msg = f"cannot parse this block ({reason}); check braces{counted} and commas."
     reading.problem("parse-error", msg, line)
 
 
 def _entry(block: Any, line: int, reading: _Reading) -> None:
+    entry = _add_entry(block, line, reading)
+    if entry is not None:
+        reading.out.problems += reader_findings.missing_commas(entry, reading.source, line)
+
+
+def _add_entry(block: Any, line: int, reading: _Reading) -> Entry | None:
+    """The entry of ``block``, added to the reading; None for an entry BibTeX cannot read
+    (reported) or one the splitter cut where BibTeX does not (the text is read again)."""
     entry, odd = _to_entry(block, line, reading)
-    reading.suspicious = reading.suspicious or odd
+    if odd and reading.repaired and not reader_findings.missing_commas(entry, "", line):
+        reading.out.problems.append(
+            reader_findings.unreadable_value(entry.key, odd, reading.source, line)
+        )
+        return None
+    reading.suspicious = reading.suspicious or bool(odd)
     reading.out.entries.append(entry)
-    reading.out.problems += reader_findings.missing_commas(entry, reading.source, line)
+    return entry
 
 
 def _string(block: Any, line: int, reading: _Reading) -> None:
     reading.out.extras.append(Extra("string", reading.restored((block.raw or "").strip())))
-    value, enclosed = unwrap(str(block.value))
+    raw = str(block.value)
+    value, enclosed = unwrap(raw)
+    odd = _misread(raw, enclosed)
+    if odd and reading.repaired:
+        reading.out.problems.append(
+            reader_findings.unreadable_value(block.key, "@string", reading.source, line)
+        )
+        return
+    reading.suspicious = reading.suspicious or odd
     value = reading.restored(value)
     reading.definitions.append((block.key, f"{{{value}}}" if enclosed else value))
 
@@ -164,6 +203,7 @@ def _comment(block: Any, line: int, reading: _Reading) -> None:
         reading.out.extras.append(Extra("comment", text))
     if isinstance(block, bpm.ImplicitComment):
         reading.out.problems += reader_findings.stray_text(text, reading.source, line)
+        reading.suspicious = reading.suspicious or (not reading.repaired and starts_entry(text))
 
 
 _CONVERTER_TABLE: list[tuple[type, Converter]] = []
@@ -201,19 +241,33 @@ def string_definition(extra: Extra) -> tuple[str, str]:
     return (m.group(1).lower(), m.group(2).strip()) if m else ("", "")
 
 
-def _to_entry(block: Any, line: int, reading: _Reading) -> tuple[Entry, bool]:
-    """The entry, and whether it shows a case to repair: a ``%`` in a field name (a comment
-    line between fields) or a quoted value cut at a ``"`` inside braces."""
+def _misread(raw: str, enclosed: bool) -> bool:
+    """Whether the splitter cut a value where BibTeX does not, or cut one BibTeX cannot read:
+    it counts no brace inside quotes, reads on past a ``\\"`` and takes a bare value up to
+    the next comma. Values that delimiters enclose whole (:func:`unwrap` counts as BibTeX
+    does) are read as BibTeX reads them."""
+    return not enclosed and not well_formed(raw)
+
+
+def _to_entry(block: Any, line: int, reading: _Reading) -> tuple[Entry, str]:
+    """The entry, and the first field that shows a case to repair ("" if none): a ``%`` in a
+    field name (a comment line between fields) or a value the splitter cut where BibTeX does
+    not."""
     fields: dict[str, str] = {}
     bare: set[str] = set()
-    odd = False
+    odd = ""
+    # placeholders are rare: look for them once in the entry, not in each value
+    placeholder = reading.placeholder and any(p in (block.raw or "") for p in PLACEHOLDERS)
     for f in block.fields:
         name = f.key.lower()
-        value, enclosed = unwrap(str(f.value))
-        value = reading.restored(value)
+        raw = str(f.value)
+        value, enclosed = unwrap(raw)
+        if placeholder:
+            value = restore(value)
         if not enclosed and not value.isdigit():
             bare.add(name)
-        odd = odd or "%" in name or (value[:1] == '"' and value[-1:] != '"')
+        if not odd and ("%" in name or _misread(raw, enclosed)):
+            odd = name
         # a field given twice (reported): the first value counts, as in BibTeX
         fields.setdefault(name, value)
     entry_type = reading.renamed.get(block.entry_type.lower(), block.entry_type)

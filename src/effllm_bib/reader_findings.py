@@ -1,6 +1,7 @@
 """What the reader finds wrong in blocks it could read: a missing comma, text that looks like
-the tail of a cut-off entry, a ``%`` comment line between fields. Pure functions from what was
-read to findings (:class:`~.model.Problem`), each with its file and line."""
+the tail of a cut-off entry, a ``%`` comment line between fields, a value BibTeX cannot read.
+Pure functions from what was read to findings (:class:`~.model.Problem`), each with its file
+and line."""
 
 from __future__ import annotations
 
@@ -75,3 +76,36 @@ def comments_in_entries(
         )
         for line in blanked
     ]
+
+
+def quotes_ended(lines: Iterable[int], source: str) -> list[Problem]:
+    """``parse-error``: one per ``\\"`` that ends a quoted value. BibTeX and biber know no
+    ``\\"`` escape there: the value ends, and the rest of the entry cannot be read."""
+    return [
+        Problem(
+            Severity.ERROR,
+            "parse-error",
+            '\\" ends this quoted value for BibTeX and biber (a " ends it at brace depth 0, '
+            'a backslash before it or not); write {\\"u} or brace the whole value.',
+            source,
+            line,
+        )
+        for line in lines
+    ]
+
+
+def unreadable_value(key: str, name: str, source: str, line: int) -> Problem:
+    """``parse-error``: a value BibTeX and biber stop reading at, so the entry (or ``@string``)
+    is not read: braces that do not balance inside quotes, or text after a part that is no
+    ``#`` and no next field."""
+    return Problem(
+        Severity.ERROR,
+        "parse-error",
+        f"BibTeX and biber cannot read the value of {name} in '{key}' and stop there: braces "
+        'must balance (\\{ and \\} count too), a quoted part ends at its first " outside '
+        "braces, and parts are joined by #. Brace the whole value, and write "
+        "\\textbraceleft{} for a lone brace.",
+        source,
+        line,
+        key,
+    )
