@@ -1,10 +1,14 @@
 """Benchmark: `effllm-bib enrich --upgrade-preprints` over the whole database against
 stand-in services.
 
-A local server plays Crossref, the arXiv API and DBLP's search API with a fixed latency per
-request (default 100 ms) and answers from refs/ itself: works by DOI, bibliographic searches by
-title, arXiv batches, and DBLP search answers in DBLP's JSON (the venue record of a published
-paper, under the venue name DBLP uses, and the CoRR record of its arXiv id). The run starts
+A local server plays Crossref, the arXiv API, DBLP's search API and OpenReview's note search
+with a fixed latency per request (default 100 ms) and answers from refs/ itself: works by DOI,
+arXiv batches, and searches the way the services search, not with the client's own functions:
+a record is a hit when it shares the query's words (Crossref ranks by the words it shares, DBLP
+and OpenReview want every query word at the start of a title word), so a search returns the
+paper among decoys that share its words (other papers, other versions), best first, and the
+client must tell which is its paper. DBLP answers in DBLP's JSON (the venue record under the
+venue name DBLP uses, and the CoRR record of the arXiv id), OpenReview in API 2's notes. The run starts
 from a copy of refs/ with every author list removed and ``--preprints`` published papers of the
 field's venues turned back into arXiv preprints, so enrichment has work to do. It runs twice
 with the same cache: the second run must send no request.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,9 +42,7 @@ from harness import ROOT, footer, header
 
 sys.path.insert(0, str(ROOT / "src"))
 
-from effllm_bib.compare import fold  # noqa: E402
 from effllm_bib.database import Database  # noqa: E402
-from effllm_bib.enrich.dblp import search_terms  # noqa: E402
 from effllm_bib.latex import latex_to_plain  # noqa: E402
 from effllm_bib.model import Entry  # noqa: E402
 from effllm_bib.names import split_names  # noqa: E402
@@ -52,6 +55,71 @@ DBLP_NAMES = {"ICLR": "ICLR", "NeurIPS": "NeurIPS", "ICML": "ICML", "MLSys": "ML
               "Findings of EMNLP": "EMNLP (Findings)"}  # fmt: skip
 
 TYPES = {"inproceedings": "proceedings-article", "article": "journal-article"}
+# OpenReview's venue ids, by the venue table's short name (TMLR's id names no year).
+OPENREVIEW_IDS = {
+    "ICLR": "ICLR.cc/{year}/Conference",
+    "NeurIPS": "NeurIPS.cc/{year}/Conference",
+    "COLM": "colmweb.org/COLM/{year}/Conference",
+    "TMLR": "TMLR",
+}
+HITS = 10
+
+
+def words(text: str) -> list[str]:
+    """A title's words as a search engine indexes them: lower case, letters and digits."""
+    return re.findall(r"[^\W_]+", latex_to_plain(text).lower())
+
+
+class Index:
+    """The stand-in's search: its own word index, nothing of the client's."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.titles = [words(e.get("title")) for e in entries]
+
+    def all_words(self, query: str) -> list[Entry]:
+        """DBLP's and OpenReview's way: every query word begins a title word; shorter titles
+        (closer fits) first."""
+        terms = words(query)
+        hits = [
+            (len(t), e)
+            for e, t in zip(self.entries, self.titles, strict=True)
+            if terms and all(any(w.startswith(q) for w in t) for q in terms)
+        ]
+        return [e for _, e in sorted(hits, key=lambda h: h[0])][:HITS]
+
+    def shared_words(self, query: str) -> list[Entry]:
+        """Crossref's way: every record sharing a word is a hit, ranked by the words shared,
+        so the paper comes with its decoys."""
+        terms = set(words(query))
+        scored = [
+            (len(terms & set(t)) / max(len(t), 1), e)
+            for e, t in zip(self.entries, self.titles, strict=True)
+            if len(terms & set(t)) >= max(2, len(terms) // 2)
+        ]
+        return [e for _, e in sorted(scored, key=lambda s: -s[0])][:5]
+
+
+def openreview_note(e: Entry) -> dict[str, Any] | None:
+    """The paper's forum note, in API 2's shape, when its venue is on OpenReview."""
+    venue = (
+        match_venue(e.get(VENUE_FIELD.get(e.type, "booktitle"))) if e.type in VENUE_FIELD else None
+    )
+    if venue is None or venue.short not in OPENREVIEW_IDS:
+        return None
+    year = e.get("year")
+    people = [
+        f"{n.partition(',')[2].strip()} {n.partition(',')[0].strip()}".strip()
+        for n in split_names(latex_to_plain(e.get("author")))
+    ]
+    content = {
+        "title": {"value": latex_to_plain(e.get("title"))},
+        "authors": {"value": people},
+        "venue": {"value": f"{venue.short} {year} poster"},
+        "venueid": {"value": OPENREVIEW_IDS[venue.short].format(year=year)},
+    }
+    pdate = int(time.mktime((int(year or 2024), 6, 1, 0, 0, 0, 0, 0, 0)) * 1000)
+    return {"id": f"f{e.key}", "forum": f"f{e.key}", "pdate": pdate, "content": content}
 
 
 def crossref_work(e: Entry) -> dict[str, Any]:
@@ -137,8 +205,7 @@ def make_handler(
     db: Database, latency: float, counter: dict[str, int]
 ) -> type[BaseHTTPRequestHandler]:
     by_doi = {e.get("doi").lower(): e for e in db.entries.values() if e.get("doi")}
-    by_title = {fold(e.get("title")): e for e in db.entries.values()}
-    by_terms = {fold(search_terms(e.get("title"))): e for e in db.entries.values()}
+    index = Index(sorted(db.entries.values(), key=lambda e: e.key))
     by_arxiv = {e.get("eprint"): e for e in db.entries.values() if e.get("eprint")}
     lock = threading.Lock()
 
@@ -154,6 +221,8 @@ def make_handler(
                 if url.path.startswith("/api/query")
                 else "dblp"
                 if url.path.startswith(("/search/publ", "/rec/"))
+                else "openreview"
+                if url.path.startswith("/notes/")
                 else "crossref"
             )
             with lock:
@@ -161,9 +230,15 @@ def make_handler(
             time.sleep(latency)
             if url.path.startswith("/rec/"):  # no BibTeX in the stand-in
                 return self.reply("Error 404: Not Found", "text/plain", 404)
+            if source == "openreview":
+                found = index.all_words(query.get("term", [""])[0])
+                notes = [n for n in map(openreview_note, found) if n is not None]
+                return self.reply(json.dumps({"notes": notes, "count": len(notes)}))
             if source == "dblp":
-                e = by_terms.get(fold(query.get("q", [""])[0]))
-                hits = dblp_hits(e) if e is not None else []
+                found = index.all_words(query.get("q", [""])[0])
+                hits = [h for e in found for h in dblp_hits(e)][:HITS]
+                for i, hit in enumerate(hits):
+                    hit["@id"] = str(i)
                 n = str(len(hits))
                 body: dict[str, Any] = {
                     "result": {
@@ -188,9 +263,8 @@ def make_handler(
                 if e is None:
                     return self.reply("Resource not found.", "text/plain", 404)
                 return self.reply(json.dumps({"status": "ok", "message": crossref_work(e)}))
-            terms = fold(query.get("query.bibliographic", [""])[0])
-            found = [e for t, e in by_title.items() if t and terms.startswith(t)]
-            items = [crossref_work(e) for e in found[:1] if e.get("doi")]
+            found = index.shared_words(query.get("query.bibliographic", [""])[0])
+            items = [crossref_work(e) for e in found if e.get("doi")]
             answer = {"status": "ok", "message": {"items": items, "total-results": len(items)}}
             return self.reply(json.dumps(answer))
 
@@ -250,6 +324,7 @@ def main() -> None:
             "EFFLLM_BIB_CROSSREF_URL": base,
             "EFFLLM_BIB_ARXIV_URL": base + "/api/query",
             "EFFLLM_BIB_DBLP_URL": base,
+            "EFFLLM_BIB_OPENREVIEW_URL": base,
             "EFFLLM_BIB_CACHE_DIR": str(Path(tmp) / "cache"),
             "EFFLLM_BIB_MAILTO": "bench@example.org",
             "PATH": os.environ["PATH"],
@@ -274,7 +349,8 @@ def main() -> None:
             start = time.perf_counter()
             out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             wall = time.perf_counter() - start
-            sent = {k: counter.get(k, 0) - before.get(k, 0) for k in ("crossref", "arxiv", "dblp")}
+            sources = ("crossref", "arxiv", "dblp", "openreview")
+            sent = {k: counter.get(k, 0) - before.get(k, 0) for k in sources}
             lines = [
                 ln for ln in out.stdout.splitlines() if ln.startswith(("enrich:", "Crossref:"))
             ]

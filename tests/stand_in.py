@@ -1,4 +1,4 @@
-"""Crossref, arXiv and DBLP played by a local HTTP server that answers with recorded responses
+"""Crossref, arXiv, DBLP and OpenReview played by a local HTTP server that answers with recorded responses
 (tests/data/http), and a clock that never waits.
 
 Every wait of the clients (rate limits, back-offs) goes to a :class:`FakeClock`: the tests count
@@ -50,6 +50,11 @@ DBLP_SEARCHES = {  # first query word -> DBLP answer (tests/data/http/dblp)
     "bayesian": "search_bayesian_lora.json",
     "nyströmformer": "search_nystromformer.json",
 }
+OPENREVIEW_SEARCHES = {  # first query word -> OpenReview answer (tests/data/http/openreview)
+    "mamba": "search_mamba.json",
+    "slicegpt": "search_slicegpt.json",
+    "sparsified": "search_sparsified.json",
+}
 CROSSREF_HEADERS = {
     "x-rate-limit-limit": "50",
     "x-rate-limit-interval": "1s",
@@ -87,6 +92,7 @@ class Services:
         server.expect_request("/api/query").respond_with_handler(self._arxiv)
         server.expect_request("/search/publ/api").respond_with_handler(self._dblp)
         server.expect_request(re.compile(r"^/rec/.+\.bib$")).respond_with_handler(self._dblp)
+        server.expect_request("/notes/search").respond_with_handler(self._openreview)
         server.expect_request("/works").respond_with_handler(self._crossref)
         server.expect_request(re.compile(r"^/works/.+")).respond_with_handler(self._crossref)
 
@@ -152,6 +158,14 @@ class Services:
         name = DBLP_SEARCHES.get(first, "search_empty.json")
         return Response((HTTP / "dblp" / name).read_text(), content_type="application/json")
 
+    def _openreview(self, request: Request) -> Response:
+        fault = self._arrive(request)
+        if fault is not None:
+            return fault
+        first = request.args.get("term", "").split(" ")[0].lower()
+        name = OPENREVIEW_SEARCHES.get(first, "search_empty.json")
+        return Response((HTTP / "openreview" / name).read_text(), content_type="application/json")
+
     def _arxiv(self, request: Request) -> Response:
         fault = self._arrive(request)
         if fault is not None:
@@ -193,6 +207,7 @@ def stand_in_sources(services: Services, tmp_path: Path, **options: Any) -> Sour
         crossref_url=services.base,
         arxiv_url=services.base + "/api/query",
         dblp_url=services.base,
+        openreview_url=services.base,
         cache_dir=tmp_path / "cache",
         mailto="m@example.org",
         clock=services.clock,
@@ -223,6 +238,7 @@ def run_cli(runner: CliRunner, db: Path, services: Services, tmp_path: Path, *ar
         "EFFLLM_BIB_CROSSREF_URL": services.base,
         "EFFLLM_BIB_ARXIV_URL": services.base + "/api/query",
         "EFFLLM_BIB_DBLP_URL": services.base,
+        "EFFLLM_BIB_OPENREVIEW_URL": services.base,
         "EFFLLM_BIB_CACHE_DIR": str(tmp_path / "cache"),
         "EFFLLM_BIB_MAILTO": "maintainers@example.org",
     }

@@ -71,7 +71,7 @@ def test_check_reports_and_fails_on_the_one_error(runner, full_db):
     assert result.exit_code == 1
     assert "@inproceedings needs year/date; add it. [missing-field]" in result.output
     # 61 warnings, and 6 entries whose sources are all secondary pages
-    assert result.output.splitlines()[-1].endswith(": 1 errors, 67 warnings")
+    assert result.output.splitlines()[-1].endswith(": 1 error, 67 warnings")
     data = json.loads(run(runner, full_db, "check", "--format", "json").output)
     assert (data["errors"], data["warnings"]) == (1, 67)
     assert {p["code"] for p in data["problems"]} >= {

@@ -239,7 +239,8 @@ def test_a_persistent_500_is_a_clear_error(services):
 
 
 def test_manners_user_agent_and_one_request_a_second(runner, ddb, services, tmp_path):
-    result = run_cli(runner, ddb, services, tmp_path, "enrich", "--no-crossref", "--no-arxiv")
+    args = ("enrich", "--no-crossref", "--no-arxiv", "--no-openreview")
+    result = run_cli(runner, ddb, services, tmp_path, *args)
     assert result.exit_code == 0, result.output
     asked = services.requests("/search/publ/api")
     assert len(asked) == 7

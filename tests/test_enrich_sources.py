@@ -64,7 +64,7 @@ def test_arxiv_journal_ref_and_doi_are_read():
 
 def test_library_run_counts(edb, services, tmp_path):
     db = Database.load(edb)
-    cr, ax, _ = stand_in_sources(services, tmp_path, dblp=False)
+    cr, ax, _, _ = stand_in_sources(services, tmp_path, dblp=False, openreview=False)
     report = enrich(Enricher(db, cr, ax), select_keys(db))
     assert report.outcomes == {
         "bad2023doi": "not found",  # Crossref 404

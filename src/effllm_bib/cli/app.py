@@ -126,7 +126,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "enrich": Command(
         "enriching",
-        "Fill in missing metadata from Crossref, arXiv and DBLP (safe to interrupt; resumes).",
+        "Fill in missing metadata from Crossref, arXiv, DBLP and OpenReview (safe to interrupt).",
     ),
     "export": Command(
         "exporting",

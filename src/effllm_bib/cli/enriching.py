@@ -1,4 +1,4 @@
-"""Commands that ask Crossref, arXiv and DBLP: enrich, add."""
+"""Commands that ask Crossref, arXiv, DBLP and OpenReview: enrich, add."""
 
 from __future__ import annotations
 
@@ -55,6 +55,12 @@ def source_options(func: F) -> F:
             metavar="URL",
             help="DBLP base URL (or $EFFLLM_BIB_DBLP_URL).",
         ),
+        click.option(
+            "--openreview-url",
+            envvar="EFFLLM_BIB_OPENREVIEW_URL",
+            metavar="URL",
+            help="OpenReview API 2 base URL (or $EFFLLM_BIB_OPENREVIEW_URL).",
+        ),
         click.option("--offline", is_flag=True, help="Answer from the cache alone; send nothing."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache."),
         click.option(
@@ -73,6 +79,9 @@ def source_options(func: F) -> F:
         click.option("--no-crossref", is_flag=True, help="Do not ask Crossref."),
         click.option("--no-arxiv", is_flag=True, help="Do not ask arXiv."),
         click.option("--no-dblp", is_flag=True, help="Do not ask DBLP (asked about preprints)."),
+        click.option(
+            "--no-openreview", is_flag=True, help="Do not ask OpenReview (asked about preprints)."
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -91,9 +100,11 @@ def _sources(state: State, opts: dict[str, Any]) -> Sources:
         crossref=not opts["no_crossref"],
         arxiv=not opts["no_arxiv"],
         dblp=not opts["no_dblp"],
+        openreview=not opts["no_openreview"],
         crossref_url=opts["crossref_url"],
         arxiv_url=opts["arxiv_url"],
         dblp_url=opts["dblp_url"],
+        openreview_url=opts["openreview_url"],
         mailto=opts["mailto"],
         cache_dir=opts["cache_dir"],
         cache_days=opts["cache_days"],
@@ -116,6 +127,8 @@ def _source_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
         "no_arxiv",
         "dblp_url",
         "no_dblp",
+        "openreview_url",
+        "no_openreview",
     )
     return {n: kwargs.pop(n) for n in names}
 
@@ -170,12 +183,13 @@ def enrich(
     opts = _source_kwargs(kwargs)
     with state.update(dry_run=dry_run) as db:
         chosen = select_keys(db, categories, keys)
-        crossref, arxiv, dblp = _sources(state, opts)
+        crossref, arxiv, dblp, openreview = _sources(state, opts)
         enricher = Enricher(
             db,
             crossref,
             arxiv,
             dblp=dblp,
+            openreview=openreview,
             overwrite={f.lower() for f in overwrite},
             upgrade_preprints=upgrade_preprints,
         )
@@ -230,8 +244,8 @@ def add(state: State, /, identifier: str, categories: tuple[str, ...], **kwargs:
     with state.update() as db:
         if not categories and db.has_taxonomy:
             raise click.UsageError("give the paper's category with -c SLUG (repeatable).")
-        crossref, arxiv, dblp = _sources(state, opts)
-        enricher = Enricher(db, crossref, arxiv, dblp=dblp)
+        crossref, arxiv, dblp, openreview = _sources(state, opts)
+        enricher = Enricher(db, crossref, arxiv, dblp=dblp, openreview=openreview)
         try:
             result = add_paper(enricher, identifier, categories)
         finally:

@@ -1,1 +1,1 @@
-"""Enrichment: outside services (Crossref, arXiv) fill in missing metadata."""
+"""Enrichment: outside services (Crossref, arXiv, DBLP, OpenReview) fill in missing metadata."""

@@ -30,6 +30,7 @@ from .arxiv import ArxivRecord, ArxivSource
 from .candidates import TITLE_MIN, is_author_prefix, judge
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpSource, venue_from_bibtex
+from .openreview import OpenReviewSource
 from .provenance import filled_by, parse_provenance, record_provenance
 from .upgrade import (
     Candidate,
@@ -38,8 +39,12 @@ from .upgrade import (
     crossref_records,
     dblp_findings,
     decide,
+    openreview_findings,
+    version_differences,
 )
 
+# What citing a published version takes from the venue's record: the record the venue printed
+# (title, authors, volume, pages, DOI) and its page for the paper as ``url``.
 UPGRADE_FIELDS = frozenset(
     {
         "type",
@@ -52,6 +57,8 @@ UPGRADE_FIELDS = frozenset(
         "publisher",
         "doi",
         "title",
+        "author",
+        "url",
     }
 )
 
@@ -87,6 +94,7 @@ class Enricher:
         arxiv: ArxivSource | None,
         *,
         dblp: DblpSource | None = None,
+        openreview: OpenReviewSource | None = None,
         overwrite: Collection[str] = (),
         upgrade_preprints: bool = False,
         today: str | None = None,
@@ -95,13 +103,15 @@ class Enricher:
         self.crossref = crossref
         self.arxiv = arxiv
         self.dblp = dblp
+        self.openreview = openreview
         self.overwrite = set(overwrite)
         self.upgrade = upgrade_preprints
         self.today = today or dt.date.today().isoformat()
 
     @property
-    def sources(self) -> list[CrossrefSource | ArxivSource | DblpSource]:
-        return [s for s in (self.crossref, self.arxiv, self.dblp) if s is not None]
+    def sources(self) -> list[CrossrefSource | ArxivSource | DblpSource | OpenReviewSource]:
+        chosen = (self.crossref, self.arxiv, self.dblp, self.openreview)
+        return [s for s in chosen if s is not None]
 
     def apply(
         self,
@@ -150,6 +160,15 @@ class Enricher:
         incoming = work.with_fields(eprint=ours.get("eprint"), archiveprefix="arXiv")
         changes = self.apply(key, incoming, source, report, True, also_overwrite=UPGRADE_FIELDS)
         upgraded = self.db.entries[key]
+        for difference in version_differences(ours, upgraded):
+            report.problems.append(
+                Problem(
+                    Severity.INFO,
+                    "published-differs",
+                    f"the published version differs from the preprint: {difference}",
+                    key=key,
+                )
+            )
         if upgraded.type in PUBLISHED_TYPES and is_arxiv_doi(upgraded.get("doi")):
             # the arXiv DOI names the preprint; the eprint field keeps it
             change = FieldChange(key, "doi", upgraded.get("doi"), "", "correct")
@@ -218,6 +237,24 @@ class Enricher:
                 )
         return found.candidates
 
+    def openreview_candidates(self, key: str, report: EnrichReport) -> list[Candidate]:
+        """OpenReview's accepted versions of a preprint; a submission that is ours but was not
+        accepted (rejected, withdrawn, under review) is reported, never cited."""
+        assert self.openreview is not None
+        ours = self.db.entries[key]
+        found = openreview_findings(ours, self.openreview.search(latex_to_plain(ours.get("title"))))
+        for note in found.unpublished:
+            report.problems.append(
+                Problem(
+                    Severity.INFO,
+                    "openreview-unpublished",
+                    f"OpenReview has it as '{note.venue}' ({note.url}): a submission, not a "
+                    "publication; not cited",
+                    key=key,
+                )
+            )
+        return found.candidates
+
     def settle(self, key: str, found: list[Candidate], report: EnrichReport) -> list[FieldChange]:
         decision = decide(found)
         if decision.conflicting:
@@ -252,6 +289,8 @@ class Enricher:
                 changes += more
             if self.dblp is not None:
                 candidates += self.dblp_candidates(key, report)
+            if self.openreview is not None:
+                candidates += self.openreview_candidates(key, report)
             if self.crossref is not None:
                 candidates += crossref_records(self.crossref, candidates)
             changes += self.settle(key, candidates, report)

@@ -21,6 +21,8 @@ from .http import (
     ResponseCache,
     default_cache_dir,
 )
+from .openreview import DEFAULT_URL as OPENREVIEW_URL
+from .openreview import OpenReviewSource
 
 USER_AGENT = f"effllm-bib/{__version__}"
 
@@ -31,6 +33,7 @@ class Sources(NamedTuple):
     crossref: CrossrefSource | None
     arxiv: ArxivSource | None
     dblp: DblpSource | None
+    openreview: OpenReviewSource | None = None
 
 
 def make_sources(
@@ -38,9 +41,11 @@ def make_sources(
     crossref: bool = True,
     arxiv: bool = True,
     dblp: bool = True,
+    openreview: bool = True,
     crossref_url: str | None = None,
     arxiv_url: str | None = None,
     dblp_url: str | None = None,
+    openreview_url: str | None = None,
     mailto: str | None = None,
     cache_dir: Path | None = None,
     cache_days: float = DEFAULT_EXPIRY_DAYS,
@@ -52,7 +57,8 @@ def make_sources(
     """The configured sources. Options win over ``EFFLLM_BIB_*`` variables, which win over
     defaults. All share one response cache, one User-Agent that names effllm-bib (with
     ``mailto``), and ``clock``, on which every rate-limit wait and back-off is spent; each keeps
-    its service's own limit (DBLP one request a second, arXiv one every three seconds)."""
+    its service's own limit (DBLP and OpenReview one request a second, arXiv one every three
+    seconds)."""
     cache = ResponseCache(cache_dir or default_cache_dir(), cache_days) if use_cache else None
     mailto = mailto or os.environ.get("EFFLLM_BIB_MAILTO") or None
     ua = f"{USER_AGENT} (mailto:{mailto})" if mailto else USER_AGENT
@@ -63,7 +69,7 @@ def make_sources(
     def url(given: str | None, variable: str, default: str) -> str:
         return given or os.environ.get(variable) or default
 
-    cr = ax = db = None
+    cr = ax = db = orv = None
     if crossref:
         cr_url = url(crossref_url, "EFFLLM_BIB_CROSSREF_URL", CROSSREF_URL)
         cr = CrossrefSource(client("Crossref"), cr_url, mailto)
@@ -71,4 +77,7 @@ def make_sources(
         ax = ArxivSource(client("arXiv"), url(arxiv_url, "EFFLLM_BIB_ARXIV_URL", ARXIV_URL))
     if dblp:
         db = DblpSource(client("DBLP"), url(dblp_url, "EFFLLM_BIB_DBLP_URL", DBLP_URL))
-    return Sources(cr, ax, db)
+    if openreview:
+        orv_url = url(openreview_url, "EFFLLM_BIB_OPENREVIEW_URL", OPENREVIEW_URL)
+        orv = OpenReviewSource(client("OpenReview"), orv_url)
+    return Sources(cr, ax, db, orv)

@@ -14,15 +14,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..compare import fold
+from ..latex import latex_to_plain
 from ..model import Entry
+from ..names import parse_names, person_keys
 from ..venues import VENUE_FIELD, match_venue, venue_core
 from ..vocab import arxiv_id
 from .candidates import Scored, score
 from .crossref import CrossrefSource, is_arxiv_doi, work_to_entry
 from .dblp import DblpRecord
+from .openreview import OpenReviewNote
 
-SourceName = Literal["crossref", "dblp", "arxiv"]
-PRIORITY: tuple[SourceName, ...] = ("crossref", "dblp", "arxiv")  # DOI registrant first
+SourceName = Literal["crossref", "dblp", "openreview", "arxiv"]
+# The DOI registrant first, then the venue records, then the arXiv journal reference.
+PRIORITY: tuple[SourceName, ...] = ("crossref", "dblp", "openreview", "arxiv")
 PUBLISHED_TYPES = frozenset(VENUE_FIELD)
 
 
@@ -78,6 +83,72 @@ def dblp_findings(ours: Entry, records: Iterable[DblpRecord]) -> DblpFindings:
     return found
 
 
+@dataclass
+class OpenReviewFindings:
+    """What an OpenReview search says about one preprint."""
+
+    candidates: list[Candidate] = field(default_factory=list)  # published at a venue we know
+    unpublished: list[OpenReviewNote] = field(default_factory=list)  # ours, not (yet) accepted
+    refused: list[Scored] = field(default_factory=list)  # a published note that is not our paper
+
+
+def openreview_findings(ours: Entry, notes: Iterable[OpenReviewNote]) -> OpenReviewFindings:
+    """Sort OpenReview's hits: notes published at a venue of the table that are our paper,
+    our paper as a submission only (rejected, withdrawn, under review), and refusals."""
+    found = OpenReviewFindings()
+    for note in notes:
+        entry = note.to_entry()
+        fit = score(ours, entry)
+        if not fit.acceptable:
+            found.refused.append(fit)
+        elif entry.type in PUBLISHED_TYPES:
+            found.candidates.append(Candidate("openreview", entry, note.url))
+        else:
+            found.unpublished.append(note)
+    return found
+
+
+def version_differences(preprint: Entry, published: Entry) -> list[str]:
+    """How the published version differs from the preprint: a new title, authors added or
+    dropped (by their whole folded names, so a spelling is no difference)."""
+    out = []
+    if fold(latex_to_plain(preprint.get("title"))) != fold(latex_to_plain(published.get("title"))):
+        old, new = latex_to_plain(preprint.get("title")), latex_to_plain(published.get("title"))
+        out.append(f"title '{old}' -> '{new}'")
+    before, after = person_keys(preprint.get("author")), person_keys(published.get("author"))
+    shown = dict(zip(person_keys(published.get("author")), display_names(published), strict=False))
+    shown |= dict(zip(before, display_names(preprint), strict=False))
+    added = [shown[k] for k in after if k not in before]
+    dropped = [shown[k] for k in before if k not in after]
+    if added:
+        out.append(f"authors added: {', '.join(added)}")
+    if dropped:
+        out.append(f"authors dropped: {', '.join(dropped)}")
+    if not added and not dropped and before != after and sorted(before) == sorted(after):
+        out.append("author order changed")
+    return out
+
+
+def display_names(entry: Entry) -> list[str]:
+    """Each author as people read a name: "Badr Youbi Idrissi", LaTeX as text."""
+    return [
+        latex_to_plain(" ".join(p for p in (n.first, n.von, n.last, n.jr) if p))
+        for n in parse_names(entry.get("author"))
+        if not n.others
+    ]
+
+
+def venue_page(entry: Entry) -> str:
+    """The venue's page for the paper among a record's pages (not DBLP's, arXiv's or a DOI
+    link), else its DOI link; '' when it has neither."""
+    for url in entry.get("sources").split():
+        host = url.split("/")[2] if url.count("/") >= 2 else ""
+        if host and not any(h in host for h in ("dblp.", "arxiv.org", "doi.org")):
+            return url
+    doi = entry.get("doi")
+    return f"https://doi.org/{doi}" if doi and not is_arxiv_doi(doi) else ""
+
+
 def _year(entry: Entry) -> str:
     m = re.search(r"\d{4}", entry.get("year"))
     return m.group(0) if m else ""
@@ -122,10 +193,11 @@ def combined(decision: Decision) -> Entry:
         missing = {
             n: v
             for n, v in other.entry.fields
-            if n in ("volume", "pages", "publisher", "doi") and not entry.get(n)
+            if n in ("volume", "pages", "publisher", "doi", "url") and not entry.get(n)
         }
         entry = entry.with_fields(**missing)
-    return entry.with_fields(sources=" ".join(urls))
+    entry = entry.with_fields(sources=" ".join(urls))
+    return entry if entry.get("url") else entry.with_fields(url=venue_page(entry))
 
 
 def crossref_candidate(work: Entry, evidence: str) -> Candidate:
