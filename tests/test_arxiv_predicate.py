@@ -19,7 +19,8 @@ from effllm_bib.fix import fix_eprint
 from effllm_bib.identify import MatchIndex, find_match
 from effllm_bib.model import Entry
 from effllm_bib.site.coins import coins_pairs
-from effllm_bib.site.papers import links_of, status_of, venue_of
+from effllm_bib.site.links import links_of
+from effllm_bib.site.papers import status_of, venue_of
 
 BASE = {"title": "Sparse Models", "author": "Lovelace, Ada", "year": "2023"}
 EPRINTS: dict[str, dict[str, str]] = {
