@@ -15,6 +15,7 @@ from effllm_bib.bib_syntax import (
     repair,
     restore,
     starts_entry,
+    stray_at,
     unwrap,
     well_formed,
 )
@@ -194,12 +195,34 @@ def test_repair_rewrites_headers_the_splitter_does_not_read(
         pytest.param("See btxdoc.\n\n@incollection\n(\n  k,", True, id="header-over-lines"),
         pytest.param("@FAKE-ENTRY {k,", True, id="type-with-a-hyphen"),
         pytest.param("% write to me@example.org (any time)", False, id="in-a-percent-comment"),
+        pytest.param("Write to me@example.org (any time).", False, id="no-key-and-comma"),
+        pytest.param("@string\n{x = {y}}", True, id="string-over-lines"),
         pytest.param("Mail me @ home.", False, id="no-delimiter"),
         pytest.param("No entry here.", False, id="no-at"),
     ],
 )
 def test_starts_entry(text: str, starts: bool):
     assert starts_entry(text) is starts
+
+
+@pytest.mark.parametrize(
+    "text, stray",
+    [
+        pytest.param("Write to me@example.org (any time).", True, id="no-key-and-comma"),
+        pytest.param("A lone @ b", True, id="no-delimiter"),
+        pytest.param("lone @", False, id="at-the-end-joins-the-next-entry"),
+        pytest.param("% write to me@example.org", False, id="in-a-percent-comment"),
+        pytest.param("No at here.", False, id="none"),
+    ],
+)
+def test_stray_at(text: str, stray: bool):
+    """Decided by running bibtex: 'lone @' before an entry reads as its type ('@misc')."""
+    assert stray_at(text) is stray
+
+
+def test_a_stray_at_is_a_finding_with_its_line():
+    (problem,) = reader_findings.stray_at("mail me@example.org.", "f.bib", 4)
+    assert (problem.code, problem.line) == ("parse-error", 4)
 
 
 def test_comment_like_types_are_renamed_and_named_back():

@@ -34,8 +34,34 @@ _WORD = re.compile(r"\w+")
 _PERCENT_TO_LINE_END = re.compile(r"%[^\n]*")
 
 
+_KEY_THEN_COMMA = re.compile(r"\s*[^\s\"#%'(),={}]*\s*[,})]")  # an entry's key, as BibTeX reads it
+_COMMANDS = frozenset({"string", "preamble", "comment"})
+
+
 def _odd_header(m: re.Match[str]) -> bool:
-    return bool(m.group(1)) or bool(m.group(3).strip(" \t")) or not _WORD.fullmatch(m.group(2))
+    """A header the splitter does not read and BibTeX does: white space after the ``@`` or a
+    line break before the delimiter, or a type of more than word characters; and then a key
+    and a comma (``me@example.org (any time)`` is an error to BibTeX, and stays text)."""
+    odd = bool(m.group(1)) or bool(m.group(3).strip(" \t")) or not _WORD.fullmatch(m.group(2))
+    return odd and (
+        m.group(2).lower() in _COMMANDS or bool(_KEY_THEN_COMMA.match(m.string, m.end()))
+    )
+
+
+# What BibTeX reads after an "@" outside entries without an error: a type (it may start with
+# "@": "@ @misc{" is an entry of type "@misc"), a delimiter, a key and a comma; or, at the end
+# of free text, the next entry's "@".
+_AT_READ = re.compile(r"@\s*(?:\Z|[^\s\"#%'(),={}]+\s*[{(]\s*[^\s,]*?\s*[,})])")
+
+
+def stray_at(text: str) -> bool:
+    """Whether free text between blocks holds an ``@`` where BibTeX stops with an error: it
+    starts a command at every ``@`` outside entries (``%`` comments are biber's, not BibTeX's,
+    and do not count here), and ``me@example.org (any time)`` is none it can read."""
+    if "@" not in text:
+        return False
+    kept = _PERCENT_TO_LINE_END.sub("", text) if "%" in text else text
+    return any(not _AT_READ.match(kept, m.start()) for m in re.finditer("@", kept))
 
 
 def starts_entry(text: str) -> bool:

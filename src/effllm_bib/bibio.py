@@ -203,6 +203,7 @@ def _comment(block: Any, line: int, reading: _Reading) -> None:
         reading.out.extras.append(Extra("comment", text))
     if isinstance(block, bpm.ImplicitComment):
         reading.out.problems += reader_findings.stray_text(text, reading.source, line)
+        reading.out.problems += reader_findings.stray_at(text, reading.source, line)
         reading.suspicious = reading.suspicious or (not reading.repaired and starts_entry(text))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from . import bib_syntax
 from .model import Entry, Problem, Severity
 
 # A value that runs on into "name = {" swallowed the next field: a comma was missing.
@@ -51,6 +52,24 @@ def stray_text(text: str, source: str, line: int) -> list[Problem]:
             "stray-text",
             f"text outside any entry looks like fields ({text[:30]!r}); a closing brace too "
             "many cut the entry before it short.",
+            source,
+            line,
+        )
+    ]
+
+
+def stray_at(text: str, source: str, line: int) -> list[Problem]:
+    """``parse-error``: an ``@`` in free text between blocks, outside ``%`` comments, that
+    starts no entry: BibTeX stops there with an error."""
+    if not bib_syntax.stray_at(text):
+        return []
+    return [
+        Problem(
+            Severity.ERROR,
+            "parse-error",
+            f"an @ outside entries ({text[:30]!r}) starts an entry for BibTeX, which stops "
+            "there with an error (biber too where a ( or { follows); put the text in a % "
+            "comment line, or remove the @.",
             source,
             line,
         )
