@@ -179,7 +179,7 @@ class Database:
         The whole database is resolved once per object (until it changes); entries that are
         not the database's own objects (changed copies) are resolved against it one by one.
         """
-        from .resolve import resolve_entries
+        from .resolve import key_index, resolve_entries
 
         raw = self.entries
         if self._resolved is None or self._resolved[0] != raw:
@@ -188,11 +188,15 @@ class Database:
         cache = self._resolved[1]
         chosen = sorted(raw.values(), key=canonical.entry_sort_key) if entries is None else entries
         out = []
+        index: dict[str, Entry] = {}  # keys and ids aliases, made for the first changed copy
         for e in chosen:
             if raw.get(e.key) is e:
                 out.append(cache[e.key])
                 continue
-            parents = [raw[k] for k in canonical.crossref_targets(e) if k in raw]
+            index = index or key_index(raw.values())
+            parents = [
+                index[k.lower()] for k in canonical.crossref_targets(e) if k.lower() in index
+            ]
             out.append(resolve_entries([e, *parents], self.strings)[0])
         return out
 
@@ -204,11 +208,14 @@ class Database:
 
     def with_dependencies(self, entries: Iterable[Entry]) -> tuple[list[Entry], list[Extra]]:
         """What a .bib export of ``entries`` needs to be read alone: the entries, then the
-        ``crossref``/``xdata`` targets they reach (transitively), and the ``@string`` definitions
-        all of these use (with the ones those definitions use), in file order."""
+        ``crossref``/``xdata`` targets they reach (transitively, by key or ``ids`` alias), and
+        the ``@string`` definitions all of these use (with the ones those definitions use), in
+        file order."""
+        from .resolve import key_index
+
         out = list(entries)
         seen = {e.key.lower() for e in out}
-        by_lower = {k.lower(): e for k, e in self.entries.items()}
+        by_lower = key_index(self.entries.values())
         i = 0
         while i < len(out):
             for target in canonical.crossref_targets(out[i]):

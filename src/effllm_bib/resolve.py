@@ -13,7 +13,7 @@ proceedings, collections and books.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .model import Entry
 from .vocab import MONTH_NAMES
@@ -166,6 +166,36 @@ def _expanded(entry: Entry, strings: Mapping[str, str]) -> Entry:
     return _copy(entry, fields, keep)
 
 
+def aliases(entry: Entry) -> list[str]:
+    """The other keys of an entry: biblatex's ``ids``, a comma-separated list."""
+    return [a.strip() for a in entry.get("ids").split(",") if a.strip()]
+
+
+def key_index(entries: Iterable[Entry]) -> dict[str, Entry]:
+    """Every entry by its key and by each alias of its ``ids``, lower-cased: biber resolves an
+    alias in ``crossref``, ``xdata`` and ``\\cite`` as the key it stands for, and BibTeX
+    compares keys ignoring case. A key wins over another entry's alias, and the first entry
+    with a key or an alias over a later one."""
+    listed = list(entries)
+    index: dict[str, Entry] = {}
+    for e in listed:
+        index.setdefault(e.key.lower(), e)
+    for e in listed:
+        for alias in aliases(e):
+            index.setdefault(alias.lower(), e)
+    return index
+
+
+def crossref_by_key(entry: Entry, index: Mapping[str, Entry]) -> Entry:
+    """``entry`` with its ``crossref`` naming its target's key where it names an alias of it
+    (``index``: :func:`key_index`): BibTeX knows no ``ids``, so to it an alias names nothing."""
+    target = entry.get("crossref").strip()
+    parent = index.get(target.lower()) if target else None
+    if parent is None or parent.key.lower() == target.lower():
+        return entry
+    return entry.with_fields(crossref=parent.key)
+
+
 def _targets(entry: Entry) -> list[str]:
     out = []
     for name in INHERIT_FIELDS:
@@ -178,14 +208,13 @@ def _targets(entry: Entry) -> list[str]:
 def resolve_entries(entries: Sequence[Entry], strings: Mapping[str, str]) -> list[Entry]:
     """Every field as text, with ``crossref``/``xdata`` inheritance applied, in the given order.
 
-    Targets are looked up among ``entries`` case-insensitively (as BibTeX does). Inherited values
-    never replace the child's own; cycles and missing targets are left alone. Linear in the
-    number of entries and fields (each entry is resolved once, memoised).
+    Targets are looked up among ``entries`` by key or ``ids`` alias, case-insensitively
+    (:func:`key_index`). Inherited values never replace the child's own; cycles and missing
+    targets are left alone. Linear in the number of entries and fields (each entry is resolved
+    once, memoised).
     """
     expanded = [_expanded(e, strings) for e in entries]
-    by_key: dict[str, Entry] = {}
-    for e in expanded:
-        by_key.setdefault(e.key.lower(), e)
+    by_key = key_index(expanded)
     done: dict[str, Entry] = {}
     busy: set[str] = set()
 

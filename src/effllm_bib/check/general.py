@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from ..identifiers import arxiv_year, normalize_arxiv_id
 from ..model import Entry, Problem
-from ..resolve import undefined_macros
+from ..resolve import key_index, undefined_macros
 from ..venues import VENUE_FIELD, mistyped_venue
 from ..vocab import MONTHS, PUBLISHED_TYPES
 from .context import Context, Rule
@@ -99,7 +99,7 @@ def _has(e: Entry, names: tuple[str, ...]) -> bool:
 def _macros_and_crossrefs(
     raw: Sequence[Entry], resolved: Sequence[Entry], ctx: Context
 ) -> Iterable[Problem]:
-    keys = {e.key.lower(): e for e in raw}
+    keys = key_index(raw)  # keys and ids aliases: biber resolves an alias as its entry's key
     for e in raw:
         for name in sorted(e.bare):
             if name == "month" and e.get(name).lower() in MONTHS:
@@ -118,19 +118,20 @@ def _macros_and_crossrefs(
             if target and target.lower() not in keys:
                 yield ctx.problem(
                     "bad-crossref",
-                    f"{field} '{target}' names no entry of this file; "
+                    f"{field} '{target}' names no entry of this file (no key, no ids alias); "
                     "add the entry or fix the key.",
                     e,
                 )
         seen, key = {e.key.lower()}, e.get("crossref").strip().lower()
         while key in keys:
-            if key in seen:
+            parent = keys[key]  # an alias leads to its entry: the chain goes on from there
+            if parent.key.lower() in seen:
                 yield ctx.problem(
                     "bad-crossref", "its crossref chain comes back to itself; break the cycle.", e
                 )
                 break
-            seen.add(key)
-            key = keys[key].get("crossref").strip().lower()
+            seen.add(parent.key.lower())
+            key = parent.get("crossref").strip().lower()
 
 
 def _keys_equal_but_for_case(

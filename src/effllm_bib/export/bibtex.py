@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
+from ..resolve import crossref_by_key, key_index
 from ..tex_escape import ascii_latex
 from ..vocab import IDENTIFIERS, arxiv_id
 from .arxiv_ids import ArxivPolicy, cite_arxiv
@@ -91,5 +92,10 @@ def export_bibtex(
     after the ``@string`` definitions given; ``arxiv`` says which entries keep their arXiv id."""
     extras = [Extra("comment", header)] if header else []
     extras += list(strings)
-    converted = [for_bibtex(cite_arxiv(e, arxiv), links_printed, ascii_only) for e in entries]
+    entries = list(entries)
+    index = key_index(entries)  # a crossref to an ids alias names the key: BibTeX knows no ids
+    converted = [
+        for_bibtex(cite_arxiv(crossref_by_key(e, index), arxiv), links_printed, ascii_only)
+        for e in entries
+    ]
     return format_bib(converted, extras, sort=False)

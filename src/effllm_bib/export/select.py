@@ -10,6 +10,7 @@ from typing import Literal
 
 from ..database import Database
 from ..model import Entry
+from ..resolve import key_index
 from . import renderer, with_tags
 from .arxiv_ids import ArxivPolicy
 from .filters import Filters, keys_from_file, parse_years
@@ -87,10 +88,11 @@ class Export:
 def select_export(db: Database, request: ExportRequest) -> Export:
     """The entries ``request`` asks for, sorted by key. Unknown categories, a key typed by hand
     that the database lacks, a malformed year, or keyword paths without a taxonomy are errors."""
+    index = key_index(db.entries.values())  # an ids alias is cited as its entry, as in biber
     for key in request.keys:
-        db.get(key)  # an unknown key typed by hand: UnknownKeyError
+        db.get(index[key.lower()].key if key.lower() in index else key)  # else UnknownKeyError
     cited = keys_from_file(request.keys_from) if request.keys_from is not None else set()
-    wanted = set(request.keys) | cited
+    wanted = {index[k.lower()].key if k.lower() in index else k for k in (*request.keys, *cited)}
     limited = bool(request.keys) or request.keys_from is not None
     first, last = parse_years(request.year, request.since)
     filters = Filters(
@@ -109,5 +111,5 @@ def select_export(db: Database, request: ExportRequest) -> Export:
     taxonomy = db.taxonomy if request.keyword_mode == "path" else db.taxonomy_or_none
     entries = with_tags(chosen, taxonomy, request.keyword_mode)
     scope = ", ".join(db.taxonomy.resolve(c) for c in request.categories) or "all categories"
-    missing = sorted(k for k in cited if k not in db.entries)
+    missing = sorted(k for k in cited if k.lower() not in index)
     return Export(db, request, chosen, entries, missing, scope)
