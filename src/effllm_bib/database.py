@@ -211,14 +211,16 @@ class Database:
         ``crossref``/``xdata`` targets they reach (transitively, by key or ``ids`` alias), and
         the ``@string`` definitions all of these use (with the ones those definitions use), in
         file order."""
-        from .resolve import key_index
-
         out = list(entries)
         seen = {e.key.lower() for e in out}
-        by_lower = key_index(self.entries.values())
+        by_lower: dict[str, Entry] = {}  # keys and ids aliases, made for the first target
         i = 0
         while i < len(out):
             for target in canonical.crossref_targets(out[i]):
+                if not by_lower:
+                    from .resolve import key_index  # here: most exports have no crossref
+
+                    by_lower = key_index(self.entries.values())
                 parent = by_lower.get(target.lower())
                 if parent is not None and parent.key.lower() not in seen:
                     seen.add(parent.key.lower())

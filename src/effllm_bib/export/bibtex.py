@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 from ..canonical import PROVENANCE_FIELDS, format_bib
 from ..model import Entry, Extra
-from ..resolve import crossref_by_key, key_index
 from ..tex_escape import ascii_latex
 from ..vocab import IDENTIFIERS, arxiv_id
 from .arxiv_ids import ArxivPolicy, cite_arxiv
@@ -93,9 +92,10 @@ def export_bibtex(
     extras = [Extra("comment", header)] if header else []
     extras += list(strings)
     entries = list(entries)
-    index = key_index(entries)  # a crossref to an ids alias names the key: BibTeX knows no ids
-    converted = [
-        for_bibtex(cite_arxiv(crossref_by_key(e, index), arxiv), links_printed, ascii_only)
-        for e in entries
-    ]
+    if any(e.get("crossref") for e in entries):
+        from ..resolve import crossref_by_key, key_index  # here: most exports have no crossref
+
+        index = key_index(entries)  # a crossref to an ids alias names the key: BibTeX knows no ids
+        entries = [crossref_by_key(e, index) for e in entries]
+    converted = [for_bibtex(cite_arxiv(e, arxiv), links_printed, ascii_only) for e in entries]
     return format_bib(converted, extras, sort=False)

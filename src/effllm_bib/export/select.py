@@ -10,7 +10,6 @@ from typing import Literal
 
 from ..database import Database
 from ..model import Entry
-from ..resolve import key_index
 from . import renderer, with_tags
 from .arxiv_ids import ArxivPolicy
 from .filters import Filters, keys_from_file, parse_years
@@ -88,7 +87,11 @@ class Export:
 def select_export(db: Database, request: ExportRequest) -> Export:
     """The entries ``request`` asks for, sorted by key. Unknown categories, a key typed by hand
     that the database lacks, a malformed year, or keyword paths without a taxonomy are errors."""
-    index = key_index(db.entries.values())  # an ids alias is cited as its entry, as in biber
+    index: dict[str, Entry] = {}  # keys and ids aliases: an alias is cited as its entry (biber)
+    if request.keys or request.keys_from is not None:
+        from ..resolve import key_index  # here: most exports name no keys
+
+        index = key_index(db.entries.values())
     for key in request.keys:
         db.get(index[key.lower()].key if key.lower() in index else key)  # else UnknownKeyError
     cited = keys_from_file(request.keys_from) if request.keys_from is not None else set()
