@@ -262,6 +262,10 @@ CURATED = {
     ("2026-12-01-published-b.bib", "sheng2023s", "title"),
     ("2026-12-01-published-b.bib", "sheng2023s", "booktitle"),
     ("2026-11-24-second-pass.bib", "mo2025lut", "url"),
+    # SpecInfer's ASPLOS title and 15 authors (data/lookups/2026-12-06-specinfer.bib); the older
+    # facts follow arXiv v1, as the survey cites it
+    ("gathered.bib", "miao2024specinfer", "title"),
+    ("gathered.bib", "miao2024specinfer", "author"),
     ("gathered.bib", "agarwal2024policy", "author"),
     ("gathered.bib", "alberti2023sumformer", "booktitle"),
     ("gathered.bib", "alizadeh2024llm", "author"),
