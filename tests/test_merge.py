@@ -190,6 +190,8 @@ def test_overwriting_the_type_moves_the_venue(merged, tmp_path):
     report = merge_file(db, other)
     assert ("type", "conflict") in [(c.field, c.kind) for c in report.changes]
     assert db.entries["frantar2023sparsegpt"].type == "inproceedings"  # reported, not applied
+    assert ("journal", "conflict") in [(c.field, c.kind) for c in report.changes]
+    assert db.entries["frantar2023sparsegpt"].get("journal") == ""  # the other version's venue
     merge_file(db, other, overwrite={"type"})
     entry = db.entries["frantar2023sparsegpt"]
     assert entry.type == "article" and entry.get("journal") == "Journal of Pruning"

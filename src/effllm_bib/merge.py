@@ -132,6 +132,8 @@ def merge_entry(
             result = result.with_fields(**stale)
         else:
             changes.append(FieldChange(key, "type", ours.type, theirs.type, "conflict"))
+    # Ours keeps its type against the source's: the source's venue is another version's.
+    other_version = result.type != theirs.type and type_authority
     for name, raw in theirs.fields:
         reviewed = name in REVIEWABLE and name in overwrite
         if not raw.strip() or (name in IGNORED_FIELDS and not reviewed):
@@ -140,7 +142,9 @@ def merge_entry(
         if name == "doi" and is_arxiv_doi(value) and result.type in PUBLISHED_TYPES:
             continue  # the preprint's DOI: a published entry cites the venue's, or none
         current = result.get(name)
-        if not current:
+        if not current and other_version and name in VENUE_FIELDS:
+            changes.append(FieldChange(key, name, current, value, "conflict"))
+        elif not current:
             changes.append(FieldChange(key, name, "", value, "fill"))
             result = result.with_fields(**{name: value})
         elif comparable(name, current) == comparable(name, value) and (
