@@ -3,6 +3,7 @@
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -11,7 +12,7 @@ from effllm_bib.database import Database
 from effllm_bib.decisions import load_accepted
 from effllm_bib.importers.survey import import_survey
 from effllm_bib.merge import merge_file
-from effllm_bib.model import Severity
+from effllm_bib.model import Entry, Severity
 
 from .conftest import REFS, REPO, SHARED
 
@@ -63,6 +64,42 @@ def test_warnings_left_on_refs_are_the_known_ones_and_no_acceptance_is_stale():
     # -venue-pages.md, -audit-second-pass.md). fei2023extending's DOI was read in the Anthology XML by
     # the random audit (data/lookups/2026-12-06-random-audit.md).
     assert codes == sorted(["missing-doi"] * 1 + ["survey-wrong-arxiv"] * 3)
+
+
+# Where each kind of entry has its primary source: a published paper at its venue (a page of
+# the proceedings, the publisher or OpenReview, or the publisher's DOI), a preprint at arXiv, a
+# post or a program at its own address. Written here, not taken from the site's link table.
+VENUE_PAGE_HOSTS = (
+    "proceedings.mlr.press", "aclanthology.org", "openreview.net", "proceedings.neurips.cc",
+    "papers.nips.cc", "neurips.cc", "nips.cc", "iclr.cc", "icml.cc", "proceedings.mlsys.org",
+    "mlsys.org", "jmlr.org", "ojs.aaai.org", "ijcai.org", "dl.acm.org", "usenix.org",
+    "ieeexplore.ieee.org", "vldb.org", "link.springer.com", "sciencedirect.com", "doi.org",
+)  # fmt: skip
+
+
+def primary_sources(entry: Entry) -> list[str]:
+    """The addresses among an entry's url and sources that are primary for the version it
+    cites, plus its DOI when that is a publisher's."""
+    pages = {*entry.get("url").split(), *entry.get("sources").split()}
+    hosts = {page: (urlsplit(page).hostname or "").removeprefix("www.") for page in pages}
+    doi = entry.get("doi")
+    published = bool(entry.get("booktitle") or entry.get("journal"))
+    if published:
+        venue = [p for p, h in hosts.items() if h.endswith(VENUE_PAGE_HOSTS)]
+        return venue + [doi] * (bool(doi) and not doi.lower().startswith("10.48550/"))
+    if entry.get("eprint"):
+        return [p for p, h in hosts.items() if h == "arxiv.org"]
+    return [p for p in entry.get("url").split() if p in entry.get("sources").split()] or [
+        p for p in entry.get("url").split() if entry.type == "software"
+    ]
+
+
+def test_every_entry_has_a_primary_source_for_the_version_it_cites():
+    db = Database.load(REFS)
+    missing = sorted(k for k, e in db.entries.items() if not primary_sources(e))
+    assert missing == []
+    published = [e for e in db.entries.values() if e.get("booktitle") or e.get("journal")]
+    assert len(published) == 360
 
 
 def test_every_category_keyword_is_a_taxonomy_node_and_most_nodes_have_papers():
@@ -266,6 +303,12 @@ CURATED = {
     # facts follow arXiv v1, as the survey cites it
     ("gathered.bib", "miao2024specinfer", "title"),
     ("gathered.bib", "miao2024specinfer", "author"),
+    # PCToolkit cites arXiv: its IJCAI 2025 venue rests on one third-party list, no primary
+    # record (data/lookups/2026-12-06-pctoolkit.md)
+    ("gathered.bib", "li2025pctoolkit", "type"),
+    ("gathered.bib", "li2025pctoolkit", "year"),
+    ("gathered.bib", "li2025pctoolkit", "booktitle"),
+    ("2026-12-06-audit-other.bib", "li2025pctoolkit", "type"),
     ("gathered.bib", "agarwal2024policy", "author"),
     ("gathered.bib", "alberti2023sumformer", "booktitle"),
     ("gathered.bib", "alizadeh2024llm", "author"),
