@@ -126,7 +126,13 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     subtitle = fields.get("subtitle")
     if subtitle:
         title = f"{title}: {plain(subtitle)}" if title else plain(subtitle)
-    item: dict[str, Any] = {"id": entry.key, "type": kind, "title": title}
+    # citation-key (CSL 1.0.2): Zotero's CSL JSON import keeps it as the item's Citation Key
+    item: dict[str, Any] = {
+        "id": entry.key,
+        "citation-key": entry.key,
+        "type": kind,
+        "title": title,
+    }
     prefixed = uses_prefix(fields.get("options", ""), fields.get("useprefix", ""))
     for csl, name in NAME_FIELDS:
         value = fields.get(name)
