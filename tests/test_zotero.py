@@ -68,6 +68,35 @@ def test_zotero_imports_every_entry_and_the_arxiv_ids_it_should(db, bib_text, ex
     }
 
 
+def published_arxiv_notes(db: Database) -> dict[str, list[str]]:
+    """``--arxiv all``: classic BibTeX gives every published paper ``note = {arXiv:...}``,
+    which Zotero makes a child note."""
+    return {
+        k: [f"arXiv:{e.get('eprint')}"]
+        for k, e in db.entries.items()
+        if e.get("eprint") and not is_preprint(e)
+    }
+
+
+def exported_bibtex_all_arxiv(db: Database) -> str:
+    return renderer("bibtex", arxiv="all")(db.select(), "")
+
+
+@pytest.mark.parametrize(
+    "bib_text, expected",
+    [
+        pytest.param(committed_bib, lambda db: {}, id="committed"),
+        pytest.param(exported_bibtex, lambda db: {}, id="bibtex"),
+        pytest.param(exported_biblatex, lambda db: {}, id="biblatex"),
+        pytest.param(exported_bibtex_all_arxiv, published_arxiv_notes, id="bibtex-arxiv-all"),
+    ],
+)
+def test_zotero_makes_child_notes_only_of_what_asks_for_them(db, bib_text, expected):
+    imported = import_bibtex(bib_text(db))
+    notes = {k: item["notes"] for k, item in imported.items.items() if item["notes"]}
+    assert notes == expected(db)
+
+
 def test_collections_mirror_the_whole_taxonomy(db, runner, tmp_path):
     out = tmp_path / "all.bib"
     result = runner.invoke(cli, ["--db", str(REFS), "export", "--collections", "-o", str(out)])
@@ -161,8 +190,13 @@ def test_twin_sibling_names_are_refused():
 # --- the model's own reading, each case a rule of zotero_import.py ------------------------------
 
 
-def item(item_type: str = "document", extra: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
-    return {"itemType": item_type, "extra": list(extra), "tags": list(tags)}
+def item(
+    item_type: str = "document",
+    extra: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+):
+    return {"itemType": item_type, "extra": list(extra), "tags": list(tags), "notes": list(notes)}
 
 
 ARXIV = "eprint = {2301.00774}, eprinttype = {arxiv}"
@@ -237,6 +271,18 @@ ARXIV = "eprint = {2301.00774}, eprinttype = {arxiv}"
         ),
         pytest.param(
             "@misc{k1, keywords = {}, eprint = {}}", {"k1": item()}, [], id="empty-values-ignored"
+        ),
+        pytest.param(
+            "@misc{k1, note = {arXiv:2301.00774}}",
+            {"k1": item(notes=("arXiv:2301.00774",))},
+            [],
+            id="note-is-a-child-note",
+        ),
+        pytest.param(
+            "@misc{k1, note = { PMID: 123}, annote = {a}, review = {b}}",
+            {"k1": item(extra=("PMID: 123",), notes=("a", "b"))},
+            [],
+            id="note-with-an-id-is-extra-other-note-fields-are-notes",
         ),
         pytest.param(
             "@comment{a {b} c}\n@misc{k1, keywords = {x}}",

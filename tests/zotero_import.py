@@ -35,11 +35,17 @@ and joins ``{A} # {B}`` where Zotero keeps ``A``. The translator's reading:
 
 Then what the import makes of what it read:
 
+- Notes: ``note`` becomes a child note, unless it starts with ``LCCN``, ``MR``, ``Zbl``, ``PMID``
+  or ``PMCID`` (then it is a line of Extra, as it is); ``annote``, ``comment``, ``review`` and
+  ``notes`` become child notes (``processField``). So ``note = {arXiv:2301.00774}`` is a note.
 - arXiv ids: read only from ``eprint`` together with ``eprinttype`` whose value, trimmed and
   lower-cased, is ``arxiv``; the pair becomes the line ``arXiv: ID`` of the item's Extra field
   (``jstor``, ``pubmed``, ``hdl`` and ``googlebooks`` give lines with labels of their own).
   ``archiveprefix`` is not read.
 - ``keywords`` (or ``keyword``) are split on ``,`` or ``;`` into tags.
+- Not read by the model: the other fields, among them ``howpublished`` (a URL, or the Extra line
+  ``Published: ...``) and the citation key, which the translator keeps only as the item's id
+  for the groups (``item.itemID``; Zotero's saver drops it).
 - ``jabref-meta: groupsversion:3;`` (the whole comment) switches on the groups format; a
   ``jabref-meta: groupstree:`` comment is ignored unless that came first.
 - The tree: line breaks are removed, then the text is split on ``;`` not preceded by ``\\``
@@ -81,7 +87,10 @@ BLANKS = " \n\r\t"
 TYPE_CHAR = re.compile(r"[a-zA-Z0-9_-]")
 WORD_START = re.compile(r"[a-zA-Z0-9-]")
 WORD_CHAR = re.compile(r"[a-zA-Z0-9:_-]")
-READ_FIELDS = ("eprint", "eprinttype", "keywords", "keyword")
+NOTE_FIELDS = ("note", "annote", "comment", "review", "notes")
+READ_FIELDS = ("eprint", "eprinttype", "keywords", "keyword", *NOTE_FIELDS)
+# A note that starts with one of these is a line of Extra, not a child note.
+EXTRA_IDS = ("LCCN", "MR", "Zbl", "PMID", "PMCID")
 
 
 class GroupsRejected(Exception):
@@ -111,7 +120,7 @@ class Collection:
 @dataclass
 class Imported:
     keys: list[str]  # each item's citation key, in file order (a key twice is two items)
-    items: dict[str, dict[str, object]]  # citation key -> {"itemType", "extra", "tags"}
+    items: dict[str, dict[str, object]]  # citation key -> {"itemType", "extra", "tags", "notes"}
     discarded: list[str]  # the type of each block discarded, as the translator logs it
     comments: list[str]  # the text of each @comment, as the translator reads it
     collections: list[Collection]
@@ -123,6 +132,7 @@ class _Item:
     key: str | None = None
     extra: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     eprint: str = ""
     eprinttype: str = ""
 
@@ -269,6 +279,10 @@ def _field(item: _Item, name: str, value: str, raw: str) -> None:
     if name in ("keywords", "keyword"):
         item.tags = [t for t in re.split(r"\s*[,;]\s*", value) if t]
         return
+    if name in NOTE_FIELDS:
+        is_id = name == "note" and value.strip().startswith(EXTRA_IDS)
+        (item.extra if is_id else item.notes).append(value.strip() if is_id else value)
+        return
     setattr(item, name, value)
     label = EPRINT_LABELS.get(item.eprinttype.strip().lower())
     if item.eprint and label:
@@ -332,7 +346,12 @@ def import_bibtex(text: str) -> Imported:
     read = _read(text)
     keys = [item.key or "" for item in read.items]
     items: dict[str, dict[str, object]] = {
-        item.key or "": {"itemType": ITEM_TYPES[item.type], "extra": item.extra, "tags": item.tags}
+        item.key or "": {
+            "itemType": ITEM_TYPES[item.type],
+            "extra": item.extra,
+            "tags": item.tags,
+            "notes": item.notes,
+        }
         for item in read.items
     }
     return Imported(keys, items, read.discarded, read.comments, _groups(read.comments))
