@@ -35,13 +35,14 @@ from effllm_bib import bibio, canonical, files
 from effllm_bib.cli import cli
 
 from .conftest import REFS, SHARED
+from .zotero_rdf_import import import_rdf
 
 if TYPE_CHECKING:  # what pytest.param returns; pytest exports no public name for it
     from _pytest.mark import ParameterSet
 
 REALBIB = SHARED / "data" / "realbib"
 TEXLIVE = Path("/usr/share/texlive/texmf-dist/bibtex/bib")
-EXPORTS = ("bibtex", "biblatex", "csl-json", "ris")
+EXPORTS = ("bibtex", "biblatex", "csl-json", "ris", "zotero-rdf")
 
 
 def _texlive_roots() -> list[Path]:
@@ -185,6 +186,9 @@ def exported_keys(fmt: str, text: str) -> set[str]:
         return {item["id"].lower() for item in json.loads(text or "[]")}
     if fmt == "ris":
         return {k.strip().lower() for k in re.findall(r"^ID  - (.*)$", text, re.M)}
+    if fmt == "zotero-rdf":  # read as Zotero's RDF import reads it: the key Zotero keeps
+        items = import_rdf(text).items.values() if text else []
+        return {item.fields["citationKey"].lower() for item in items}
     return {e.key.lower() for e in bibio.parse_bib(text).entries}
 
 

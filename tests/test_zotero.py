@@ -139,12 +139,13 @@ def test_collections_of_one_category_are_its_subtree_under_its_ancestors(db, run
         pytest.param("csl-json", [], id="csl-json"),
         pytest.param("ris", [], id="ris"),
         pytest.param("bibtex", ["--all-categories", "-o", "out"], id="tree"),
+        pytest.param("zotero-rdf", ["--all-categories", "-o", "out"], id="rdf-tree"),
     ],
 )
-def test_collections_only_go_into_one_bibtex_file(runner, fmt, args):
+def test_collections_only_go_into_one_bibtex_or_zotero_rdf_file(runner, fmt, args):
     result = runner.invoke(cli, ["--db", str(REFS), "export", "--collections", "-f", fmt, *args])
     assert result.exit_code == 2
-    assert "--collections goes with --format bibtex or biblatex" in result.output
+    assert "--collections goes with --format bibtex, biblatex or zotero-rdf" in result.output
 
 
 def tiny_taxonomy(*nodes: tuple[str, str, str | None]) -> Taxonomy:

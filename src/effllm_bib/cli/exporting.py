@@ -49,7 +49,8 @@ if TYPE_CHECKING:
 @click.option(
     "--collections",
     is_flag=True,
-    help="Add the taxonomy as JabRef groups: Zotero and JabRef import them as nested collections.",
+    help="Add the taxonomy as nested collections (Zotero RDF), or as JabRef groups (bibtex, "
+    "biblatex), which Zotero and JabRef import as nested collections.",
 )
 @click.option("--year", metavar="YEAR[-YEAR]", help="Only these years (2023, or 2022-2024).")
 @click.option("--since", type=int, metavar="YEAR", help="Only this year and later.")
@@ -88,12 +89,12 @@ def export(
     keys_from: Path | None,
 ) -> None:
     from ..export import EXTENSIONS
-    from ..export.select import ExportRequest, select_export
+    from ..export.select import COLLECTION_FORMATS, ExportRequest, select_export
     from ..files import write_atomic
 
-    if collections and (fmt not in ("bibtex", "biblatex") or all_categories):
+    if collections and (fmt not in COLLECTION_FORMATS or all_categories):
         raise click.UsageError(
-            "--collections goes with --format bibtex or biblatex, "
+            "--collections goes with --format bibtex, biblatex or zotero-rdf, "
             "into one file (not --all-categories)."
         )
     if all_categories and output is None:

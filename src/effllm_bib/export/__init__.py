@@ -1,7 +1,8 @@
 """Exporters: the database, or a slice of it, in the formats citing tools read.
 
-Every format carries the taxonomy keywords (Zotero turns them into tags), either as the leaf
-slugs stored in the database or as full paths of ancestors.
+Every format carries the taxonomy keywords (Zotero's BibTeX, RIS and RDF imports turn them into
+tags; its CSL JSON import reads no keywords), either as the leaf slugs stored in the database or
+as full paths of ancestors.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ if TYPE_CHECKING:  # the command line reads FORMATS & co. at start-up: keep this
     from ..taxonomy import Taxonomy
     from .arxiv_ids import ArxivPolicy
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "ris")
+FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "zotero-rdf")
 STYLES = ("plain", "unsrt", "alpha", "unsrtalpha", "survey")  # pybtex styles, survey is ours
 BACKENDS = ("text", "markdown", "html", "latex")  # pybtex backends
 ARXIV_POLICIES = ("preprints", "all", "none")  # export --arxiv: see arxiv_ids.py
-EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "ris": ".ris"}
+EXTENSIONS = {
+    "bibtex": ".bib",
+    "biblatex": ".bib",
+    "csl-json": ".json",
+    "ris": ".ris",
+    "zotero-rdf": ".rdf",
+}
 
 
 def keyword_tags(entry: Entry, taxonomy: Taxonomy, mode: str = "leaf") -> list[str]:
@@ -60,4 +67,8 @@ def renderer(
         from .ris import export_ris
 
         return lambda entries, header: export_ris(entries, arxiv)
+    if fmt == "zotero-rdf":
+        from .zotero_rdf import export_zotero_rdf
+
+        return lambda entries, header: export_zotero_rdf(entries, arxiv)
     raise ValueError(f"unknown format {fmt!r}")

@@ -42,6 +42,22 @@ def _member(key: str) -> str:
     return f"{key}\\;"
 
 
+def filed_papers(
+    taxonomy: Taxonomy, entries: Iterable[Entry], within: set[str] | None = None
+) -> dict[str, list[str]]:
+    """The collections an import makes: every category with a paper filed under it (one of its
+    keywords), and their ancestors, in the taxonomy's order, each with the sorted keys of the
+    papers filed under it. ``within`` limits them to these categories (an exported subtree)
+    and their ancestors."""
+    members: dict[str, list[str]] = {}
+    for entry in entries:
+        for slug in entry.keywords:
+            if slug in taxonomy and (within is None or slug in within):
+                members.setdefault(slug, []).append(entry.key)
+    filled = {s for slug in members for s in (slug, *taxonomy.ancestors(slug))}
+    return {s: sorted(members.get(s, [])) for s in taxonomy.walk() if s in filled}
+
+
 def jabref_groups(
     taxonomy: Taxonomy, entries: Iterable[Entry], within: set[str] | None = None
 ) -> str:
@@ -49,16 +65,9 @@ def jabref_groups(
 
     ``within`` limits the groups to these categories (an exported subtree) and their ancestors.
     """
-    members: dict[str, list[str]] = {}
-    for entry in entries:
-        for slug in entry.keywords:
-            if slug in taxonomy and (within is None or slug in within):
-                members.setdefault(slug, []).append(entry.key)
-    filled = {s for slug in members for s in (slug, *taxonomy.ancestors(slug))}
+    filed = filed_papers(taxonomy, entries, within)
     lines = ["0 AllEntriesGroup:;"]
-    for slug in taxonomy.walk():
-        if slug not in filled:
-            continue
+    for slug, keys_filed in filed.items():
         level = taxonomy.depth(slug) + 1
         if level > MAX_LEVEL:
             raise EffllmBibError(
@@ -66,9 +75,9 @@ def jabref_groups(
                 f"(and Zotero) allow {MAX_LEVEL}. Flatten the taxonomy."
             )
         name = group_name(taxonomy.get(slug).name)
-        keys = "".join(_member(k) for k in sorted(members.get(slug, [])))
+        keys = "".join(_member(k) for k in keys_filed)
         lines.append(f"{level} ExplicitGroup:{name}\\;0\\;{keys};")
-    _refuse_twins(taxonomy, filled)
+    _refuse_twins(taxonomy, set(filed))
     tree = "\n".join(lines)
     return (
         "@comment{jabref-meta: groupsversion:3;}\n\n"

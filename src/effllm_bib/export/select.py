@@ -14,9 +14,12 @@ from . import renderer, with_tags
 from .arxiv_ids import ArxivPolicy
 from .filters import Filters, keys_from_file, parse_years
 
-Format = Literal["bibtex", "biblatex", "csl-json", "ris"]
+Format = Literal["bibtex", "biblatex", "csl-json", "ris", "zotero-rdf"]
 KeywordMode = Literal["leaf", "path"]
-TEXT_FORMATS = frozenset({"csl-json", "ris"})  # fields as text: macros expanded, crossref inherited
+# fields as text: macros expanded, crossref inherited
+TEXT_FORMATS = frozenset({"csl-json", "ris", "zotero-rdf"})
+# the formats that carry the taxonomy as nested collections (export --collections)
+COLLECTION_FORMATS = ("bibtex", "biblatex", "zotero-rdf")
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,26 @@ class Export:
     def render(self, entries: list[Entry], header: str) -> str:
         """Some of :attr:`entries` in the requested format (``header``: a comment line where
         the format has comments). A .bib format also gets the ``@string`` definitions and the
-        crossref targets they use, and the taxonomy as JabRef groups with ``collections``."""
+        crossref targets they use, and the taxonomy as JabRef groups with ``collections``;
+        Zotero RDF gets it as nested collections."""
         request = self.request
+        taxonomy = self.db.taxonomy if request.collections else None
+        within = None
+        if taxonomy is not None and request.categories:
+            within = taxonomy.subtree(list(request.categories))
+        if request.fmt == "zotero-rdf" and taxonomy is not None:
+            from .groups import filed_papers
+            from .zotero_rdf import export_zotero_rdf
+
+            filed = filed_papers(taxonomy, self.chosen, within)
+            return export_zotero_rdf(entries, request.arxiv, (taxonomy, filed))
         if request.fmt in TEXT_FORMATS:
             return renderer(request.fmt, arxiv=request.arxiv)(entries, header)
         complete, strings = self.db.with_dependencies(entries)
         text = renderer(request.fmt, strings, request.arxiv)(complete, header)
-        if request.collections:
+        if taxonomy is not None:
             from .groups import with_groups
 
-            taxonomy = self.db.taxonomy
-            within = taxonomy.subtree(list(request.categories)) if request.categories else None
             text = with_groups(text, taxonomy, self.chosen, within)
         return text
 
