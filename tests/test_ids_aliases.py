@@ -17,8 +17,8 @@ from effllm_bib.export.select import ExportRequest, select_export
 from effllm_bib.model import Entry
 from effllm_bib.resolve import key_index, resolve_entries
 
-from .conftest import DATA
 from .bibtex_oracle import bibtex_reading
+from .conftest import DATA
 from .test_bibtex_oracle import need
 
 CASE = DATA / "realbib_cases" / "ids_alias.bib"

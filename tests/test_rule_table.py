@@ -32,7 +32,7 @@ def test_rule_ids_are_unique():
 
 
 READABLE = sorted(
-    p for p in (DATA / "bad").glob("*.bib") if p.name not in {"latin1.bib", "nul.bib"}
+    p for p in (DATA / "bad").glob("*.bib") if p.name not in {"latin1.bib", "nul.bib", "utf16.bib"}
 )
 
 
