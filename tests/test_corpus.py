@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # what pytest.param returns; pytest exports no public name fo
 REALBIB = SHARED / "data" / "realbib"
 TEXLIVE = Path("/usr/share/texlive/texmf-dist/bibtex/bib")
 EXPORTS = ("bibtex", "biblatex", "csl-json", "ris", "zotero-rdf")
+LARGE = 400_000  # bytes: a real file this large runs with the slow tests
 
 
 def _texlive_roots() -> list[Path]:
@@ -95,8 +96,9 @@ KNOWN: dict[str, tuple[set[str], str]] = {
 def _case(path: Path, prop: str) -> ParameterSet:
     files, reason = KNOWN.get(prop, (set(), ""))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if path.name in files else []
-    if not path.is_relative_to(REALBIB):
-        # TeX Live's own files (tugboat.bib alone is 3.8 MB): CI runs them, -m "not slow" does not
+    if not path.is_relative_to(REALBIB) or path.stat().st_size > LARGE:
+        # TeX Live's own files (tugboat.bib alone is 3.8 MB) and biber's two large ones (etc_tugboat
+        # 2.7 MB, etc_papers 0.5 MB): CI runs them, -m "not slow" does not
         marks.append(pytest.mark.slow)
     return pytest.param(path, id=path.name, marks=marks)
 
