@@ -80,6 +80,32 @@ def test_unwrap(value: str, expected: tuple[str, bool]):
             [],
             id="parenthesised-block",
         ),
+        # an @ that begins a line inside a value is text to BibTeX; the splitter would start a
+        # block there, unless a whole header follows (then the value was left open)
+        pytest.param(
+            "@misc{a, title = {x\n @x{y} z}}",
+            f"@misc{{a, title = {{x\n {AT}x{{y}} z}}}}",
+            [],
+            id="at-line-start-in-braced-value",
+        ),
+        pytest.param(
+            '@misc{a, title = "x\n@user(y) z"}',
+            f'@misc{{a, title = "x\n{AT}user(y) z"}}',
+            [],
+            id="at-line-start-in-quoted-value",
+        ),
+        pytest.param(
+            "@misc{a, title = {x @y{z}}}",
+            "@misc{a, title = {x @y{z}}}",
+            [],
+            id="at-inside-a-line-kept",
+        ),
+        pytest.param(
+            "@misc{a, title = {open\n@misc{b, title={x}}",
+            "@misc{a, title = {open\n@misc{b, title={x}}",
+            [],
+            id="next-entry-after-an-open-value-kept",
+        ),
     ],
 )
 def test_repair(text: str, repaired: str, blanked: list[int]):

@@ -10,7 +10,7 @@
   brace inside quotes, and reads on past a ``\\"``).
 - :func:`repair`: the text as the splitter can read it the way BibTeX and biber do (a ``"``
   inside braces inside a quoted value, a ``\\"`` that ends one, a ``%`` comment line between
-  fields or outside entries).
+  fields or outside entries, an ``@`` that begins a line inside a value).
 
 :func:`restore` turns the placeholders back in what was read.
 """
@@ -34,7 +34,9 @@ _WORD = re.compile(r"\w+")
 _PERCENT_TO_LINE_END = re.compile(r"%[^\n]*")
 
 
+_SPLITTER_BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")  # bibtexparser's, at a line start
 _KEY_THEN_COMMA = re.compile(r"\s*[^\s\"#%'(),={}]*\s*[,})]")  # an entry's key, as BibTeX reads it
+_KEY_COMMA = re.compile(r"\s*[^\s\"#%'(),={}]+\s*,")  # a key and the comma after it
 _COMMANDS = frozenset({"string", "preamble", "comment"})
 
 
@@ -289,8 +291,31 @@ class _Scanner:
         self.last = m.end()
         self.header, self.paren, self.depth, self.quoted = False, delimiter == "(", 1, False
 
+    def at_in_value(self, i: int) -> None:
+        """An ``@`` inside a value is text to BibTeX and biber. The splitter starts a new block
+        at one that begins a line before ``word{`` or ``word(``: where a whole entry header
+        follows (a key and a comma, or a command), the value was most likely left open, and the
+        splitter's reading is kept (it reports the open block and reads the next); any other
+        is hidden from it."""
+        if not _SPLITTER_BLOCK_START.match(self.text, i):
+            return
+        before = self.text.rfind("\n", 0, i)
+        if self.text[before + 1 : i].strip(" \t"):
+            return  # not at a line start: the splitter reads on
+        header = _HEADER.match(self.text, i)
+        if header and (
+            header.group(2).lower() in _COMMANDS or _KEY_COMMA.match(self.text, header.end())
+        ):
+            self.depth, self.quoted = 0, False
+            self.outside("@", i)
+            return
+        self.out.append(self.text[self.last : i] + AT)
+        self.last = i + 1
+
     def in_quoted(self, c: str, i: int) -> None:
-        if c == "{":
+        if c == "@":
+            self.at_in_value(i)
+        elif c == "{":
             self.qdepth += 1
         elif c == "}" and self.qdepth > 0:
             self.qdepth -= 1
@@ -306,7 +331,9 @@ class _Scanner:
                     self.quote_ends.append(self.line)
 
     def in_block(self, c: str, i: int) -> None:
-        if c == "{":
+        if c == "@" and self.depth > 1 and not self.comment:
+            self.at_in_value(i)
+        elif c == "{":
             self.depth += 1
         elif c == "}" and not (self.paren and self.depth == 1):
             self.depth -= 1
@@ -345,6 +372,8 @@ def repair(text: str) -> Repaired:
     - ``%`` between the fields of an entry starts a comment to the end of the line for biber
       (BibTeX stops reading the entry there): it is blanked, keeping line numbers;
     - ``%`` outside entries: its ``@`` become :data:`AT`, so the splitter starts no entry there;
+    - an ``@`` that begins a line inside a value becomes :data:`AT` too, unless a whole entry
+      header follows it (see ``_Scanner.at_in_value``);
     - an entry header BibTeX reads and the splitter does not (white space with line breaks
       around the type, a type with more than word characters) is rewritten, the type renamed
       if need be (``renamed``), the line breaks moved after the delimiter.
