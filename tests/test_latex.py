@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from effllm_bib.latex import to_text
 from effllm_bib.tex_escape import protect_title
+
+from .test_consumers import need
 
 
 @pytest.mark.parametrize(
@@ -17,7 +21,10 @@ from effllm_bib.tex_escape import protect_title
         pytest.param("\\TeX", "TeX", id="logo-alone-is-not-empty"),
         pytest.param("\\LaTeX{} and \\BibTeX", "LaTeX and BibTeX", id="logos"),
         pytest.param("$\\infty$-former", "∞-former", id="math-symbol"),
-        pytest.param("$O(n^2)$ time", "O(n^2) time", id="math-kept-as-text"),
+        pytest.param("$O(n^2)$ time", "O(n²) time", id="math-superscript-digit"),
+        pytest.param("D$_2$O and H$_{2}$O", "D₂O and H₂O", id="math-subscript-digits"),
+        pytest.param("$n^{-1}$ and $x_i$", "n⁻¹ and x_i", id="math-script-without-unicode-kept"),
+        pytest.param("W$_{\\text{int}}$", "W_int", id="math-script-of-words-kept"),
         pytest.param("{\\\"o}ber and \\'{e}t\\'e", "öber and été", id="accents"),
         pytest.param("\\mbox{GPU} kernels", "GPU kernels", id="box-keeps-its-text"),
         pytest.param("\\url{https://x.org}", "https://x.org", id="url"),
@@ -38,6 +45,20 @@ from effllm_bib.tex_escape import protect_title
 )
 def test_to_text(latex, text):
     assert to_text(latex) == text
+
+
+# pandoc's plain text of the same LaTeX, where both give one: scripts in Unicode where every
+# character has one (pandoc writes x_(i) for the others, we keep pylatexenc's x_i)
+PANDOC_SCRIPTS = ["D$_2$O", "H$_{2}$O", "$O(n^2)$", "$n^{-1}$", "$10^{(3)}$", "$x_{12}$"]
+
+
+@pytest.mark.parametrize("latex", PANDOC_SCRIPTS)
+def test_scripts_read_as_pandoc_reads_them(latex):
+    need("pandoc")
+    pandoc = subprocess.run(
+        ["pandoc", "-f", "latex", "-t", "plain"], input=latex, capture_output=True, text=True
+    )
+    assert to_text(latex) == pandoc.stdout.strip()
 
 
 @pytest.mark.parametrize(

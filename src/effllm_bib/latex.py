@@ -297,6 +297,24 @@ def _specials() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(alternation), texts
 
 
+# Sub- and superscripts in math whose every character has a Unicode form (D$_2$O, $n^{-1}$):
+# that form, as a reader sees them typeset; others stay as pylatexenc writes them (W_int).
+_SUB = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SUP = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_MATH = re.compile(r"\$([^$]*)\$")
+_SCRIPT = re.compile(r"([_^])(?:\{([0-9+\-=()]+)\}|([0-9+\-=()]))")
+
+
+def _script(m: re.Match[str]) -> str:
+    chars = m.group(2) or m.group(3)
+    table = _SUB if m.group(1) == "_" else _SUP
+    return chars.translate(table) if all(ord(c) in table for c in chars) else m.group()
+
+
+def _math_scripts(value: str) -> str:
+    return _MATH.sub(lambda m: "$" + _SCRIPT.sub(_script, m.group(1)) + "$", value)
+
+
 _MARKUP = re.compile(r"[\\{}$~\-`']")  # what makes a value more than its words
 _TEXT_MARKUP = re.compile(r"[\\$~]")  # what needs pylatexenc (braces alone do not)
 _WHITE = re.compile(r"[ \t\n\r\f\v]+")
@@ -312,6 +330,8 @@ def to_text(value: str) -> str:
     value = value.replace("\\^{}", "^").replace("\\~{}", "~")
     value = _GLUE.sub("", value)
     if _TEXT_MARKUP.search(value) is not None:
+        if "$" in value:
+            value = _math_scripts(value)
         value = _converter().latex_to_text(value)
     elif "{" in value or "}" in value:
         value = value.replace("{", "").replace(
