@@ -43,9 +43,11 @@ Then what the import makes of what it read:
   (``jstor``, ``pubmed``, ``hdl`` and ``googlebooks`` give lines with labels of their own).
   ``archiveprefix`` is not read.
 - ``keywords`` (or ``keyword``) are split on ``,`` or ``;`` into tags.
-- Not read by the model: the other fields, among them ``howpublished`` (a URL, or the Extra line
-  ``Published: ...``) and the citation key, which the translator keeps only as the item's id
-  for the groups (``item.itemID``; Zotero's saver drops it).
+- ``howpublished`` of 7 characters or more: the item's URL when it starts with ``http://``,
+  ``https:/`` or ``mailto:`` (``\\url{...}`` first loses its macro and braces), else the Extra
+  line ``Published: VALUE``; a shorter one is dropped.
+- Not read by the model: the other fields, among them the citation key, which the translator
+  keeps only as the item's id for the groups (``item.itemID``; Zotero's saver drops it).
 - ``jabref-meta: groupsversion:3;`` (the whole comment) switches on the groups format; a
   ``jabref-meta: groupstree:`` comment is ignored unless that came first.
 - The tree: line breaks are removed, then the text is split on ``;`` not preceded by ``\\``
@@ -88,7 +90,11 @@ TYPE_CHAR = re.compile(r"[a-zA-Z0-9_-]")
 WORD_START = re.compile(r"[a-zA-Z0-9-]")
 WORD_CHAR = re.compile(r"[a-zA-Z0-9:_-]")
 NOTE_FIELDS = ("note", "annote", "comment", "review", "notes")
-READ_FIELDS = ("eprint", "eprinttype", "keywords", "keyword", *NOTE_FIELDS)
+READ_FIELDS = ("eprint", "eprinttype", "keywords", "keyword", "howpublished", *NOTE_FIELDS)
+# \url{...}: the translator's LaTeX-to-text pass drops the macro name and the braces
+URL_MACRO = re.compile(r"\\url\{([^{}\\$]*)\}")
+# a howpublished of at least 7 characters that starts so is the item's URL (processField)
+URL_STARTS = ("http://", "https:/", "mailto:")
 # A note that starts with one of these is a line of Extra, not a child note.
 EXTRA_IDS = ("LCCN", "MR", "Zbl", "PMID", "PMCID")
 
@@ -274,10 +280,17 @@ def _quoted(r: _Reader) -> str:
 def _field(item: _Item, name: str, value: str, raw: str) -> None:
     if name not in READ_FIELDS:
         return
+    url = URL_MACRO.fullmatch(raw.strip()) if name == "howpublished" else None
+    if url:
+        raw = value = url.group(1)
     if "\\" in raw or "$" in raw or any(s in raw for s in CONVERTED):
         raise Unmodelled(f"{item.key}: {name} = {raw!r}")
     if name in ("keywords", "keyword"):
         item.tags = [t for t in re.split(r"\s*[,;]\s*", value) if t]
+        return
+    if name == "howpublished":
+        if len(value) >= 7 and not value.startswith(URL_STARTS):
+            item.extra.append(f"Published: {value}")
         return
     if name in NOTE_FIELDS:
         is_id = name == "note" and value.strip().startswith(EXTRA_IDS)
