@@ -15,8 +15,9 @@ REALBIB = SHARED / "data" / "realbib"
 FILES = ["biber/etc_papers.bib", "biber/t_tdata_names.bib", "pbp/examples_bibtex.bib"]
 # Per field, and on average. What is left is pandoc's own choices and errors, each a class in
 # the benchmark's report: \'\i as a dotless i, spaces between initials, unknown macros dropped
-# with their text, @misc without a type.
-FIELD_FLOOR, MEAN_FLOOR = 0.97, 0.98
+# with their text, @misc without a type, math kept as TeX source (pandoc's CSL keeps O(n^2),
+# where its own plain text, and ours, read O(n²): 74 titles of etc_papers.bib).
+FIELD_FLOOR, MEAN_FLOOR = 0.96, 0.98
 
 
 def _bench():  # bench/ is not a package: load the script as a module
