@@ -169,6 +169,7 @@ MAPPED = [
         id="incollection",
     ),
     pytest.param("online", {"url": "https://example.org", "note": "N"}, "webpage", {"url": "https://example.org"}, ["N"], id="online-note-is-extra"),
+    pytest.param("misc", {"howpublished": "Blog", "publisher": "PyTorch Blog", "url": "https://example.org"}, "blogPost", {"blogTitle": "PyTorch Blog", "url": "https://example.org"}, [], id="blog-post-names-its-blog"),
 ]  # fmt: skip
 
 

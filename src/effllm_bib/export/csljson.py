@@ -154,7 +154,9 @@ def csl_item(entry: Entry) -> dict[str, Any]:
             item[csl] = plain(value)
     publisher = entry.first(*PUBLISHER_FIELDS)
     if publisher:
-        item["publisher"] = plain(publisher)
+        # a blog post's publisher is the blog: CSL's container-title (Zotero's Blog Title)
+        slot = "container-title" if kind == "post-weblog" else "publisher"
+        item.setdefault(slot, plain(publisher))
     number = plain(fields.get("number") or fields.get("issue") or "")
     if number:
         slot = (
