@@ -21,6 +21,16 @@ from .stand_in import FakeClock, Services, database, serve
 settings.register_profile("ci", derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
+
+def need(*tools: str) -> None:
+    """Skip a test when an outside tool is missing; in CI, where .ci/run installs them, fail."""
+    for tool in tools:
+        if shutil.which(tool) is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{tool} is missing; .ci/run installs it")
+            pytest.skip(f"{tool} not installed (.ci/run installs it)")
+
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 REPO = HERE.parent

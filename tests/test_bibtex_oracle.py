@@ -8,8 +8,6 @@ Slow: each case runs bibtex. Skipped where bibtex is missing, failed in CI (``CI
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,16 +19,9 @@ from effllm_bib import bibio, canonical, files
 from effllm_bib.parsed import ParsedBib
 
 from .bibtex_oracle import Reading, bibtex_reading, bibtex_text, compare, dump_style, ours
-from .conftest import DATA, SHARED
+from .conftest import DATA, SHARED, need
 
 pytestmark = pytest.mark.slow
-
-
-def need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is missing; .ci/run installs it")
-        pytest.skip(f"{tool} not installed (.ci/run installs it)")
 
 
 def _texmfdist() -> list[Path]:

@@ -19,18 +19,10 @@ from effllm_bib.export import EXTENSIONS, renderer
 from effllm_bib.export.tree import write_tree
 from effllm_bib.vocab import PUBLISHED_TYPES, is_preprint
 
-from .conftest import HERE, REFS
+from .conftest import HERE, REFS, need
 
 JS = HERE / "js"
 pytestmark = [pytest.mark.consumers, pytest.mark.slow]
-
-
-def need(*tools: str) -> None:
-    for tool in tools:
-        if shutil.which(tool) is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{tool} is missing; .ci/run installs it")
-            pytest.skip(f"{tool} not installed (.ci/run installs it)")
 
 
 def need_citation_js() -> None:

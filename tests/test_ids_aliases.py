@@ -18,8 +18,7 @@ from effllm_bib.model import Entry
 from effllm_bib.resolve import key_index, resolve_entries
 
 from .bibtex_oracle import bibtex_reading
-from .conftest import DATA
-from .test_bibtex_oracle import need
+from .conftest import DATA, need
 
 CASE = DATA / "realbib_cases" / "ids_alias.bib"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from effllm_bib.latex import to_text
 from effllm_bib.tex_escape import protect_title
 
-from .test_consumers import need
+from .conftest import need
 
 
 @pytest.mark.parametrize(
